@@ -1,0 +1,22 @@
+/**
+ * foldnet: typed, functional neural networks for tabular data.
+ *
+ * @packageDocumentation
+ */
+export * from './tensor/mat.js';
+export { matmul, matmulTransA, matmulTransB, transpose, add, sub, scale, addRowVector, sumRows, softmaxRows, argmaxRows } from './tensor/ops.js';
+export { key, split, foldIn, uniform, normal, permutation, bernoulli, type Key } from './random.js';
+export * as params from './params.js';
+export type { ParamTree } from './params.js';
+export * from './layer/layer.js';
+export { type ShapeError, type DynDim, type Dim, dyn } from './layer/shape.js';
+export { defineLayer, definePolyLayer, type LayerDefinition, type PolyLayerDefinition } from './layer/define.js';
+export { dense, denseParams, type DenseParams, type DenseOptions, type Initializer } from './layer/dense.js';
+export { relu, leakyRelu, tanh, sigmoid, softplus, identity, softmax, elementwise } from './layer/activation.js';
+export { sequential, compose, type SequentialArgs, type ComposeArgs, type Sequential, type Composed, type ParamsTuple } from './layer/compose.js';
+export * from './loss/index.js';
+export * from './diff/index.js';
+export * from './optim/index.js';
+export * from './train/index.js';
+export * from './data/index.js';
+export * from './io/index.js';

@@ -1,0 +1,126 @@
+/**
+ * Activations: shape-polymorphic layers without parameters. Each is a value (not a factory), so
+ * the type checker passes the width of its neighbours through: `sequential(dense(4, 8), relu,
+ * dense(8, 2))` checks 8 against 8.
+ *
+ * @module
+ */
+import * as Ops from '../tensor/ops.js';
+import type { Mat } from '../tensor/mat.js';
+import type { NoParams, PolyLayer } from './layer.js';
+import { definePolyLayer } from './define.js';
+
+const noParams: NoParams = Object.freeze({});
+
+/**
+ * An element-wise activation y = φ(x) from φ and its derivative written in terms of x and y:
+ * VJP `dx = dy ⊙ φ'(x)`, JVP `dy = φ'(x) ⊙ dx`.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const elementwise = (
+  kind: string,
+  phi: (x: number) => number,
+  dphi: (x: number, y: number) => number,
+  config?: Readonly<Record<string, number>>,
+): PolyLayer<NoParams> =>
+  definePolyLayer<NoParams>({
+    kind,
+    ...(config === undefined ? {} : { config }),
+    init: () => noParams,
+    forward: (_p, x) => Ops.map(x, phi),
+    vjp: <B extends number, N extends number>(_p: NoParams, x: Mat<B, N>) => {
+      const y = Ops.map(x, phi);
+      return [y, (dy: Mat<B, N>) => [noParams, Ops.zipWith3(dy, x, y, (g, a, b) => g * dphi(a, b))] as const] as const;
+    },
+    jvp: (_p, x, _dp, dx) => {
+      const y = Ops.map(x, phi);
+      return [y, Ops.zipWith3(dx, x, y, (t, a, b) => t * dphi(a, b))];
+    },
+  });
+
+/**
+ * Rectified linear unit, `relu(x) = max(0, x)`; derivative 1 for x > 0, else 0 (0 at x = 0).
+ *
+ * @since 0.1.0
+ * @category activations
+ */
+export const relu: PolyLayer<NoParams> = elementwise('relu', (x) => (x > 0 ? x : 0), (x) => (x > 0 ? 1 : 0));
+
+/**
+ * Leaky ReLU, `x` for x > 0 and `α·x` otherwise (default α = 0.01).
+ *
+ * @since 0.1.0
+ * @category activations
+ */
+export const leakyRelu = (alpha = 0.01): PolyLayer<NoParams> =>
+  elementwise('leakyRelu', (x) => (x > 0 ? x : alpha * x), (x) => (x > 0 ? 1 : alpha), { alpha });
+
+/**
+ * Hyperbolic tangent; derivative `1 − y²`.
+ *
+ * @since 0.1.0
+ * @category activations
+ */
+export const tanh: PolyLayer<NoParams> = elementwise('tanh', Math.tanh, (_x, y) => 1 - y * y);
+
+/**
+ * Logistic sigmoid `σ(x) = 1 / (1 + e^{−x})`, computed without overflow; derivative `y(1 − y)`.
+ *
+ * @since 0.1.0
+ * @category activations
+ */
+export const sigmoid: PolyLayer<NoParams> = elementwise(
+  'sigmoid',
+  (x) => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x))),
+  (_x, y) => y * (1 - y),
+);
+
+/**
+ * Softplus `log(1 + eˣ)` (a smooth ReLU), computed stably; derivative `σ(x)`.
+ *
+ * @since 0.1.0
+ * @category activations
+ */
+export const softplus: PolyLayer<NoParams> = elementwise(
+  'softplus',
+  (x) => Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x))),
+  (x) => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x))),
+);
+
+/**
+ * The identity `y = x` (a linear output layer's "activation").
+ *
+ * @since 0.1.0
+ * @category activations
+ */
+export const identity: PolyLayer<NoParams> = definePolyLayer<NoParams>({
+  kind: 'identity',
+  init: () => noParams,
+  forward: (_p, x) => x,
+  vjp: (_p, x) => [x, (dy) => [noParams, dy]],
+  jvp: (_p, x, _dp, dx) => [x, dx],
+});
+
+/**
+ * Row-wise softmax `s_j = e^{x_j − max x} / Σ_k e^{x_k − max x}` (stable for large logits).
+ * Its Jacobian `diag(s) − s sᵀ` is symmetric, so VJP and JVP are the same map
+ * `v ↦ s ⊙ (v − ⟨s, v⟩)`. For training, prefer a linear output with `softmaxCrossEntropy`.
+ *
+ * @since 0.1.0
+ * @category activations
+ */
+export const softmax: PolyLayer<NoParams> = definePolyLayer<NoParams>({
+  kind: 'softmax',
+  init: () => noParams,
+  forward: (_p, x) => Ops.softmaxRows(x),
+  vjp: <B extends number, N extends number>(_p: NoParams, x: Mat<B, N>) => {
+    const s = Ops.softmaxRows(x);
+    return [s, (dy: Mat<B, N>) => [noParams, Ops.softmaxRowsJvp(s, dy)] as const] as const;
+  },
+  jvp: (_p, x, _dp, dx) => {
+    const s = Ops.softmaxRows(x);
+    return [s, Ops.softmaxRowsJvp(s, dx)];
+  },
+});

@@ -1,0 +1,61 @@
+/**
+ * Type-level shape checking: literal dims, the branded `ShapeError`, and the run-time-dim escape
+ * hatch `dyn`. Only equality of literals is needed, so there is no type-level arithmetic.
+ *
+ * @module
+ */
+
+/**
+ * The type an argument is given when it breaks a shape rule. No value has this type, so the
+ * compiler underlines exactly that argument and prints `Msg`.
+ *
+ * @since 0.1.0
+ * @category type helpers
+ */
+export interface ShapeError<Msg extends string> {
+  readonly __shapeError: Msg;
+}
+
+declare const dynBrand: unique symbol;
+
+/**
+ * A dimension known only at run time, opted into explicitly with {@link dyn}. Compositions
+ * involving it are accepted by the compiler and checked when the net is built.
+ *
+ * @since 0.1.0
+ * @category type helpers
+ */
+export type DynDim = number & { readonly [dynBrand]: true };
+
+/**
+ * Marks a run-time number as a dimension: `dense(dyn(features.length), 8)`. Without it a plain
+ * `number` is rejected, since it would silently switch the shape check off.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const dyn = (n: number): DynDim => {
+  if (!Number.isInteger(n) || n < 1) throw new RangeError(`dyn: a dimension must be a positive integer, got ${n}`);
+  return n as DynDim;
+};
+
+/** True when `D` is not a literal (plain `number` or a `DynDim`): such dims are checked at run time. */
+export type IsLoose<D> = number extends D ? true : D extends DynDim ? true : false;
+
+/**
+ * A dimension argument: a literal such as `8`, or `dyn(n)`. A plain `number` becomes a
+ * `ShapeError` naming `Where`.
+ *
+ * @since 0.1.0
+ * @category type helpers
+ */
+export type Dim<N extends number, Where extends string> = N &
+  (number extends N ? ShapeError<`${Where} must be a literal number (use dyn(n) for a dimension known only at run time)`> : unknown);
+
+/** Whether two dims may meet: equal literals, or at least one known only at run time. */
+export type DimsMatch<A, B> = IsLoose<A> extends true ? true : IsLoose<B> extends true ? true : [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+
+/** Checks a dimension at run time (for `dyn` and for untyped callers). */
+export const checkDim = (n: number, where: string): void => {
+  if (!Number.isInteger(n) || n < 1) throw new RangeError(`${where} must be a positive integer, got ${n}`);
+};

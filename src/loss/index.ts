@@ -1,0 +1,2 @@
+export * from './loss.js';
+export * from './mse.js';

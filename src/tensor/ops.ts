@@ -1,0 +1,113 @@
+/**
+ * Pure tensor operations: each allocates its result and delegates the loop to `kernels.ts`.
+ *
+ * @module
+ */
+import * as K from './kernels.js';
+import { unsafeMat, unsafeVec, type Mat, type Vec } from './mat.js';
+
+/** `A · B` for `A: R × K`, `B: K × C`. @since 0.1.0 @category combinators */
+export const matmul = <R extends number, K_ extends number, C extends number>(a: Mat<R, K_>, b: Mat<K_, C>): Mat<R, C> => {
+  const out = new Float64Array(a.rows * b.cols);
+  K.matmul(a.data, b.data, out, a.rows, a.cols, b.cols);
+  return unsafeMat(a.rows, b.cols, out);
+};
+
+/** `A · Bᵀ` for `A: R × K`, `B: C × K`. @since 0.1.0 @category combinators */
+export const matmulTransB = <R extends number, K_ extends number, C extends number>(a: Mat<R, K_>, b: Mat<C, K_>): Mat<R, C> => {
+  const out = new Float64Array(a.rows * b.rows);
+  K.matmulTransB(a.data, b.data, out, a.rows, a.cols, b.rows);
+  return unsafeMat(a.rows, b.rows, out);
+};
+
+/** `Aᵀ · B` for `A: K × R`, `B: K × C`. @since 0.1.0 @category combinators */
+export const matmulTransA = <K_ extends number, R extends number, C extends number>(a: Mat<K_, R>, b: Mat<K_, C>): Mat<R, C> => {
+  const out = new Float64Array(a.cols * b.cols);
+  K.matmulTransA(a.data, b.data, out, a.rows, a.cols, b.cols);
+  return unsafeMat(a.cols, b.cols, out);
+};
+
+/** `Aᵀ`. @since 0.1.0 @category combinators */
+export const transpose = <R extends number, C extends number>(a: Mat<R, C>): Mat<C, R> => {
+  const out = new Float64Array(a.data.length);
+  K.transpose(a.data, out, a.rows, a.cols);
+  return unsafeMat(a.cols, a.rows, out);
+};
+
+/** Element-wise `f(a)`. @since 0.1.0 @category combinators */
+export const map = <R extends number, C extends number>(a: Mat<R, C>, f: (x: number) => number): Mat<R, C> => {
+  const out = new Float64Array(a.data.length);
+  K.map(a.data, out, f);
+  return unsafeMat(a.rows, a.cols, out);
+};
+
+/** Element-wise `f(a, b)` for two matrices of the same shape. @since 0.1.0 @category combinators */
+export const zipWith = <R extends number, C extends number>(
+  a: Mat<R, C>, b: Mat<R, C>, f: (x: number, y: number) => number,
+): Mat<R, C> => {
+  const out = new Float64Array(a.data.length);
+  K.zipWith(a.data, b.data, out, f);
+  return unsafeMat(a.rows, a.cols, out);
+};
+
+/** Element-wise `f(a, b, c)` for three matrices of the same shape. @since 0.1.0 @category combinators */
+export const zipWith3 = <R extends number, C extends number>(
+  a: Mat<R, C>, b: Mat<R, C>, c: Mat<R, C>, f: (x: number, y: number, z: number) => number,
+): Mat<R, C> => {
+  const out = new Float64Array(a.data.length);
+  K.zipWith3(a.data, b.data, c.data, out, f);
+  return unsafeMat(a.rows, a.cols, out);
+};
+
+/** `A + B`. @since 0.1.0 @category combinators */
+export const add = <R extends number, C extends number>(a: Mat<R, C>, b: Mat<R, C>): Mat<R, C> => {
+  const out = new Float64Array(a.data.length);
+  K.axpy(1, b.data, a.data, out);
+  return unsafeMat(a.rows, a.cols, out);
+};
+
+/** `A − B`. @since 0.1.0 @category combinators */
+export const sub = <R extends number, C extends number>(a: Mat<R, C>, b: Mat<R, C>): Mat<R, C> => {
+  const out = new Float64Array(a.data.length);
+  K.axpy(-1, b.data, a.data, out);
+  return unsafeMat(a.rows, a.cols, out);
+};
+
+/** `α·A`. @since 0.1.0 @category combinators */
+export const scale = <R extends number, C extends number>(a: Mat<R, C>, alpha: number): Mat<R, C> => map(a, (x) => alpha * x);
+
+/** `A + 1·bᵀ`: adds the vector `b` to every row. @since 0.1.0 @category combinators */
+export const addRowVector = <R extends number, C extends number>(a: Mat<R, C>, b: Vec<C>): Mat<R, C> => {
+  const out = a.data.slice();
+  K.addRowVector(out, b.data, a.rows, a.cols);
+  return unsafeMat(a.rows, a.cols, out);
+};
+
+/** `1ᵀ·A`: the column sums, as a vector. @since 0.1.0 @category combinators */
+export const sumRows = <R extends number, C extends number>(a: Mat<R, C>): Vec<C> => {
+  const out = new Float64Array(a.cols);
+  K.sumRows(a.data, out, a.rows, a.cols);
+  return unsafeVec(a.cols, out);
+};
+
+/** Row-wise softmax. @since 0.1.0 @category combinators */
+export const softmaxRows = <R extends number, C extends number>(a: Mat<R, C>): Mat<R, C> => {
+  const out = new Float64Array(a.data.length);
+  K.softmaxRows(a.data, out, a.rows, a.cols);
+  return unsafeMat(a.rows, a.cols, out);
+};
+
+/** Per-row `s ⊙ (v − ⟨s, v⟩)`: softmax's JVP (and VJP) at output `s`. @since 0.1.0 @category combinators */
+export const softmaxRowsJvp = <R extends number, C extends number>(s: Mat<R, C>, v: Mat<R, C>): Mat<R, C> => {
+  const out = new Float64Array(s.data.length);
+  K.softmaxRowsJvp(s.data, v.data, out, s.rows, s.cols);
+  return unsafeMat(s.rows, s.cols, out);
+};
+
+/** Argmax of each row. @since 0.1.0 @category destructors */
+export const argmaxRows = <R extends number, C extends number>(a: Mat<R, C>): number[] =>
+  Array.from({ length: a.rows }, (_, r) => {
+    let best = 0;
+    for (let j = 1; j < a.cols; j++) if (a.data[r * a.cols + j]! > a.data[r * a.cols + best]!) best = j;
+    return best;
+  });

@@ -1,0 +1,2 @@
+// Filled in by the train module; see the README.
+export {};
