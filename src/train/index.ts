@@ -1,1 +1,2 @@
 export * from './penalty.js';
+export * from './types.js';
