@@ -1,0 +1,3 @@
+export * from './scale.js';
+export * from './chart.js';
+export * from './history.js';

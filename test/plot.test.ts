@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { historySeries, historySvg, lineChartSvg, linearScale, logScale, formatTick, escapeXml } from '../src/plot/index.js';
+
+const paths = (svg: string): string[] => [...svg.matchAll(/<path d="([^"]*)"/g)].map((m) => m[1]!);
+
+describe('scales', () => {
+  it('linear ticks are evenly spaced nice numbers that cover the data range', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: -1e9, max: 1e9 }).map((i) => i / 1000), fc.double({ min: 1e-3, max: 1e6, noNaN: true }), (lo, span) => {
+        const s = linearScale(lo, lo + span, 0, 100);
+        expect(s.domain[0]).toBeLessThanOrEqual(lo);
+        expect(s.domain[1]).toBeGreaterThanOrEqual(lo + span * (1 - 1e-12));
+        const step = s.ticks[1]! - s.ticks[0]!;
+        const mantissa = step / 10 ** Math.floor(Math.log10(step) + 1e-9);
+        expect([1, 2, 5, 10].some((m) => Math.abs(mantissa - m) < 1e-3)).toBe(true);
+        expect(s.toPixel(s.domain[0])).toBeCloseTo(0, 9);
+        expect(s.toPixel(s.domain[1])).toBeCloseTo(100, 9);
+      }),
+    );
+  });
+
+  it('a degenerate range still gives a usable scale', () => {
+    const s = linearScale(3, 3, 0, 100);
+    expect(s.domain[0]).toBeLessThan(3);
+    expect(s.domain[1]).toBeGreaterThan(3);
+    expect(Number.isFinite(s.toPixel(3))).toBe(true);
+  });
+
+  it('log scale maps decades to equal pixel steps and rejects non-positive ranges', () => {
+    const s = logScale(0.05, 3, 300, 0);
+    expect(s.domain).toEqual([0.05, 5]);
+    expect(s.ticks).toEqual([0.05, 0.1, 0.2, 0.5, 1, 2, 5]);
+    expect(s.toPixel(0.05) - s.toPixel(0.5)).toBeCloseTo(s.toPixel(0.1) - s.toPixel(1), 9);
+    expect(() => logScale(0, 1, 0, 1)).toThrow(RangeError);
+  });
+
+  it('tick labels are short', () => {
+    expect(formatTick(0.30000000000000004)).toBe('0.3');
+    expect(formatTick(1500)).toBe('1500');
+    expect(formatTick(1e-5)).toBe('1e-5');
+  });
+});
+
+describe('history chart', () => {
+  const history = {
+    trainLoss: [1.2, 0.8, 0.5, 0.3],
+    trainCost: [1.2, 0.8, 0.5, 0.3],
+    valLoss: [1.3, 0.9, 0.7, 0.6],
+    valMetric: [0.5, 0.7, 0.9, 0.93],
+    updates: [4, 4, 4, 4],
+    bestEpoch: 4,
+  };
+
+  it('draws one line per distinct non-empty field, leaving out counters and copies', () => {
+    const names = historySeries(history, undefined, { valMetric: 'val accuracy' }).map((s) => s.name);
+    expect(names).toEqual(['train loss', 'val loss', 'val accuracy']);
+    expect(paths(historySvg(history))).toHaveLength(3);
+    expect(historySeries({ trainLoss: [1, 2], valLoss: [] }).map((s) => s.name)).toEqual(['train loss']);
+  });
+
+  it('reads per-epoch records the same as per-field lists', () => {
+    const rows = history.trainLoss.map((l, i) => ({ epoch: i + 1, trainLoss: l, valLoss: history.valLoss[i]! }));
+    expect(historySeries(rows)).toEqual(historySeries({ trainLoss: history.trainLoss, valLoss: history.valLoss }));
+  });
+
+  it('puts losses and metrics in separate panels, validation dashed', () => {
+    const svg = historySvg(history);
+    expect(svg.match(/<g class="panel">/g)).toHaveLength(2);
+    expect(svg).toMatch(/stroke-dasharray/);
+    expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
+    expect(svg.trimEnd().endsWith('</svg>')).toBe(true);
+  });
+
+  it('escapes text so any title gives well-formed SVG', () => {
+    const svg = historySvg(history, { title: 'a < b & "c"' });
+    expect(svg).toContain('a &lt; b &amp; &quot;c&quot;');
+    expect(escapeXml("<'>")).toBe('&lt;&#39;&gt;');
+  });
+
+  it('leaves gaps at non-finite values instead of emitting NaN coordinates', () => {
+    const svg = lineChartSvg([{ name: 'loss', values: [1, 0.5, Number.NaN, 0.2, 0.1] }]);
+    const [d] = paths(svg);
+    expect(d!.match(/M/g)).toHaveLength(2);
+    expect(svg).not.toMatch(/NaN|Infinity/);
+  });
+
+  it('is pure: same input, same string, input untouched', () => {
+    const copy = JSON.parse(JSON.stringify(history)) as typeof history;
+    expect(historySvg(history, { title: 't' })).toBe(historySvg(copy, { title: 't' }));
+    expect(history).toEqual(copy);
+  });
+
+  it('renders an empty history without throwing', () => {
+    expect(historySvg({ trainLoss: [] })).toContain('<svg');
+  });
+});
