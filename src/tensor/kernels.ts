@@ -6,29 +6,141 @@
  * pure and builds its results by allocating an output and calling one of these.
  *
  * Shapes used by backprop through a dense layer with `W: [in, out]`:
- * - forward   `Y  = X · W (+ b)`   → {@link matmul} (+ {@link addRowVector})
+ * - forward   `Y  = act(X · W + b)` → {@link matmulBiasAct} (or {@link matmul} + {@link addRowVector})
  * - input     `dX = dY · Wᵀ`       → {@link matmulTransB}
  * - weights   `dW = Xᵀ · dY`       → {@link matmulTransA}
  *
  * @module
  */
 
+/**
+ * The general strided GEMM every matrix product in foldnet goes through (the scalar path):
+ *
+ *   C[i, j] = act(init[i, j] + Σ_p A[i, p] · B[p, j]),  i < m, j < n, p = 0 … k−1 ascending,
+ *
+ * with `A[i, p] = a[aOff + i·sai + p·sap]`, `B[p, j] = b[bOff + p·sbp + j·sbj]`,
+ * `C[i, j] = c[cOff + i·ldc + j]`; `init` is 0 (`mode` 0), the current C (`mode` 1, accumulate)
+ * or `bias[biasOff + j]` (`mode` 2); `act` 0 is the identity and 1 is ReLU (`x > 0 ? x : 0`).
+ * Strides make transposes free: `Aᵀ` is `A` with `sai` and `sap` swapped.
+ *
+ * Register-blocked: 4×4 tiles of C held in 16 locals (each A and B value loaded once per tile
+ * and step p, instead of once per multiply-add as in the i-k-j loop), with 4×1, 1×4 and 1×1
+ * edge tiles. The summation order (p ascending from `init`) is the naive loop's, so results are
+ * bitwise those of the textbook triple loop. `a`, `b`, `c` may be the same array (an arena).
+ */
+export function gemm(
+  a: Float64Array, aOff: number, sai: number, sap: number,
+  b: Float64Array, bOff: number, sbp: number, sbj: number,
+  c: Float64Array, cOff: number, ldc: number,
+  m: number, k: number, n: number,
+  mode = 0, bias: Float64Array | null = null, biasOff = 0, act = 0,
+): void {
+  const m4 = m - (m % 4);
+  const n4 = n - (n % 4);
+  for (let i = 0; i < m4; i += 4) {
+    const a0 = aOff + i * sai;
+    const a1 = a0 + sai;
+    const a2 = a1 + sai;
+    const a3 = a2 + sai;
+    const c0 = cOff + i * ldc;
+    const c1 = c0 + ldc;
+    const c2 = c1 + ldc;
+    const c3 = c2 + ldc;
+    for (let j = 0; j < n4; j += 4) {
+      let s00 = 0, s01 = 0, s02 = 0, s03 = 0, s10 = 0, s11 = 0, s12 = 0, s13 = 0;
+      let s20 = 0, s21 = 0, s22 = 0, s23 = 0, s30 = 0, s31 = 0, s32 = 0, s33 = 0;
+      if (mode === 1) {
+        s00 = c[c0 + j]!; s01 = c[c0 + j + 1]!; s02 = c[c0 + j + 2]!; s03 = c[c0 + j + 3]!;
+        s10 = c[c1 + j]!; s11 = c[c1 + j + 1]!; s12 = c[c1 + j + 2]!; s13 = c[c1 + j + 3]!;
+        s20 = c[c2 + j]!; s21 = c[c2 + j + 1]!; s22 = c[c2 + j + 2]!; s23 = c[c2 + j + 3]!;
+        s30 = c[c3 + j]!; s31 = c[c3 + j + 1]!; s32 = c[c3 + j + 2]!; s33 = c[c3 + j + 3]!;
+      } else if (mode === 2) {
+        const q0 = bias![biasOff + j]!, q1 = bias![biasOff + j + 1]!, q2 = bias![biasOff + j + 2]!, q3 = bias![biasOff + j + 3]!;
+        s00 = q0; s01 = q1; s02 = q2; s03 = q3; s10 = q0; s11 = q1; s12 = q2; s13 = q3;
+        s20 = q0; s21 = q1; s22 = q2; s23 = q3; s30 = q0; s31 = q1; s32 = q2; s33 = q3;
+      }
+      let pb = bOff + j * sbj;
+      for (let p = 0; p < k; p++) {
+        const b0 = b[pb]!, b1 = b[pb + sbj]!, b2 = b[pb + 2 * sbj]!, b3 = b[pb + 3 * sbj]!;
+        const ps = p * sap;
+        const x0 = a[a0 + ps]!, x1 = a[a1 + ps]!, x2 = a[a2 + ps]!, x3 = a[a3 + ps]!;
+        s00 += x0 * b0; s01 += x0 * b1; s02 += x0 * b2; s03 += x0 * b3;
+        s10 += x1 * b0; s11 += x1 * b1; s12 += x1 * b2; s13 += x1 * b3;
+        s20 += x2 * b0; s21 += x2 * b1; s22 += x2 * b2; s23 += x2 * b3;
+        s30 += x3 * b0; s31 += x3 * b1; s32 += x3 * b2; s33 += x3 * b3;
+        pb += sbp;
+      }
+      if (act === 1) {
+        c[c0 + j] = s00 > 0 ? s00 : 0; c[c0 + j + 1] = s01 > 0 ? s01 : 0; c[c0 + j + 2] = s02 > 0 ? s02 : 0; c[c0 + j + 3] = s03 > 0 ? s03 : 0;
+        c[c1 + j] = s10 > 0 ? s10 : 0; c[c1 + j + 1] = s11 > 0 ? s11 : 0; c[c1 + j + 2] = s12 > 0 ? s12 : 0; c[c1 + j + 3] = s13 > 0 ? s13 : 0;
+        c[c2 + j] = s20 > 0 ? s20 : 0; c[c2 + j + 1] = s21 > 0 ? s21 : 0; c[c2 + j + 2] = s22 > 0 ? s22 : 0; c[c2 + j + 3] = s23 > 0 ? s23 : 0;
+        c[c3 + j] = s30 > 0 ? s30 : 0; c[c3 + j + 1] = s31 > 0 ? s31 : 0; c[c3 + j + 2] = s32 > 0 ? s32 : 0; c[c3 + j + 3] = s33 > 0 ? s33 : 0;
+      } else {
+        c[c0 + j] = s00; c[c0 + j + 1] = s01; c[c0 + j + 2] = s02; c[c0 + j + 3] = s03;
+        c[c1 + j] = s10; c[c1 + j + 1] = s11; c[c1 + j + 2] = s12; c[c1 + j + 3] = s13;
+        c[c2 + j] = s20; c[c2 + j + 1] = s21; c[c2 + j + 2] = s22; c[c2 + j + 3] = s23;
+        c[c3 + j] = s30; c[c3 + j + 1] = s31; c[c3 + j + 2] = s32; c[c3 + j + 3] = s33;
+      }
+    }
+    for (let j = n4; j < n; j++) {
+      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+      if (mode === 1) {
+        s0 = c[c0 + j]!; s1 = c[c1 + j]!; s2 = c[c2 + j]!; s3 = c[c3 + j]!;
+      } else if (mode === 2) {
+        s0 = s1 = s2 = s3 = bias![biasOff + j]!;
+      }
+      let pb = bOff + j * sbj;
+      for (let p = 0; p < k; p++) {
+        const bv = b[pb]!;
+        const ps = p * sap;
+        s0 += a[a0 + ps]! * bv; s1 += a[a1 + ps]! * bv; s2 += a[a2 + ps]! * bv; s3 += a[a3 + ps]! * bv;
+        pb += sbp;
+      }
+      if (act === 1) {
+        s0 = s0 > 0 ? s0 : 0; s1 = s1 > 0 ? s1 : 0; s2 = s2 > 0 ? s2 : 0; s3 = s3 > 0 ? s3 : 0;
+      }
+      c[c0 + j] = s0; c[c1 + j] = s1; c[c2 + j] = s2; c[c3 + j] = s3;
+    }
+  }
+  for (let i = m4; i < m; i++) {
+    const a0 = aOff + i * sai;
+    const c0 = cOff + i * ldc;
+    for (let j = 0; j < n4; j += 4) {
+      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+      if (mode === 1) {
+        s0 = c[c0 + j]!; s1 = c[c0 + j + 1]!; s2 = c[c0 + j + 2]!; s3 = c[c0 + j + 3]!;
+      } else if (mode === 2) {
+        s0 = bias![biasOff + j]!; s1 = bias![biasOff + j + 1]!; s2 = bias![biasOff + j + 2]!; s3 = bias![biasOff + j + 3]!;
+      }
+      let pb = bOff + j * sbj;
+      for (let p = 0; p < k; p++) {
+        const x = a[a0 + p * sap]!;
+        s0 += x * b[pb]!; s1 += x * b[pb + sbj]!; s2 += x * b[pb + 2 * sbj]!; s3 += x * b[pb + 3 * sbj]!;
+        pb += sbp;
+      }
+      if (act === 1) {
+        s0 = s0 > 0 ? s0 : 0; s1 = s1 > 0 ? s1 : 0; s2 = s2 > 0 ? s2 : 0; s3 = s3 > 0 ? s3 : 0;
+      }
+      c[c0 + j] = s0; c[c0 + j + 1] = s1; c[c0 + j + 2] = s2; c[c0 + j + 3] = s3;
+    }
+    for (let j = n4; j < n; j++) {
+      let s = mode === 1 ? c[c0 + j]! : mode === 2 ? bias![biasOff + j]! : 0;
+      let pb = bOff + j * sbj;
+      for (let p = 0; p < k; p++) {
+        s += a[a0 + p * sap]! * b[pb]!;
+        pb += sbp;
+      }
+      c[c0 + j] = act === 1 ? (s > 0 ? s : 0) : s;
+    }
+  }
+}
+
 /** out[m×n] = A[m×k] · B[k×n] (+ out when `accumulate`). */
 export function matmul(
   a: Float64Array, b: Float64Array, out: Float64Array,
   m: number, k: number, n: number, accumulate = false,
 ): void {
-  if (!accumulate) out.fill(0, 0, m * n);
-  for (let i = 0; i < m; i++) {
-    const ro = i * n;
-    const ra = i * k;
-    for (let p = 0; p < k; p++) {
-      const av = a[ra + p]!;
-      if (av === 0) continue;
-      const rb = p * n;
-      for (let j = 0; j < n; j++) out[ro + j]! += av * b[rb + j]!;
-    }
-  }
+  gemm(a, 0, k, 1, b, 0, n, 1, out, 0, n, m, k, n, accumulate ? 1 : 0);
 }
 
 /** out[m×n] = A[m×k] · B[n×k]ᵀ (+ out when `accumulate`). */
@@ -36,15 +148,7 @@ export function matmulTransB(
   a: Float64Array, b: Float64Array, out: Float64Array,
   m: number, k: number, n: number, accumulate = false,
 ): void {
-  for (let i = 0; i < m; i++) {
-    const ra = i * k;
-    for (let j = 0; j < n; j++) {
-      const rb = j * k;
-      let s = 0;
-      for (let p = 0; p < k; p++) s += a[ra + p]! * b[rb + p]!;
-      out[i * n + j] = accumulate ? out[i * n + j]! + s : s;
-    }
-  }
+  gemm(a, 0, k, 1, b, 0, 1, k, out, 0, n, m, k, n, accumulate ? 1 : 0);
 }
 
 /** out[m×n] = A[k×m]ᵀ · B[k×n] (+ out when `accumulate`). */
@@ -52,17 +156,15 @@ export function matmulTransA(
   a: Float64Array, b: Float64Array, out: Float64Array,
   k: number, m: number, n: number, accumulate = false,
 ): void {
-  if (!accumulate) out.fill(0, 0, m * n);
-  for (let p = 0; p < k; p++) {
-    const ra = p * m;
-    const rb = p * n;
-    for (let i = 0; i < m; i++) {
-      const av = a[ra + i]!;
-      if (av === 0) continue;
-      const ro = i * n;
-      for (let j = 0; j < n; j++) out[ro + j]! += av * b[rb + j]!;
-    }
-  }
+  gemm(a, 0, 1, m, b, 0, n, 1, out, 0, n, m, k, n, accumulate ? 1 : 0);
+}
+
+/** out[m×n] = act(A[m×k] · B[k×n] + 1·biasᵀ): a dense layer's forward pass in one sweep. */
+export function matmulBiasAct(
+  a: Float64Array, b: Float64Array, bias: Float64Array, out: Float64Array,
+  m: number, k: number, n: number, act = 0,
+): void {
+  gemm(a, 0, k, 1, b, 0, n, 1, out, 0, n, m, k, n, 2, bias, 0, act);
 }
 
 /** out[r, j] += v[j] for every row r of a rows×cols matrix. */
@@ -147,4 +249,116 @@ export function softmaxRowsJvp(s: Float64Array, v: Float64Array, out: Float64Arr
     for (let j = 0; j < cols; j++) d += s[o + j]! * v[o + j]!;
     for (let j = 0; j < cols; j++) out[o + j] = s[o + j]! * (v[o + j]! - d);
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Losses and finite differences (used by src/loss and src/diff).
+//
+// Each loss kernel returns the loss summed over all entries (the caller divides by the batch
+// size) and, when `grad` is not null, writes `s · ∂(sum)/∂ŷ` into it (`s` = 1/B for a batch mean).
+// ---------------------------------------------------------------------------------------------
+
+/** Σ ½(ŷ − y)²; grad = s·(ŷ − y). */
+export function squaredErrorLoss(yhat: Float64Array, y: Float64Array, grad: Float64Array | null, s: number): number {
+  let total = 0;
+  for (let i = 0; i < yhat.length; i++) {
+    const d = yhat[i]! - y[i]!;
+    total += d * d;
+    if (grad !== null) grad[i] = s * d;
+  }
+  return 0.5 * total;
+}
+
+/** Σ |ŷ − y|; grad = s·sign(ŷ − y) (0 where ŷ = y). */
+export function absoluteErrorLoss(yhat: Float64Array, y: Float64Array, grad: Float64Array | null, s: number): number {
+  let total = 0;
+  for (let i = 0; i < yhat.length; i++) {
+    const d = yhat[i]! - y[i]!;
+    total += Math.abs(d);
+    if (grad !== null) grad[i] = d > 0 ? s : d < 0 ? -s : 0;
+  }
+  return total;
+}
+
+/** Σ huber_δ(ŷ − y) with huber_δ(r) = ½r² for |r| ≤ δ, else δ(|r| − ½δ); grad = s·clamp(r, −δ, δ). */
+export function huberLoss(yhat: Float64Array, y: Float64Array, delta: number, grad: Float64Array | null, s: number): number {
+  let total = 0;
+  for (let i = 0; i < yhat.length; i++) {
+    const r = yhat[i]! - y[i]!;
+    const a = Math.abs(r);
+    total += a <= delta ? 0.5 * r * r : delta * (a - 0.5 * delta);
+    if (grad !== null) grad[i] = s * (r > delta ? delta : r < -delta ? -delta : r);
+  }
+  return total;
+}
+
+/**
+ * Softmax cross-entropy of logits z against targets t, row by row, via log-sum-exp:
+ * Σ_rows Σ_j t_j (lse(z) − z_j), lse(z) = m + log Σ_k e^{z_k − m}, m = max z (finite for any
+ * finite logits). grad_j = s·(softmax(z)_j · Σ_k t_k − t_j).
+ */
+export function softmaxCrossEntropyLoss(
+  z: Float64Array, t: Float64Array, grad: Float64Array | null, rows: number, cols: number, s: number,
+): number {
+  let total = 0;
+  for (let r = 0; r < rows; r++) {
+    const o = r * cols;
+    let m = -Infinity;
+    for (let j = 0; j < cols; j++) m = Math.max(m, z[o + j]!);
+    let sumExp = 0;
+    for (let j = 0; j < cols; j++) sumExp += Math.exp(z[o + j]! - m);
+    const logSum = Math.log(sumExp);
+    let tSum = 0;
+    for (let j = 0; j < cols; j++) {
+      const tj = t[o + j]!;
+      tSum += tj;
+      // t_j·(lse − z_j) with lse − z_j = (m − z_j) + log Σ, both terms ≥ 0: no cancellation.
+      if (tj !== 0) total += tj * (m - z[o + j]! + logSum);
+    }
+    if (grad !== null) {
+      for (let j = 0; j < cols; j++) grad[o + j] = s * ((Math.exp(z[o + j]! - m) / sumExp) * tSum - t[o + j]!);
+    }
+  }
+  return total;
+}
+
+/**
+ * Sigmoid (binary) cross-entropy of logits z against targets t ∈ [0, 1], entry by entry:
+ * Σ max(z, 0) − z·t + log(1 + e^{−|z|}) (= −t log σ(z) − (1 − t) log(1 − σ(z)), without overflow);
+ * grad = s·(σ(z) − t).
+ */
+export function sigmoidCrossEntropyLoss(z: Float64Array, t: Float64Array, grad: Float64Array | null, s: number): number {
+  let total = 0;
+  for (let i = 0; i < z.length; i++) {
+    const zi = z[i]!;
+    const ti = t[i]!;
+    const e = Math.exp(-Math.abs(zi));
+    total += Math.max(zi, 0) - zi * ti + Math.log1p(e);
+    if (grad !== null) grad[i] = s * ((zi >= 0 ? 1 / (1 + e) : e / (1 + e)) - ti);
+  }
+  return total;
+}
+
+/**
+ * Cross-entropy of probabilities p against targets t, entry by entry: Σ −t log max(p, ε);
+ * grad = −s·t/p where p > ε, else 0 (the clamp is flat there).
+ */
+export function probabilityCrossEntropyLoss(
+  p: Float64Array, t: Float64Array, eps: number, grad: Float64Array | null, s: number,
+): number {
+  let total = 0;
+  for (let i = 0; i < p.length; i++) {
+    const pi = p[i]!;
+    const ti = t[i]!;
+    const clamped = pi > eps ? pi : eps;
+    if (ti !== 0) total -= ti * Math.log(clamped);
+    if (grad !== null) grad[i] = pi > eps ? (-s * ti) / pi : 0;
+  }
+  return total;
+}
+
+/** out = a with out[index] = a[index] + delta (a perturbed copy, for finite differences). */
+export function perturbEntry(a: Float64Array, out: Float64Array, index: number, delta: number): void {
+  out.set(a);
+  out[index] = a[index]! + delta;
 }

@@ -1,0 +1,164 @@
+/**
+ * Generates the WebAssembly text (WAT) of foldnet's SIMD GEMM kernels. The text is assembled by
+ * `wabt` (a dev dependency) in `src/tensor/wasm/build.ts`, which writes `gemm-bytes.ts`; a test
+ * rebuilds it and compares the bytes, so the shipped binary always matches this source.
+ *
+ * Kernel (all addresses in bytes into the one imported memory, f64 row-major data):
+ *
+ *   gemm(a, saRow, saCol, b, ldb, c, ldc, bias, m, k, n, mode, act)
+ *   C[i, j] = act(init[i, j] + Σ_p A[i, p] · B[p, j])   for i < m, j < n, p ascending
+ *
+ * where `A[i, p]` is at `a + i·saRow + p·saCol` (so Aᵀ is just other strides), `B[p, j]` at
+ * `b + p·ldb + 8j`, `C[i, j]` at `c + i·ldc + 8j`; `init` is 0 (mode 0), C itself (mode 1,
+ * accumulate) or `bias[j]` at `bias + 8j` (mode 2); `act` 0 is the identity and 1 is ReLU
+ * (`x > 0 ? x : 0`, NaN ↦ 0, as foldnet's `relu`). Register tiles: 4 rows × 4 columns (8 f64x2
+ * accumulators), with 4×2, 4×1, 1×4, 1×2 and 1×1 edge tiles.
+ *
+ * `scale(x, n, alpha)`: x[i] ← α·x[i], and `transpose(src, dst, rows, cols)` complete the module.
+ *
+ * @module
+ */
+
+type Cols = 4 | 2 | 1;
+
+const ind = (s: string, n: number): string =>
+  s
+    .split('\n')
+    .map((l) => (l.length > 0 ? ' '.repeat(n) + l : l))
+    .join('\n');
+
+/** One register tile of `mr` rows × `nc` columns at row `$i`, column `$j`. */
+const tile = (mr: 4 | 1, nc: Cols): string => {
+  const rows = Array.from({ length: mr }, (_, r) => r);
+  const vecs = nc === 1 ? [] : Array.from({ length: nc / 2 }, (_, v) => v);
+  const scalar = nc === 1;
+  const acc = (r: number, v: number): string => (scalar ? `$s${r}` : `$v${r}_${v}`);
+  const lanes = scalar ? [0] : vecs;
+  const out: string[] = [];
+  // pointers
+  out.push(`(local.set $pa0 (i32.add (local.get $a) (i32.mul (local.get $i) (local.get $saRow))))`);
+  for (const r of rows.slice(1)) out.push(`(local.set $pa${r} (i32.add (local.get $pa${r - 1}) (local.get $saRow)))`);
+  out.push(`(local.set $pb (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 3))))`);
+  out.push(`(local.set $pc (i32.add (i32.add (local.get $c) (i32.mul (local.get $i) (local.get $ldc))) (i32.shl (local.get $j) (i32.const 3))))`);
+  // init
+  const zero = scalar ? '(f64.const 0)' : '(v128.const i64x2 0 0)';
+  const loadOp = scalar ? 'f64.load' : 'v128.load';
+  const w = scalar ? 8 : 16;
+  const initFrom = (base: (r: number) => string): string =>
+    rows.flatMap((r) => lanes.map((v) => `(local.set ${acc(r, v)} (${loadOp} offset=${v * w} ${base(r)}))`)).join('\n');
+  out.push(`(if (i32.eq (local.get $mode) (i32.const 1))
+  (then
+${ind(initFrom((r) => (r === 0 ? '(local.get $pc)' : `(i32.add (local.get $pc) (i32.mul (i32.const ${r}) (local.get $ldc)))`)), 4)})
+  (else
+    (if (i32.eq (local.get $mode) (i32.const 2))
+      (then
+${ind(initFrom(() => '(i32.add (local.get $bias) (i32.shl (local.get $j) (i32.const 3)))'), 8)})
+      (else
+${ind(rows.flatMap((r) => lanes.map((v) => `(local.set ${acc(r, v)} ${zero})`)).join('\n'), 8)}))))`);
+  // k loop
+  const body: string[] = [];
+  if (scalar) {
+    body.push(`(local.set $sb (f64.load (local.get $pb)))`);
+    for (const r of rows) body.push(`(local.set $s${r} (f64.add (local.get $s${r}) (f64.mul (f64.load (local.get $pa${r})) (local.get $sb))))`);
+  } else {
+    for (const v of vecs) body.push(`(local.set $b${v} (v128.load offset=${v * 16} (local.get $pb)))`);
+    for (const r of rows) {
+      body.push(`(local.set $av (v128.load64_splat (local.get $pa${r})))`);
+      for (const v of vecs) body.push(`(local.set ${acc(r, v)} (f64x2.add (local.get ${acc(r, v)}) (f64x2.mul (local.get $av) (local.get $b${v}))))`);
+    }
+  }
+  for (const r of rows) body.push(`(local.set $pa${r} (i32.add (local.get $pa${r}) (local.get $saCol)))`);
+  body.push(`(local.set $pb (i32.add (local.get $pb) (local.get $ldb)))`);
+  body.push(`(local.set $p (i32.add (local.get $p) (i32.const 1)))`);
+  out.push(`(local.set $p (i32.const 0))
+(if (i32.gt_s (local.get $k) (i32.const 0))
+  (then
+    (loop $kl
+${ind(body.join('\n'), 6)}
+      (br_if $kl (i32.lt_s (local.get $p) (local.get $k))))))`);
+  // activation + store
+  const relu = (x: string): string =>
+    scalar
+      ? `(select ${x} (f64.const 0) (f64.gt ${x} (f64.const 0)))`
+      : `(f64x2.pmax (v128.const i64x2 0 0) ${x})`;
+  const stores = (act: boolean): string =>
+    rows
+      .flatMap((r) =>
+        lanes.map((v) => {
+          const addr = r === 0 ? '(local.get $pc)' : `(i32.add (local.get $pc) (i32.mul (i32.const ${r}) (local.get $ldc)))`;
+          const val = act ? relu(`(local.get ${acc(r, v)})`) : `(local.get ${acc(r, v)})`;
+          return `(${scalar ? 'f64.store' : 'v128.store'} offset=${v * w} ${addr} ${val})`;
+        }),
+      )
+      .join('\n');
+  out.push(`(if (i32.eq (local.get $act) (i32.const 1))
+  (then
+${ind(stores(true), 4)})
+  (else
+${ind(stores(false), 4)}))`);
+  return out.join('\n');
+};
+
+/** The column sweep for one block of `mr` rows: 4-wide tiles, then a 2-wide and a 1-wide edge. */
+const rowBlock = (mr: 4 | 1): string => `(local.set $j (i32.const 0))
+(block $jd${mr}
+  (loop $jl${mr}
+    (br_if $jd${mr} (i32.gt_s (i32.add (local.get $j) (i32.const 4)) (local.get $n)))
+${ind(tile(mr, 4), 4)}
+    (local.set $j (i32.add (local.get $j) (i32.const 4)))
+    (br $jl${mr})))
+(if (i32.le_s (i32.add (local.get $j) (i32.const 2)) (local.get $n))
+  (then
+${ind(tile(mr, 2), 4)}
+    (local.set $j (i32.add (local.get $j) (i32.const 2)))))
+(if (i32.lt_s (local.get $j) (local.get $n))
+  (then
+${ind(tile(mr, 1), 4)}))`;
+
+/** The whole module's WAT text. `pages` is the memory's declared minimum (the import's). */
+export const gemmWat = (): string => `;; Generated by src/tensor/wasm/gemm-wat.ts — do not edit by hand.
+(module
+  (import "env" "memory" (memory 1))
+  (func (export "gemm")
+    (param $a i32) (param $saRow i32) (param $saCol i32) (param $b i32) (param $ldb i32)
+    (param $c i32) (param $ldc i32) (param $bias i32) (param $m i32) (param $k i32) (param $n i32)
+    (param $mode i32) (param $act i32)
+    (local $i i32) (local $j i32) (local $p i32)
+    (local $pa0 i32) (local $pa1 i32) (local $pa2 i32) (local $pa3 i32) (local $pb i32) (local $pc i32)
+    (local $av v128) (local $b0 v128) (local $b1 v128)
+    (local $v0_0 v128) (local $v0_1 v128) (local $v1_0 v128) (local $v1_1 v128)
+    (local $v2_0 v128) (local $v2_1 v128) (local $v3_0 v128) (local $v3_1 v128)
+    (local $sb f64) (local $s0 f64) (local $s1 f64) (local $s2 f64) (local $s3 f64)
+    (local.set $i (i32.const 0))
+    (block $id4
+      (loop $il4
+        (br_if $id4 (i32.gt_s (i32.add (local.get $i) (i32.const 4)) (local.get $m)))
+${ind(rowBlock(4), 8)}
+        (local.set $i (i32.add (local.get $i) (i32.const 4)))
+        (br $il4)))
+    (block $id1
+      (loop $il1
+        (br_if $id1 (i32.ge_s (local.get $i) (local.get $m)))
+${ind(rowBlock(1), 8)}
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $il1))))
+  (func (export "transpose") (param $src i32) (param $dst i32) (param $rows i32) (param $cols i32)
+    (local $r i32) (local $q i32) (local $ps i32)
+    (local.set $r (i32.const 0))
+    (block $rd
+      (loop $rl
+        (br_if $rd (i32.ge_s (local.get $r) (local.get $rows)))
+        (local.set $q (i32.const 0))
+        (local.set $ps (i32.add (local.get $src) (i32.shl (i32.mul (local.get $r) (local.get $cols)) (i32.const 3))))
+        (block $qd
+          (loop $ql
+            (br_if $qd (i32.ge_s (local.get $q) (local.get $cols)))
+            (f64.store
+              (i32.add (local.get $dst) (i32.shl (i32.add (i32.mul (local.get $q) (local.get $rows)) (local.get $r)) (i32.const 3)))
+              (f64.load (local.get $ps)))
+            (local.set $ps (i32.add (local.get $ps) (i32.const 8)))
+            (local.set $q (i32.add (local.get $q) (i32.const 1)))
+            (br $ql)))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $rl)))))
+`;
