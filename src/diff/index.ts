@@ -1,1 +1,4 @@
 export * from './grad.js';
+export * from './jacobian.js';
+export * from './finite-difference.js';
+export * from './grad-check.js';

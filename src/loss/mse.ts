@@ -3,23 +3,9 @@
  *
  * @module
  */
-import * as Ops from '../tensor/ops.js';
+import * as K from '../tensor/kernels.js';
+import { defineLoss } from './define.js';
 import type { Loss } from './loss.js';
-
-const mseLoss: Loss<number> = {
-  kind: 'mse',
-  value: (yhat, y) => {
-    let s = 0;
-    for (let i = 0; i < yhat.data.length; i++) s += (yhat.data[i]! - y.data[i]!) ** 2;
-    return (0.5 * s) / yhat.rows;
-  },
-  valueAndGrad: (yhat, y) => {
-    const diff = Ops.sub(yhat, y);
-    let s = 0;
-    for (let i = 0; i < diff.data.length; i++) s += diff.data[i]! ** 2;
-    return [(0.5 * s) / yhat.rows, Ops.scale(diff, 1 / yhat.rows)] as const;
-  },
-};
 
 /**
  * The lecture's squared error, `L = (1/B) Σ_b ½‖y_b − ŷ_b‖²` (½ per row, averaged over the
@@ -27,7 +13,9 @@ const mseLoss: Loss<number> = {
  * Note: TensorFlow.js/PyTorch's `MSE` averages over outputs too and has no ½: for one output,
  * theirs is 2× this one.
  *
+ * @example
+ * mse.value(fromRows([[1, 2]]), fromRows([[0, 0]]))   // ½(1 + 4) = 2.5
  * @since 0.1.0
  * @category losses
  */
-export const mse: Loss<number> = Object.freeze(mseLoss);
+export const mse: Loss<number> = defineLoss('mse', (yhat, y, grad, s) => K.squaredErrorLoss(yhat.data, y.data, grad, s));
