@@ -84,6 +84,8 @@ export interface EarlyStopping {
  * - `metric`: also reported on the validation data (and used by `monitor: 'valMetric'`).
  * - `penalty`: the minimised cost is `loss + penalty.value(θ)`, its gradient adds `penalty.grad(θ)`.
  * - `shuffle`: reshuffle the rows every epoch (default `true`; `false` keeps data order).
+ * - `order`: instead of the key's shuffle, visit the training rows of epoch `e` (1-based) in the
+ *   order `order(e, n)` returns (a permutation of 0..n−1): to replay another library's run.
  * - `resume`: continue from a state that `fitIterator` yielded (its params, optimizer state,
  *   epoch counter, history and early-stopping record), up to `epochs` in total.
  *
@@ -103,6 +105,7 @@ export interface FitOptions<I extends number, O extends number, N extends number
   readonly penalty?: Penalty;
   readonly earlyStopping?: EarlyStopping;
   readonly shuffle?: boolean;
+  readonly order?: (epoch: number, rows: number) => ArrayLike<number>;
   readonly resume?: TrainState<P, S>;
 }
 

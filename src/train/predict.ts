@@ -1,0 +1,43 @@
+/**
+ * Using a trained net: predictions and evaluation, both in evaluation mode (no dropout).
+ *
+ * @module
+ */
+import type { Layer } from '../layer/layer.js';
+import type { Loss } from '../loss/loss.js';
+import type { LossFits } from '../diff/grad.js';
+import type { Mat } from '../tensor/mat.js';
+import type { Dataset, Evaluation, Metric } from './types.js';
+
+/**
+ * `ŷ = f(θ, x)` in evaluation mode (stochastic layers such as dropout are off).
+ *
+ * @example
+ * const yhat = predict(net, result.params, xTest) // Mat<B, O>
+ * @since 0.1.0
+ * @category training
+ */
+export const predict = <I extends number, O extends number, P, B extends number>(
+  model: Layer<I, O, P>,
+  params: NoInfer<P>,
+  x: Mat<B, NoInfer<I>>,
+): Mat<B, O> => model.forward(params, x);
+
+/**
+ * The data loss `L(f(θ, x), y)` (batch mean, no penalty) and, if given, a metric, in evaluation
+ * mode.
+ *
+ * @since 0.1.0
+ * @category training
+ */
+export const evaluate = <I extends number, O extends number, P, N extends number>(
+  model: Layer<I, O, P>,
+  params: NoInfer<P>,
+  data: Dataset<NoInfer<I>, NoInfer<O>>,
+  loss: Loss<N> & LossFits<O, N>,
+  metric?: Metric<NoInfer<O>>,
+): Evaluation => {
+  const yhat = model.forward(params, data.x);
+  const value = (loss as Loss<number>).value(yhat, data.y);
+  return metric === undefined ? { loss: value } : { loss: value, metric: metric.compute(yhat, data.y) };
+};
