@@ -352,7 +352,7 @@ export function probabilityCrossEntropyLoss(
     const ti = t[i]!;
     const clamped = pi > eps ? pi : eps;
     if (ti !== 0) total -= ti * Math.log(clamped);
-    if (grad !== null) grad[i] = pi > eps ? (-s * ti) / pi : 0;
+    if (grad !== null) grad[i] = pi > eps && ti !== 0 ? (-s * ti) / pi : 0;
   }
   return total;
 }
