@@ -5,6 +5,8 @@
  */
 export * from './tensor/mat.js';
 export { matmul, matmulTransA, matmulTransB, transpose, add, sub, scale, addRowVector, sumRows, softmaxRows, argmaxRows } from './tensor/ops.js';
+/** All tensor operations (element-wise `map`/`zipWith` too), e.g. for writing custom layers. */
+export * as ops from './tensor/ops.js';
 export { key, split, foldIn, uniform, normal, permutation, bernoulli, type Key } from './random.js';
 export * as params from './params.js';
 export type { ParamTree } from './params.js';

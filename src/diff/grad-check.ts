@@ -30,7 +30,12 @@ export interface GradCheckOptions {
   readonly step?: number;
   /** The largest relative error that counts as a pass, for `ok` (default 1e-6). */
   readonly tolerance?: number;
-  /** Floor of the relative error's denominator (default 1e-8): entries whose derivatives are both below it are compared absolutely. */
+  /**
+   * Floor of the relative error's denominator: derivatives both below it are compared absolutely
+   * (`|a − n| / tiny`). Default `1e-6·max(1, |L|)` with `L` the loss at `(θ, x)`, since finite
+   * differences of `L` carry rounding noise of about `1e-13·|L|` (an exactly-zero gradient,
+   * e.g. of a dead relu unit, is measured as ±1e-14 or so).
+   */
   readonly tiny?: number;
   /** Also check `∂L/∂x` (default true). */
   readonly inputs?: boolean;
@@ -57,6 +62,8 @@ export interface GradCheckResult {
   readonly checked: number;
   /** The tolerance `ok` was judged by. */
   readonly tolerance: number;
+  /** The denominator floor that was used. */
+  readonly tiny: number;
   /** `maxRelativeError ≤ tolerance`. */
   readonly ok: boolean;
   /** `maxRelativeError ≤ tol`, for another tolerance. */
@@ -111,13 +118,14 @@ export const gradCheck = <I extends number, O extends number, P, N extends numbe
 ): GradCheckResult => {
   const step = options.step ?? defaultStep;
   const tolerance = options.tolerance ?? 1e-6;
-  const tiny = options.tiny ?? 1e-8;
   const ctx = options.ctx;
   const l = loss as unknown as Loss<number>;
   const lossAt = (p: P, xx: Mat<B, I>): number => l.value(layer.forward(p, xx, ctx), y);
 
   const [yhat, pullback] = layer.vjp(params, x, ctx);
-  const [dp, dx] = pullback(l.valueAndGrad(yhat, y)[1]);
+  const [value, seed] = l.valueAndGrad(yhat, y);
+  const [dp, dx] = pullback(seed);
+  const tiny = options.tiny ?? 1e-6 * Math.max(1, Math.abs(value));
 
   const gradLeaves = Params.leaves(dp);
   const paramEntries: Entry[] = Params.leaves(params).flatMap(({ path, tensor }, k) =>
@@ -150,6 +158,7 @@ export const gradCheck = <I extends number, O extends number, P, N extends numbe
     numeric: worst.numeric,
     checked: paramEntries.length + inputEntries.length,
     tolerance,
+    tiny,
     ok: maxRelativeError <= tolerance,
     passes: (tol: number) => maxRelativeError <= tol,
   });
