@@ -3,4 +3,8 @@ export * from './schedule.js';
 export * from './chain.js';
 export * from './primitives.js';
 export * from './recipes.js';
+export * from './fullBatch.js';
+export * from './lineSearch.js';
+export * from './conjugateGradient.js';
+export * from './lbfgs.js';
 export * from './regularize/index.js';
