@@ -5,3 +5,4 @@ export * from './step.js';
 export * from './fit.js';
 export * from './predict.js';
 export * from './validationSplit.js';
+export * from './objective.js';
