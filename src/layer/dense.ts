@@ -4,6 +4,7 @@
  * @module
  */
 import * as Ops from '../tensor/ops.js';
+import { affine } from '../tensor/affine.js';
 import { unsafeMat, unsafeVec, type Mat, type Vec } from '../tensor/mat.js';
 import { split, uniform, normal, type Key } from '../random.js';
 import type { Layer } from './layer.js';
@@ -88,13 +89,13 @@ export const dense = <I extends number, O extends number>(
         b: unsafeVec(outputDim, new Float64Array(outputDim)),
       });
     },
-    forward: (p, x) => Ops.addRowVector(Ops.matmul(x, p.w), p.b),
+    forward: (p, x) => affine(x, p.w, p.b),
     vjp: (p, x) => [
-      Ops.addRowVector(Ops.matmul(x, p.w), p.b),
+      affine(x, p.w, p.b),
       (dy) => [Object.freeze({ w: Ops.matmulTransA(x, dy), b: Ops.sumRows(dy) }), Ops.matmulTransB(dy, p.w)],
     ],
     jvp: (p, x, dp, dx) => [
-      Ops.addRowVector(Ops.matmul(x, p.w), p.b),
+      affine(x, p.w, p.b),
       Ops.addRowVector(Ops.add(Ops.matmul(dx, p.w), Ops.matmul(x, dp.w)), dp.b),
     ],
   });

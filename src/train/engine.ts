@@ -1,0 +1,501 @@
+/**
+ * The fast training engine for plain chains of dense layers and element-wise activations (the
+ * tabular MLP): the same numbers as the generic step (`makeStep`: backprop through the immutable
+ * layer values, then the optimizer), computed in place in one preallocated arena.
+ *
+ * `trainChain` copies the parameters (and optimizer state) into private buffers of the compute
+ * arena (`src/tensor/wasm/arena.ts`), runs whole epochs there — gather the batch, fused
+ * GEMM + bias + activation forward, loss gradient, backward GEMMs, optimizer update — with no
+ * allocation per step, and returns fresh parameter records. Nothing a caller can see is mutated.
+ * Products of at least {@link SIMD_MIN_MACS} multiply-adds run in the WebAssembly SIMD GEMM;
+ * smaller ones (tiny layers, online SGD) in the scalar register-blocked GEMM on the same memory.
+ * Both sum in the same order as the generic kernels, so results agree with `makeStep` to the
+ * last bit on every path (tests check ≤ 1e-12 relative).
+ *
+ * Eligible: a `sequential`/`compose` tree (nested or not) of `dense` layers, each followed by at
+ * most one of `relu`, `tanh`, `sigmoid`, `leakyRelu` (α ≥ 0), `softplus`, `identity`; losses `mse`
+ * and `softmaxCrossEntropy`; optimizers SGD and Adam ({@link FastOptimizer}). Anything else
+ * (dropout, penalties, other losses) stays on the generic path: {@link planChain} returns `undefined`.
+ *
+ * @module
+ */
+import type { LayerSpec } from '../layer/layer.js';
+import type { Loss } from '../loss/loss.js';
+import * as K from '../tensor/kernels.js';
+import { unsafeMat, unsafeVec, type Mat } from '../tensor/mat.js';
+import { ensureArena, type Arena } from '../tensor/wasm/arena.js';
+
+/** Below this many multiply-adds a product stays in scalar JS (WASM pays from batch ≈ 16). */
+export const SIMD_MIN_MACS = 2048;
+
+const ACTS = { identity: 0, relu: 1, tanh: 2, sigmoid: 3, leakyRelu: 4, softplus: 5 } as const;
+type ActCode = (typeof ACTS)[keyof typeof ACTS];
+
+/**
+ * One dense layer of a chain and the activation after it; `path` locates its `{ w, b }` in the
+ * composite's (possibly nested) parameter tuple.
+ *
+ * @since 0.1.0
+ * @category model
+ */
+export interface DenseStage {
+  readonly inputDim: number;
+  readonly outputDim: number;
+  readonly act: ActCode;
+  readonly alpha: number;
+  readonly path: readonly number[];
+}
+
+/**
+ * A chain the engine can run: its dense stages in application order.
+ *
+ * @since 0.1.0
+ * @category model
+ */
+export interface ChainPlan {
+  readonly stages: readonly DenseStage[];
+}
+
+type Item = { readonly kind: 'dense'; readonly spec: LayerSpec; readonly path: readonly number[] } | { readonly kind: 'act'; readonly act: ActCode; readonly alpha: number };
+
+const flatten = (spec: LayerSpec, path: readonly number[], out: Item[]): boolean => {
+  if (spec.kind === 'sequential' || spec.kind === 'compose') {
+    const ch = spec.children ?? [];
+    const order = ch.map((_, i) => i);
+    if (spec.kind === 'compose') order.reverse();
+    return order.every((i) => flatten(ch[i]!, [...path, i], out));
+  }
+  if (spec.kind === 'dense') {
+    if (spec.inputDim === null || spec.outputDim === null) return false;
+    out.push({ kind: 'dense', spec, path });
+    return true;
+  }
+  if (spec.kind in ACTS) {
+    const alpha = spec.kind === 'leakyRelu' ? Number(spec.config?.['alpha'] ?? 0.01) : 0;
+    if (!(alpha >= 0)) return false;
+    out.push({ kind: 'act', act: ACTS[spec.kind as keyof typeof ACTS], alpha });
+    return true;
+  }
+  return false;
+};
+
+/**
+ * The engine's plan for a layer, read from its `spec`, or `undefined` when the layer is not a
+ * plain chain of dense layers and element-wise activations (see the module doc).
+ *
+ * @example
+ * planChain(sequential(dense(4, 8), relu, dense(8, 2)).spec)   // 2 stages
+ * planChain(sequential(dense(4, 8), dropout(0.5), dense(8, 2)).spec)  // undefined
+ * @since 0.1.0
+ * @category training
+ */
+export const planChain = (spec: LayerSpec): ChainPlan | undefined => {
+  const items: Item[] = [];
+  if (!flatten(spec, [], items)) return undefined;
+  const stages: DenseStage[] = [];
+  for (const it of items) {
+    if (it.kind === 'dense') {
+      const prev = stages[stages.length - 1];
+      if (prev !== undefined && prev.outputDim !== it.spec.inputDim) return undefined;
+      stages.push({ inputDim: it.spec.inputDim!, outputDim: it.spec.outputDim!, act: 0, alpha: 0, path: it.path });
+    } else if (it.act !== 0) {
+      const last = stages[stages.length - 1];
+      if (last === undefined || last.act !== 0) return undefined;
+      stages[stages.length - 1] = { ...last, act: it.act, alpha: it.alpha };
+    }
+  }
+  return stages.length === 0 ? undefined : Object.freeze({ stages: Object.freeze(stages) });
+};
+
+/**
+ * The optimizers the engine runs, with the library's update equations (`sgd`, `adam` in
+ * src/optim): SGD `θ ← θ − ρ_t·g`; Adam `θ ← θ − ρ_t·m̂/(√v̂ + ε)`. `lr` may be a schedule
+ * `t ↦ ρ_t` (t = updates so far), as the library's `LearningRate`.
+ *
+ * @since 0.1.0
+ * @category model
+ */
+export type FastOptimizer =
+  | { readonly kind: 'sgd'; readonly lr: number | ((t: number) => number) }
+  | { readonly kind: 'adam'; readonly lr: number | ((t: number) => number); readonly b1?: number; readonly b2?: number; readonly eps?: number };
+
+/**
+ * The optimizer state in the library's own format: SGD's `{ count }` (as `sgd`'s
+ * `CountState`) and Adam's `[{ count, mu, nu }, { count }]` (as `adam`'s chain state).
+ *
+ * @since 0.1.0
+ * @category model
+ */
+export type FastOptState<P> =
+  | { readonly count: number }
+  | readonly [{ readonly count: number; readonly mu: P; readonly nu: P }, { readonly count: number }];
+
+/**
+ * Options of {@link trainChain}: the loss (`mse` or `softmaxCrossEntropy`, by `kind`), the
+ * optimizer, the batch size, and one row order per epoch (each a sequence of row indices; the
+ * epoch's batches are consecutive slices of it, the last one partial).
+ *
+ * @since 0.1.0
+ * @category model
+ */
+export interface TrainChainOptions<P> {
+  readonly loss: Loss<number>;
+  readonly optimizer: FastOptimizer;
+  readonly batchSize: number;
+  readonly orders: readonly ArrayLike<number>[];
+  readonly optState?: FastOptState<P>;
+}
+
+/**
+ * What {@link trainChain} returns: fresh parameters and optimizer state, the number of updates,
+ * and each update's batch loss (before the update) in order. `stopped` is set when a batch loss
+ * was not finite: training stopped before that update and `params` are the last finite ones.
+ *
+ * @since 0.1.0
+ * @category model
+ */
+export interface TrainChainResult<P> {
+  readonly params: P;
+  readonly optState: FastOptState<P>;
+  readonly updates: number;
+  readonly costs: Float64Array;
+  readonly stopped?: { readonly update: number; readonly cost: number };
+}
+
+type LossKind = 'mse' | 'sce';
+const lossKind = (l: Loss<number>): LossKind | undefined => {
+  const k = l.kind.replace(/\[\d+\]$/, '');
+  return k === 'mse' ? 'mse' : k === 'softmaxCrossEntropy' ? 'sce' : undefined;
+};
+
+/**
+ * True when {@link trainChain} can run this loss (`mse` or `softmaxCrossEntropy`).
+ *
+ * @since 0.1.0
+ * @category training
+ */
+export const fastLossSupported = (l: Loss<number>): boolean => lossKind(l) !== undefined;
+
+interface DenseLeaves {
+  readonly w: Mat<number, number>;
+  readonly b: { readonly size: number; readonly data: Float64Array };
+}
+
+const getAt = (p: unknown, path: readonly number[]): unknown => path.reduce<unknown>((q, i) => (q as readonly unknown[])[i], p);
+
+const setAt = (p: unknown, path: readonly number[], v: unknown): unknown => {
+  if (path.length === 0) return v;
+  const arr = [...(p as readonly unknown[])];
+  arr[path[0]!] = setAt(arr[path[0]!], path.slice(1), v);
+  return Object.freeze(arr);
+};
+
+const denseAt = (p: unknown, s: DenseStage, where: string): DenseLeaves => {
+  const d = getAt(p, s.path) as DenseLeaves | undefined;
+  if (d === undefined || d.w === undefined || d.b === undefined || d.w.data.length !== s.inputDim * s.outputDim || d.b.data.length !== s.outputDim) {
+    throw new RangeError(`trainChain: the ${where} at [${s.path.join(', ')}] do not fit a dense ${s.inputDim}→${s.outputDim} layer`);
+  }
+  return d;
+};
+
+/** The arena layout: offsets (in f64) of every buffer. */
+interface Layout {
+  readonly total: number;
+  readonly P: number; // all params, per stage W then b
+  readonly G: number;
+  readonly M: number;
+  readonly V: number;
+  readonly nParams: number;
+  readonly w: readonly number[];
+  readonly b: readonly number[];
+  readonly wt: readonly number[];
+  readonly h: readonly number[]; // stage outputs (post-activation), h[-1] = x
+  readonly z: readonly number[]; // pre-activations (only for non-relu/identity acts, else -1)
+  readonly dh: readonly number[]; // gradient wrt stage outputs
+  readonly x: number;
+  readonly y: number;
+}
+
+const layout = (plan: ChainPlan, B: number, adam: boolean): Layout => {
+  let off = 0;
+  const take = (n: number): number => {
+    const o = off;
+    off += n + (n & 1); // keep 16-byte alignment
+    return o;
+  };
+  const st = plan.stages;
+  const nParams = st.reduce((s, l) => s + l.inputDim * l.outputDim + l.outputDim, 0);
+  const P = take(nParams);
+  const G = take(nParams);
+  const M = adam ? take(nParams) : -1;
+  const V = adam ? take(nParams) : -1;
+  // W and b contiguous inside P (and at the same relative offsets inside G, M, V)
+  const w: number[] = [];
+  const b: number[] = [];
+  let q = 0;
+  for (const l of st) {
+    w.push(q);
+    q += l.inputDim * l.outputDim;
+    b.push(q);
+    q += l.outputDim;
+  }
+  const wt = st.map((l) => take(l.inputDim * l.outputDim));
+  const x = take(B * st[0]!.inputDim);
+  const y = take(B * st[st.length - 1]!.outputDim);
+  const h = st.map((l) => take(B * l.outputDim));
+  const z = st.map((l) => (l.act >= 2 ? take(B * l.outputDim) : -1));
+  const dh = st.map((l) => take(B * l.outputDim));
+  return { total: off, P, G, M, V, nParams, w, b, wt, h, z, dh, x, y };
+};
+
+const phi = (act: ActCode, alpha: number, x: number): number => {
+  switch (act) {
+    case 2:
+      return Math.tanh(x);
+    case 3:
+      return x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
+    case 4:
+      return x > 0 ? x : alpha * x;
+    case 5:
+      return Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x)));
+    default:
+      return x;
+  }
+};
+
+const dphi = (act: ActCode, alpha: number, x: number, y: number): number => {
+  switch (act) {
+    case 2:
+      return 1 - y * y;
+    case 3:
+      return y * (1 - y);
+    case 4:
+      return x > 0 ? 1 : alpha;
+    case 5:
+      return x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
+    default:
+      return 1;
+  }
+};
+
+/**
+ * Trains a chain for `orders.length` epochs, in place in the arena, and returns fresh
+ * parameters: the same numbers as folding the generic `makeStep` (no penalty, no dropout) over
+ * the same batches. Throws a `RangeError` when the layer is not a chain ({@link planChain}), the
+ * loss is not supported, or data and parameters do not fit.
+ *
+ * @example
+ * const net = sequential(dense(4, 8), relu, dense(8, 2))
+ * const r = trainChain(net.spec, net.init(key(0)), x, y, { loss: mse, optimizer: { kind: 'sgd', lr: 0.01 }, batchSize: 1, orders: [order] })
+ * @since 0.1.0
+ * @category training
+ */
+export const trainChain = <P>(
+  spec: LayerSpec | ChainPlan,
+  params: P,
+  x: Mat<number, number>,
+  y: Mat<number, number>,
+  options: TrainChainOptions<P>,
+): TrainChainResult<P> => {
+  const plan = 'stages' in spec ? spec : planChain(spec);
+  if (plan === undefined) throw new RangeError('trainChain: the layer is not a chain of dense layers and element-wise activations');
+  const lk = lossKind(options.loss);
+  if (lk === undefined) throw new RangeError(`trainChain: loss '${options.loss.kind}' is not supported (mse, softmaxCrossEntropy)`);
+  const st = plan.stages;
+  const L = st.length;
+  const inDim = st[0]!.inputDim;
+  const outDim = st[L - 1]!.outputDim;
+  if (x.cols !== inDim || y.cols !== outDim || x.rows !== y.rows) {
+    throw new RangeError(`trainChain: data ${x.rows}×${x.cols} → ${y.rows}×${y.cols} does not fit a ${inDim}→${outDim} chain`);
+  }
+  const B = Math.floor(options.batchSize);
+  if (!(B >= 1)) throw new RangeError(`trainChain: batchSize must be a positive integer, got ${options.batchSize}`);
+  const opt = options.optimizer;
+  const isAdam = opt.kind === 'adam';
+  const lay = layout(plan, B, isAdam);
+  const ar: Arena = ensureArena(lay.total);
+  const f = ar.f64;
+  const gemmJs = (a: number, sai: number, sap: number, bb: number, ldb: number, c: number, ldc: number, bias: number, m: number, k: number, n: number, mode: number, act: number): void =>
+    K.gemm(f, a, sai, sap, f, bb, ldb, 1, f, c, ldc, m, k, n, mode, f, bias, act);
+  const gemm = ar.simd
+    ? (a: number, sai: number, sap: number, bb: number, ldb: number, c: number, ldc: number, bias: number, m: number, k: number, n: number, mode: number, act: number): void => {
+        if (m * k * n >= SIMD_MIN_MACS) ar.gemm(a, sai, sap, bb, ldb, c, ldc, bias, m, k, n, mode, act);
+        else gemmJs(a, sai, sap, bb, ldb, c, ldc, bias, m, k, n, mode, act);
+      }
+    : gemmJs;
+
+  // ---- copy in
+  st.forEach((s, l) => {
+    const d = denseAt(params, s, 'parameters');
+    f.set(d.w.data, lay.P + lay.w[l]!);
+    f.set(d.b.data, lay.P + lay.b[l]!);
+  });
+  let count1 = 0; // Adam's own count (bias correction)
+  let countLr = 0; // the learning-rate step count
+  if (isAdam) {
+    f.fill(0, lay.M, lay.M + lay.nParams);
+    f.fill(0, lay.V, lay.V + lay.nParams);
+    const s0 = options.optState;
+    if (s0 !== undefined) {
+      if (!Array.isArray(s0)) throw new RangeError('trainChain: an Adam state is a pair [adamState, countState]');
+      const [as, cs] = s0 as readonly [{ count: number; mu: P; nu: P }, { count: number }];
+      count1 = as.count;
+      countLr = cs.count;
+      st.forEach((s, l) => {
+        const mu = denseAt(as.mu, s, 'Adam moments');
+        const nu = denseAt(as.nu, s, 'Adam moments');
+        f.set(mu.w.data, lay.M + lay.w[l]!);
+        f.set(mu.b.data, lay.M + lay.b[l]!);
+        f.set(nu.w.data, lay.V + lay.w[l]!);
+        f.set(nu.b.data, lay.V + lay.b[l]!);
+      });
+    }
+  } else if (options.optState !== undefined) {
+    countLr = (options.optState as { count: number }).count;
+  }
+  const refreshWt = (l: number): void => {
+    const s = st[l]!;
+    K.transpose(f.subarray(lay.P + lay.w[l]!, lay.P + lay.w[l]! + s.inputDim * s.outputDim), f.subarray(lay.wt[l]!, lay.wt[l]! + s.inputDim * s.outputDim), s.inputDim, s.outputDim);
+  };
+  for (let l = 1; l < L; l++) refreshWt(l);
+
+  const xd = x.data;
+  const yd = y.data;
+  const lr = opt.lr;
+  const b1 = isAdam ? (opt.b1 ?? 0.9) : 0;
+  const b2 = isAdam ? (opt.b2 ?? 0.999) : 0;
+  const eps = isAdam ? (opt.eps ?? 1e-8) : 0;
+  const totalUpdates = options.orders.reduce((s, o) => s + Math.ceil(o.length / B), 0);
+  const costs = new Float64Array(totalUpdates);
+  let update = 0;
+  let stopped: { update: number; cost: number } | undefined;
+  // Views for the loss kernels (the full batch; the partial last batch makes its own).
+  const lastH = lay.h[L - 1]!;
+  const lastDh = lay.dh[L - 1]!;
+  const views = (rows: number): [Float64Array, Float64Array, Float64Array] => [
+    f.subarray(lastH, lastH + rows * outDim),
+    f.subarray(lay.y, lay.y + rows * outDim),
+    f.subarray(lastDh, lastDh + rows * outDim),
+  ];
+  let fullViews = views(B);
+
+  outer: for (const order of options.orders) {
+    const n = order.length;
+    for (let start = 0; start < n; start += B) {
+      const rows = Math.min(B, n - start);
+      // gather the batch
+      for (let r = 0; r < rows; r++) {
+        const i = order[start + r]!;
+        if (!(i >= 0 && i < x.rows)) throw new RangeError(`trainChain: row index ${i} out of range 0..${x.rows - 1}`);
+        const xo = lay.x + r * inDim;
+        const xs = i * inDim;
+        for (let j = 0; j < inDim; j++) f[xo + j] = xd[xs + j]!;
+        const yo = lay.y + r * outDim;
+        const ys = i * outDim;
+        for (let j = 0; j < outDim; j++) f[yo + j] = yd[ys + j]!;
+      }
+      // forward
+      let hin = lay.x;
+      for (let l = 0; l < L; l++) {
+        const s = st[l]!;
+        const O = s.outputDim;
+        if (s.act <= 1) {
+          gemm(hin, s.inputDim, 1, lay.P + lay.w[l]!, O, lay.h[l]!, O, lay.P + lay.b[l]!, rows, s.inputDim, O, 2, s.act);
+        } else {
+          const z = lay.z[l]!;
+          const h = lay.h[l]!;
+          gemm(hin, s.inputDim, 1, lay.P + lay.w[l]!, O, z, O, lay.P + lay.b[l]!, rows, s.inputDim, O, 2, 0);
+          for (let i = 0; i < rows * O; i++) f[h + i] = phi(s.act, s.alpha, f[z + i]!);
+        }
+        hin = lay.h[l]!;
+      }
+      // loss and its gradient (the library's own loss kernels, on views of the arena)
+      const [yh, yt, g] = rows === B ? fullViews : views(rows);
+      const sc = 1 / rows;
+      const total = lk === 'mse' ? K.squaredErrorLoss(yh, yt, g, sc) : K.softmaxCrossEntropyLoss(yh, yt, g, rows, outDim, sc);
+      const cost = total / rows;
+      if (!Number.isFinite(cost)) {
+        stopped = { update, cost };
+        break outer;
+      }
+      costs[update] = cost;
+      // backward
+      for (let l = L - 1; l >= 0; l--) {
+        const s = st[l]!;
+        const O = s.outputDim;
+        const I = s.inputDim;
+        const dh = lay.dh[l]!;
+        const cnt = rows * O;
+        if (s.act === 1) {
+          const h = lay.h[l]!;
+          for (let i = 0; i < cnt; i++) f[dh + i] = f[dh + i]! * (f[h + i]! > 0 ? 1 : 0);
+        } else if (s.act >= 2) {
+          const h = lay.h[l]!;
+          const z = lay.z[l]!;
+          for (let i = 0; i < cnt; i++) f[dh + i] = f[dh + i]! * dphi(s.act, s.alpha, f[z + i]!, f[h + i]!);
+        }
+        const hprev = l === 0 ? lay.x : lay.h[l - 1]!;
+        gemm(hprev, 1, I, dh, O, lay.G + lay.w[l]!, O, 0, I, rows, O, 0, 0);
+        const gb = lay.G + lay.b[l]!;
+        for (let j = 0; j < O; j++) f[gb + j] = 0;
+        for (let r = 0; r < rows; r++) {
+          const o = dh + r * O;
+          for (let j = 0; j < O; j++) f[gb + j]! += f[o + j]!;
+        }
+        if (l > 0) gemm(dh, O, 1, lay.wt[l]!, I, lay.dh[l - 1]!, I, 0, rows, O, I, 0, 0);
+      }
+      // update (the library's equations, in its order of operations)
+      const rate = typeof lr === 'number' ? lr : lr(countLr);
+      const nl = -rate;
+      const P0 = lay.P;
+      const G0 = lay.G;
+      const np = lay.nParams;
+      if (isAdam) {
+        const t = count1 + 1;
+        const c1 = 1 - Math.pow(b1, t);
+        const c2 = 1 - Math.pow(b2, t);
+        const M0 = lay.M;
+        const V0 = lay.V;
+        for (let i = 0; i < np; i++) {
+          const gi = f[G0 + i]!;
+          const m = b1 * f[M0 + i]! + (1 - b1) * gi;
+          const v = b2 * f[V0 + i]! + (1 - b2) * gi * gi;
+          f[M0 + i] = m;
+          f[V0 + i] = v;
+          f[P0 + i] = f[P0 + i]! + nl * (m / c1 / (Math.sqrt(v / c2) + eps));
+        }
+        count1 = t;
+      } else {
+        for (let i = 0; i < np; i++) f[P0 + i] = f[P0 + i]! + nl * f[G0 + i]!;
+      }
+      countLr++;
+      for (let l = 1; l < L; l++) refreshWt(l);
+      update++;
+    }
+  }
+  void fullViews;
+  fullViews = views(0);
+
+  // ---- copy out: fresh records, the rest of the tree shared (it is immutable)
+  const readTree = (base: number, like: unknown): unknown =>
+    st.reduce<unknown>((acc, s, l) => {
+      const d = denseAt(like, s, 'parameters');
+      const w = unsafeMat(s.inputDim, s.outputDim, f.slice(base + lay.w[l]!, base + lay.w[l]! + s.inputDim * s.outputDim));
+      const b = unsafeVec(s.outputDim, f.slice(base + lay.b[l]!, base + lay.b[l]! + s.outputDim));
+      return setAt(acc, s.path, Object.freeze({ ...d, w, b }));
+    }, like);
+  const out = readTree(lay.P, params) as P;
+  const optState: FastOptState<P> = isAdam
+    ? Object.freeze([
+        Object.freeze({ count: count1, mu: readTree(lay.M, params) as P, nu: readTree(lay.V, params) as P }),
+        Object.freeze({ count: countLr }),
+      ] as const)
+    : Object.freeze({ count: countLr });
+  return Object.freeze({
+    params: out,
+    optState,
+    updates: update,
+    costs: costs.slice(0, update),
+    ...(stopped === undefined ? {} : { stopped: Object.freeze(stopped) }),
+  });
+};
