@@ -1,2 +1,22 @@
-// Filled in by the data module; see the README.
-export {};
+/**
+ * The data boundary: io-ts decoders from untrusted rows (JSON, CSV) to typed matrices with every
+ * bad cell named, preprocessing, splits and metrics. Browser-safe (no Node imports); reading files
+ * is in the `foldnet/node` entry point.
+ *
+ * @module
+ */
+export { type DataError, type DataErrors, type Decoded, dataError, formatErrors, fromIoTsErrors } from './errors.js';
+export { type Decoder, type MatrixOptions, makeDecoder, fromType, matrix } from './matrix.js';
+export { type Labels, labels } from './labels.js';
+export {
+  readCsv, type CsvOptions, type ClassificationCsvOptions, type RegressionCsvOptions, type CsvTable,
+  type ClassificationTable, type RegressionTable, type FeatureDim,
+} from './csv.js';
+export { oneHot } from './one-hot.js';
+export { targetScaler, type TargetScaler } from './target-scaler.js';
+export { trainTestSplit, readSplits, type Split, type SplitOptions, type SplitFile } from './split.js';
+export {
+  accuracy, confusionMatrix, classificationReport, logLoss, rmse, meanAbsoluteError, r2,
+  type Predictions, type Values, type ClassScores, type ClassificationReport,
+} from './metrics.js';
+export { standardize, standardizeWith, standardizeFromSpec, columnStats, type Standardize } from '../layer/standardize.js';

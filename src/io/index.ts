@@ -1,2 +1,12 @@
-// Filled in by the io module; see the README.
-export {};
+/**
+ * Persistence: versioned JSON for parameters and optimizer state, decoded against the
+ * architecture so a mismatch is named, never loaded. Browser-safe (text in, text out); the
+ * `foldnet/node` entry point reads and writes files.
+ *
+ * @module
+ */
+export { type LoadError, type LoadErrors, loadError } from './errors.js';
+export { parseJson, numberToJson } from './json.js';
+export { type ValueTree, encodeTree, decodeTree } from './tree.js';
+export { save, load, readSpec, paramPathNamer, FORMAT, VERSION, type LoadOptions } from './save.js';
+export { saveState, loadState } from './state.js';

@@ -1,0 +1,45 @@
+/**
+ * Target scaling for regression: fit on training targets, train on `transform(y)`, and map
+ * predictions back with `inverse`.
+ *
+ * @module
+ */
+import { unsafeVec, zeros, type Mat, type Vec } from '../tensor/mat.js';
+import * as Ops from '../tensor/ops.js';
+import { columnStats } from '../layer/standardize.js';
+
+/**
+ * A fitted affine scaling of targets, per column: `z = (y − μ) / σ` and back, `y = z·σ + μ`.
+ *
+ * @since 0.1.0
+ * @category model
+ */
+export interface TargetScaler<K extends number> {
+  readonly mean: Vec<K>;
+  readonly std: Vec<K>;
+  readonly transform: <B extends number>(y: Mat<B, K>) => Mat<B, K>;
+  readonly inverse: <B extends number>(z: Mat<B, K>) => Mat<B, K>;
+}
+
+/**
+ * Fits a {@link TargetScaler} on training targets `y: Mat<n, K>`: μ is the column mean, σ the
+ * population standard deviation (ddof = 0), and a constant column gets σ = 1.
+ *
+ * @example
+ * const s = targetScaler(yTrain)
+ * const predicted = s.inverse(net.forward(params, xTest))
+ * @since 0.1.0
+ * @category preprocessing
+ */
+export const targetScaler = <K extends number>(y: Mat<number, K>): TargetScaler<K> => {
+  const { mean, std } = columnStats(y);
+  const m = unsafeVec(y.cols, mean);
+  const s = unsafeVec(y.cols, std);
+  const broadcast = <B extends number>(rows: B, v: Vec<K>): Mat<B, K> => Ops.addRowVector(zeros(rows, y.cols), v);
+  return Object.freeze({
+    mean: m,
+    std: s,
+    transform: <B extends number>(v: Mat<B, K>) => Ops.zipWith3(v, broadcast(v.rows, m), broadcast(v.rows, s), (a, mu, sd) => (a - mu) / sd),
+    inverse: <B extends number>(z: Mat<B, K>) => Ops.zipWith3(z, broadcast(z.rows, s), broadcast(z.rows, m), (a, sd, mu) => a * sd + mu),
+  });
+};

@@ -1,0 +1,38 @@
+/**
+ * The error type of loading: one record per problem, naming the place in the file.
+ *
+ * @module
+ */
+
+/**
+ * One problem found while loading a saved model or optimizer state.
+ * `path` names the place (`"layer 2 (dense) w"`, `"version"`, `"state.mu.0.b"`); `expected` and
+ * `got` are short text; `message` is `"<path>: expected <expected>, got <got>"`.
+ *
+ * @since 0.1.0
+ * @category model
+ */
+export interface LoadError {
+  readonly path: string;
+  readonly expected: string;
+  readonly got: string;
+  readonly message: string;
+}
+
+/** Every problem found (non-empty inside a `Left`). @since 0.1.0 @category model */
+export type LoadErrors = ReadonlyArray<LoadError>;
+
+/** Builds a {@link LoadError}. @since 0.1.0 @category constructors */
+export const loadError = (path: string, expected: string, got: string): LoadError =>
+  Object.freeze({ path, expected, got, message: `${path === '' ? 'file' : path}: expected ${expected}, got ${got}` });
+
+/** A short description of a JSON value for `got`. */
+export const describeJson = (u: unknown): string => {
+  if (typeof u === 'string') return JSON.stringify(u.length > 40 ? `${u.slice(0, 40)}…` : u);
+  if (typeof u === 'number') return Object.is(u, -0) ? '-0' : String(u);
+  if (u === null) return 'null';
+  if (u === undefined) return 'nothing';
+  if (Array.isArray(u)) return `a list of ${u.length}`;
+  if (typeof u === 'object') return 'an object';
+  return `${typeof u} ${String(u)}`;
+};

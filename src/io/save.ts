@@ -1,0 +1,194 @@
+/**
+ * `save`/`load` of a model's parameters: versioned JSON holding the architecture's signature
+ * (layer kinds, dims, configuration) and the parameter values, read back against the model the
+ * caller builds in code (structure in code, values in the file).
+ *
+ * @module
+ */
+import * as E from 'fp-ts/lib/Either.js';
+import { key } from '../random.js';
+import type { Layer, LayerSpec } from '../layer/layer.js';
+import { describeJson, loadError, type LoadError, type LoadErrors } from './errors.js';
+import { parseJson } from './json.js';
+import { countNumbers, decodeTree, encodeTree, type PathNamer } from './tree.js';
+
+/** The file format's name and the versions this build reads. @since 0.1.0 @category model */
+export const FORMAT = 'foldnet';
+/** The version `save` writes. @since 0.1.0 @category model */
+export const VERSION = 1;
+
+/** Options of {@link load} and `loadState`. @since 0.1.0 @category model */
+export interface LoadOptions {
+  /**
+   * Longest text accepted, checked before parsing. Default: 32 characters per expected number
+   * plus 1 MB (a saved double takes at most 24).
+   */
+  readonly maxChars?: number;
+}
+
+/** Config keys that only affect `init`, so a model may load weights saved with another value. */
+const IGNORED_CONFIG = new Set(['init']);
+
+const isRecord = (u: unknown): u is Record<string, unknown> => typeof u === 'object' && u !== null && !Array.isArray(u);
+
+const layerLabel = (prefix: string, spec: { kind: string }): string => `layer ${prefix} (${spec.kind})`;
+
+/**
+ * Names parameter paths after the layers: `"1.w"` in a `sequential` becomes `"layer 2 (dense) w"`.
+ *
+ * @since 0.1.0
+ * @category destructors
+ */
+export const paramPathNamer = (spec: LayerSpec, root = 'params'): PathNamer => (path) => {
+  const segs = path === '' ? [] : path.split('.');
+  let s: LayerSpec = spec;
+  const layers: number[] = [];
+  let i = 0;
+  while (i < segs.length && s.children !== undefined && /^\d+$/.test(segs[i]!) && Number(segs[i]) < s.children.length) {
+    layers.push(Number(segs[i]) + 1);
+    s = s.children[Number(segs[i])]!;
+    i++;
+  }
+  const head = layers.length === 0 ? root : layerLabel(layers.join('.'), s);
+  const rest = segs.slice(i).join('.').replace(/\.(\d+)(?=\.|\[|$)/g, '[$1]');
+  return rest === '' ? head : `${head} ${rest}`;
+};
+
+const dims = (s: { inputDim: unknown; outputDim: unknown; kind: unknown }): string =>
+  s.inputDim === null && s.outputDim === null ? `${String(s.kind)} (any width)` : `${String(s.kind)} ${describeJson(s.inputDim)}→${describeJson(s.outputDim)}`;
+
+/** Compares a saved spec with the model's, listing every difference with the layer's name. */
+const compareSpec = (saved: unknown, expected: LayerSpec, label: string, prefix: string, errors: LoadError[]): void => {
+  if (!isRecord(saved)) {
+    errors.push(loadError(label, `a layer spec for ${dims(expected)}`, describeJson(saved)));
+    return;
+  }
+  if (saved['kind'] !== expected.kind || saved['inputDim'] !== expected.inputDim || saved['outputDim'] !== expected.outputDim) {
+    errors.push(loadError(label, dims(expected), dims(saved as { inputDim: unknown; outputDim: unknown; kind: unknown })));
+    if (saved['kind'] !== expected.kind) return;
+  }
+  const cfgE = expected.config ?? {};
+  const cfgS = isRecord(saved['config']) ? saved['config'] : {};
+  const keys = [...new Set([...Object.keys(cfgE), ...Object.keys(cfgS)])].filter((k) => !IGNORED_CONFIG.has(k));
+  keys.forEach((k) => {
+    if (cfgE[k] !== cfgS[k]) errors.push(loadError(`${label} config.${k}`, describeJson(cfgE[k]), describeJson(cfgS[k])));
+  });
+  const ce = expected.children ?? [];
+  const cs = saved['children'] === undefined ? [] : saved['children'];
+  if (!Array.isArray(cs) || cs.length !== ce.length) {
+    errors.push(loadError(label, `${ce.length} layers`, Array.isArray(cs) ? `${cs.length} layers` : describeJson(cs)));
+    return;
+  }
+  ce.forEach((c, i) => {
+    const p = prefix === '' ? `${i + 1}` : `${prefix}.${i + 1}`;
+    compareSpec(cs[i], c, layerLabel(p, c), p, errors);
+  });
+};
+
+/** Checks the envelope `{ format, version, kind }` and returns the parsed root object. */
+export const readEnvelope = (text: unknown, kind: 'params' | 'state', maxChars: number): E.Either<LoadErrors, Record<string, unknown>> =>
+  E.chain((u: unknown): E.Either<LoadErrors, Record<string, unknown>> => {
+    if (!isRecord(u)) return E.left([loadError('', 'a foldnet file (a JSON object)', describeJson(u))]);
+    if (u['format'] !== FORMAT) return E.left([loadError('format', JSON.stringify(FORMAT), describeJson(u['format']))]);
+    if (u['version'] !== VERSION) return E.left([loadError('version', `${VERSION} (the versions this build reads)`, describeJson(u['version']))]);
+    if (u['kind'] !== kind) return E.left([loadError('kind', JSON.stringify(kind), describeJson(u['kind']))]);
+    return E.right(u);
+  })(parseJson(text, maxChars));
+
+const guard = <A>(f: () => E.Either<LoadErrors, A>): E.Either<LoadErrors, A> => {
+  try {
+    return f();
+  } catch (e) {
+    return E.left([loadError('', 'a loadable file', `an internal error (${String(e)})`)]);
+  }
+};
+
+/**
+ * Saves parameters as versioned JSON: `{ format: "foldnet", version: 1, kind: "params", spec,
+ * params }`, where `spec` is `model.spec` (kinds, dims, configuration, children) and every double
+ * is written in its shortest round-trip form (so `load` gives back the same bits, `-0` and
+ * subnormals included). Non-finite parameters (a diverged run) are refused with a `Left` that names
+ * each one: a file that would not load is never written.
+ *
+ * @example
+ * pipe(save(net, params), E.map((json) => writeFileSync('model.json', json)))
+ * @since 0.1.0
+ * @category persistence
+ */
+export const save = <I extends number, O extends number, P>(model: Layer<I, O, P>, params: P): E.Either<LoadErrors, string> =>
+  guard(() =>
+    E.map((tree: string) => `{"format":${JSON.stringify(FORMAT)},"version":${VERSION},"kind":"params","spec":${JSON.stringify(model.spec)},\n"params":${tree}}\n`)(
+      encodeTree(params, paramPathNamer(model.spec)),
+    ),
+  );
+
+/**
+ * Loads parameters saved by {@link save} into the structure of `model`. `Left` lists every
+ * problem by place: malformed JSON, another format or version, `__proto__`/`constructor`/
+ * `prototype` keys, non-finite numbers, a different architecture (`"layer 2 (dense): expected
+ * dense 8→6, got dense 8→5"`), and each parameter of the wrong shape (`"layer 2 (dense) w:
+ * expected 8×6, got 8×5"`). Sizes are checked before anything is allocated: the text length
+ * against the model's size, then each tensor's declared dims against the model's. Never throws.
+ *
+ * @example
+ * pipe(readFileSync('model.json', 'utf8'), (json) => load(net, json), E.map((p) => net.forward(p, x)))
+ * @since 0.1.0
+ * @category persistence
+ */
+export const load = <I extends number, O extends number, P>(model: Layer<I, O, P>, text: unknown, options: LoadOptions = {}): E.Either<LoadErrors, P> =>
+  guard(() => {
+    const like = model.init(key(0));
+    const maxChars = options.maxChars ?? 32 * countNumbers(like) + 1_000_000;
+    return E.chain((root: Record<string, unknown>): E.Either<LoadErrors, P> => {
+      const errors: LoadError[] = [];
+      compareSpec(root['spec'], model.spec, 'model', '', errors);
+      const params = decodeTree(like, root['params'], paramPathNamer(model.spec));
+      if (E.isLeft(params)) errors.push(...params.left);
+      return errors.length > 0 ? E.left(errors) : params;
+    })(readEnvelope(text, 'params', maxChars));
+  });
+
+const specOf = (u: unknown, path: string, errors: LoadError[]): LayerSpec | null => {
+  if (!isRecord(u)) return (errors.push(loadError(path, 'a layer spec', describeJson(u))), null);
+  const { kind, inputDim, outputDim, config, children } = u;
+  const dim = (d: unknown): boolean => d === null || (typeof d === 'number' && Number.isInteger(d) && d >= 1);
+  if (typeof kind !== 'string') errors.push(loadError(`${path}.kind`, 'a string', describeJson(kind)));
+  if (!dim(inputDim) || !dim(outputDim)) errors.push(loadError(path, 'dims that are positive integers or null', `${describeJson(inputDim)}→${describeJson(outputDim)}`));
+  const cfg: Record<string, number | string | boolean> = {};
+  if (config !== undefined) {
+    if (!isRecord(config)) errors.push(loadError(`${path}.config`, 'an object', describeJson(config)));
+    else for (const [k, v] of Object.entries(config)) {
+      if (typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean') cfg[k] = v;
+      else errors.push(loadError(`${path}.config.${k}`, 'a number, string or boolean', describeJson(v)));
+    }
+  }
+  let kids: LayerSpec[] | undefined;
+  if (children !== undefined) {
+    if (!Array.isArray(children)) errors.push(loadError(`${path}.children`, 'a list', describeJson(children)));
+    else kids = children.map((c, i) => specOf(c, `${path}.children[${i}]`, errors)!);
+  }
+  return Object.freeze({
+    kind: kind as string,
+    inputDim: inputDim as number | null,
+    outputDim: outputDim as number | null,
+    ...(config === undefined ? {} : { config: Object.freeze(cfg) }),
+    ...(kids === undefined ? {} : { children: Object.freeze(kids) }),
+  });
+};
+
+/**
+ * The architecture signature stored in a saved file, decoded (without the parameters). Lets a
+ * fresh process rebuild layers whose configuration is data, e.g.
+ * `standardizeFromSpec(4, spec.children[0])`. Never throws.
+ *
+ * @since 0.1.0
+ * @category persistence
+ */
+export const readSpec = (text: unknown, options: LoadOptions = {}): E.Either<LoadErrors, LayerSpec> =>
+  guard(() =>
+    E.chain((root: Record<string, unknown>): E.Either<LoadErrors, LayerSpec> => {
+      const errors: LoadError[] = [];
+      const spec = specOf(root['spec'], 'spec', errors);
+      return errors.length > 0 || spec === null ? E.left(errors) : E.right(spec);
+    })(readEnvelope(text, 'params', options.maxChars ?? 64_000_000)),
+  );

@@ -1,0 +1,127 @@
+/**
+ * `standardize`: the fixed, non-trained scaling layer `x ↦ (x − μ) / σ`, fitted from training rows
+ * and put first in `sequential`, so a saved model carries its own preprocessing.
+ *
+ * @module
+ */
+import * as E from 'fp-ts/lib/Either.js';
+import { unsafeVec, zeros, type Mat, type Vec } from '../tensor/mat.js';
+import * as Ops from '../tensor/ops.js';
+import { defineLayer } from './define.js';
+import type { Layer, LayerSpec, NoParams } from './layer.js';
+import { checkDim } from './shape.js';
+
+/**
+ * Column means and population standard deviations (ddof = 0) of `x: Mat<n, D>`; a column whose
+ * σ is 0 gets σ = 1 (it is only centred). Two passes, for accuracy.
+ *
+ * @since 0.1.0
+ * @category preprocessing
+ */
+export const columnStats = (x: Mat<number, number>): { readonly mean: Float64Array; readonly std: Float64Array } => {
+  if (x.rows < 1) throw new RangeError('standardize: needs at least one training row');
+  const { rows, cols, data } = x;
+  const colSum = (j: number, f: (v: number) => number): number => {
+    let s = 0;
+    for (let i = 0; i < rows; i++) s += f(data[i * cols + j]!);
+    return s;
+  };
+  const mean = Float64Array.from({ length: cols }, (_, j) => colSum(j, (v) => v) / rows);
+  const std = Float64Array.from({ length: cols }, (_, j) => {
+    const m = mean[j]!;
+    const sd = Math.sqrt(colSum(j, (v) => (v - m) * (v - m)) / rows);
+    return sd === 0 ? 1 : sd;
+  });
+  return { mean, std };
+};
+
+/**
+ * The standardize layer: an ordinary frozen `Layer<D, D, NoParams>` that also exposes its fitted
+ * statistics. They are in `spec.config` as well (`mean`, `std`: comma-separated shortest
+ * round-trip decimals), so `save` records them and `load` refuses a model scaled differently.
+ *
+ * @since 0.1.0
+ * @category model
+ */
+export interface Standardize<D extends number> extends Layer<D, D, NoParams> {
+  readonly mean: Vec<D>;
+  readonly std: Vec<D>;
+}
+
+const encodeList = (xs: Float64Array): string => Array.from(xs, (v) => (Object.is(v, -0) ? '-0' : String(v))).join(',');
+
+/**
+ * The layer `y = (x − μ) / σ` for given statistics (σ > 0, all finite). Its Jacobian is the
+ * diagonal `diag(1/σ)`: the VJP is `dx = dy / σ` and the JVP `dy = dx / σ`. No parameters.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const standardizeWith = <D extends number>(mean: Vec<D>, std: Vec<D>): Standardize<D> => {
+  const d = mean.size;
+  checkDim(d, 'standardize: width');
+  if (std.size !== d) throw new RangeError(`standardize: ${d} means but ${std.size} standard deviations`);
+  mean.data.forEach((v, j) => {
+    if (!Number.isFinite(v)) throw new RangeError(`standardize: mean of column ${j + 1} is ${v}`);
+  });
+  std.data.forEach((v, j) => {
+    if (!(Number.isFinite(v) && v > 0)) throw new RangeError(`standardize: std of column ${j + 1} is ${v}, expected a finite positive number`);
+  });
+  const mu = unsafeVec(d, mean.data.slice());
+  const sigma = unsafeVec(d, std.data.slice());
+  const broadcast = <B extends number>(rows: B, v: Vec<D>): Mat<B, D> => Ops.addRowVector(zeros(rows, d), v);
+  const scaleRows = <B extends number>(a: Mat<B, D>): Mat<B, D> => Ops.zipWith(a, broadcast(a.rows, sigma), (g, s) => g / s);
+  const forward = <B extends number>(x: Mat<B, D>): Mat<B, D> =>
+    Ops.zipWith3(x, broadcast(x.rows, mu), broadcast(x.rows, sigma), (v, m, s) => (v - m) / s);
+  const layer = defineLayer<D, D, NoParams>({
+    kind: 'standardize',
+    inputDim: mean.size,
+    outputDim: mean.size,
+    config: { mean: encodeList(mu.data), std: encodeList(sigma.data) },
+    init: () => Object.freeze({}) as NoParams,
+    forward: (_p, x) => forward(x),
+    vjp: (p, x) => [forward(x), (dy) => [p, scaleRows(dy)]],
+    jvp: (_p, x, _dp, dx) => [forward(x), scaleRows(dx)],
+  });
+  return Object.freeze({ ...layer, mean: mu, std: sigma });
+};
+
+/**
+ * Fits `standardize` on training rows `x: Mat<n, D>` (μ = column mean, σ = population std with
+ * ddof = 0, a zero-σ column divided by 1) and returns the frozen, non-trained layer
+ * `Layer<D, D, NoParams>`. Put it first in `sequential`; fit it on the training rows only.
+ *
+ * @example
+ * const net = sequential(standardize(xTrain), dense(4, 8), relu, dense(8, 3))
+ * @since 0.1.0
+ * @category constructors
+ */
+export const standardize = <D extends number>(x: Mat<number, D>): Standardize<D> => {
+  const { mean, std } = columnStats(x);
+  return standardizeWith(unsafeVec(x.cols, mean), unsafeVec(x.cols, std));
+};
+
+const decodeList = (s: unknown, d: number): Float64Array | null => {
+  if (typeof s !== 'string') return null;
+  const parts = s.split(',');
+  if (parts.length !== d) return null;
+  const xs = parts.map(Number);
+  return xs.every(Number.isFinite) && parts.every((p) => /^-?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?$/.test(p)) ? Float64Array.from(xs) : null;
+};
+
+/**
+ * Rebuilds a standardize layer of width `D` from its saved spec (e.g. `readSpec(json)`'s first
+ * child), so a fresh process can rebuild the model it loads. `Left` names what is wrong.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const standardizeFromSpec = <D extends number>(width: D, spec: LayerSpec | undefined): E.Either<string, Standardize<D>> => {
+  if (spec === undefined || spec.kind !== 'standardize') return E.left(`expected a standardize layer spec, got ${spec === undefined ? 'nothing' : spec.kind}`);
+  if (spec.inputDim !== width) return E.left(`standardize: expected width ${width}, got ${String(spec.inputDim)}`);
+  const mean = decodeList(spec.config?.['mean'], width);
+  const std = decodeList(spec.config?.['std'], width);
+  if (mean === null) return E.left(`standardize: config.mean is not ${width} finite numbers`);
+  if (std === null || !std.every((v) => v > 0)) return E.left(`standardize: config.std is not ${width} finite positive numbers`);
+  return E.right(standardizeWith(unsafeVec(width, mean), unsafeVec(width, std)));
+};
