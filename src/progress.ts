@@ -35,6 +35,8 @@ export interface ProgressOptions {
   readonly barWidth?: number;
   /** Significant digits of the numbers (default 4). */
   readonly digits?: number;
+  /** The name shown before the validation loss (default `val`; e.g. `test` when it is the test set). */
+  readonly valLabel?: string;
 }
 
 /**
@@ -88,7 +90,7 @@ export const progressLine = (state: ProgressState, opts: ProgressOptions = {}): 
   const filled = Math.round((done / total) * barWidth);
   const bar = barWidth > 0 ? ` [${'#'.repeat(filled)}${'·'.repeat(barWidth - filled)}]` : '';
   const parts = [`epoch ${String(state.epoch).padStart(w)}/${total}${bar}`, `loss ${fmt(state.loss, digits)}`];
-  if (state.valLoss !== undefined) parts.push(`val ${fmt(state.valLoss, digits)}`);
+  if (state.valLoss !== undefined) parts.push(`${opts.valLabel ?? 'val'} ${fmt(state.valLoss, digits)}`);
   for (const [k, v] of Object.entries(state.metrics ?? {})) parts.push(`${k} ${fmt(v, digits)}`);
   parts.push(formatDuration(state.elapsedMs));
   parts.push(done >= total ? 'done' : `ETA ${formatDuration(etaMs(state.elapsedMs, done, total))}`);

@@ -26,6 +26,9 @@ describe('progress line', () => {
     );
     const last = progressLine({ epoch: 10, epochs: 10, loss: 2e-6, metrics: { accuracy: 0.9667 }, elapsedMs: 61_000 }, { barWidth: 0 });
     expect(last).toBe('epoch 10/10 · loss 2.000e-6 · accuracy 0.9667 · 1m01s · done');
+    expect(progressLine({ epoch: 1, epochs: 2, loss: 1, valLoss: 2, elapsedMs: 5 }, { barWidth: 0, valLabel: 'test loss' })).toBe(
+      'epoch 1/2 · loss 1.000 · test loss 2.000 · 5ms · ETA 5ms',
+    );
   });
 
   it('has a fixed width prefix so lines overwrite cleanly on a TTY', () => {
