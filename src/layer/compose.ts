@@ -138,7 +138,9 @@ const checkChain = (name: string, applied: readonly Part[], position: (k: number
     if (isPoly(l)) return;
     if (cur === null) inputDim = l.inputDim;
     else if (cur.dim !== l.inputDim) {
-      throw new RangeError(`${name}: layer #${position(k)} expects input dim ${l.inputDim}, but layer #${cur.pos} outputs ${cur.dim}`);
+      // Same wording as the compile-time ShapeError, so a dyn mismatch reads like a literal one.
+      const before = name === 'compose' ? ' (applied before it)' : '';
+      throw new RangeError(`${name}: layer #${position(k)} expects input dim ${l.inputDim}, but layer #${cur.pos}${before} outputs ${cur.dim}`);
     }
     cur = { dim: l.outputDim, pos: position(k) };
   });

@@ -135,7 +135,7 @@ describe('run-time dims (dyn) and untyped callers', () => {
       'sequential: layer #3 expects input dim 6, but layer #1 outputs 8',
     );
     expect(() => compose(dense(dyn(features), 2), relu, dense(4, 8))).toThrow(
-      'compose: layer #1 expects input dim 6, but layer #3 outputs 8',
+      'compose: layer #1 expects input dim 6, but layer #3 (applied before it) outputs 8',
     );
   });
 
@@ -154,6 +154,6 @@ describe('run-time dims (dyn) and untyped callers', () => {
   it('untyped callers get clear errors for an empty list, a non-layer, or a mismatch', () => {
     expect(() => sequentialOf()).toThrow('sequential: needs at least one layer');
     expect(() => sequentialOf(dense(2, 2), 42 as unknown as Part)).toThrow('sequential: argument #2 is not a layer');
-    expect(() => composeOf(dense(3, 1), dense(2, 2))).toThrow('compose: layer #1 expects input dim 3, but layer #2 outputs 2');
+    expect(() => composeOf(dense(3, 1), dense(2, 2))).toThrow('compose: layer #1 expects input dim 3, but layer #2 (applied before it) outputs 2');
   });
 });
