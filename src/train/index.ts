@@ -6,3 +6,6 @@ export * from './fit.js';
 export * from './predict.js';
 export * from './validationSplit.js';
 export * from './objective.js';
+export * from './kfold.js';
+export * from './crossValidate.js';
+export * from './gridSearch.js';
