@@ -160,7 +160,7 @@ const runEpoch = <I extends number, O extends number, P, S>(plan: Plan<I, O, P, 
   const history: History = Object.freeze({ ...partial, bestEpoch: best?.epoch ?? 0 });
   const stopReason: StopReason | undefined = !Number.isFinite(trainCost)
     ? { _tag: 'Diverged', epoch: e, step: inner.step, cause: 'loss', message: `the training loss is ${trainCost} after epoch ${e}` }
-    : plan.patience !== undefined && wait > plan.patience
+    : plan.patience !== undefined && !improved && wait >= plan.patience
       ? { _tag: 'EarlyStopped', epoch: e, bestEpoch: best?.epoch ?? 0 }
       : e >= plan.epochs
         ? { _tag: 'EpochsDone', epoch: e }
