@@ -10,7 +10,7 @@ import { loadError } from './errors.js';
 import { FORMAT, VERSION, readEnvelope, type LoadOptions } from './save.js';
 import { countNumbers, decodeTree, encodeTree } from './tree.js';
 
-const statePath = (p: string): string => (p === '' ? 'state' : `state.${p}`);
+const statePath = (p: string): string => (p === '' ? 'state' : `state.${p}`.replace(/\.(\d+)(?=\.|$)/g, '[$1]'));
 
 /**
  * Saves a tree of tensors, numbers, strings, booleans, null, arrays and records (e.g. the state

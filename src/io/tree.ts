@@ -53,7 +53,10 @@ export const encodeTree = (tree: unknown, name: PathNamer = (p) => p): E.Either<
     if (isTensor(t)) {
       return 'rows' in t ? `{"rows":${t.rows},"cols":${t.cols},"data":${nums(t.data, path)}}` : `{"size":${t.size},"data":${nums(t.data, path)}}`;
     }
-    if (typeof t === 'number') return nums([t], path).slice(1, -1);
+    if (typeof t === 'number') {
+      if (!Number.isFinite(t)) errors.push(loadError(name(path), 'a finite number to save', String(t)));
+      return numberToJson(t);
+    }
     if (typeof t === 'string' || typeof t === 'boolean' || t === null) return JSON.stringify(t);
     if (typeof t === 'object' && seen.has(t)) {
       errors.push(loadError(name(path), 'a tree', 'a cycle'));

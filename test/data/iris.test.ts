@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import * as E from 'fp-ts/lib/Either.js';
+import { takeRows } from '../../src/index.js';
+import { readCsv, readSplits, standardize } from '../../src/data/index.js';
+
+const dir = new URL('../../../shared/data/', import.meta.url);
+const present = existsSync(new URL('iris.csv', dir)) && existsSync(new URL('iris.splits.json', dir)) && existsSync(new URL('README.md', dir));
+if (!present) console.warn('test/data/iris.test.ts: ../shared/data/iris.csv (and its splits, README) not found; skipping the shared-data tests');
+
+/** The sha256 the shared README lists for a file. */
+const listedSha = (file: string): string | undefined =>
+  readFileSync(new URL('README.md', dir), 'utf8').match(new RegExp(`sha256 \`${file.replace('.', '\\.')}\`: \`([0-9a-f]{64})\``))?.[1];
+
+describe.skipIf(!present)('the shared iris data', () => {
+  it('files match the checksums in ../shared/data/README.md', () => {
+    for (const f of ['iris.csv', 'iris.splits.json']) {
+      const sha = createHash('sha256').update(readFileSync(new URL(f, dir))).digest('hex');
+      expect(sha, f).toBe(listedSha(f));
+    }
+  });
+
+  it('decodes to 150 × 4 features and labels 0..2 with 50 of each, and its 5 splits cover every row', () => {
+    const data = readCsv(readFileSync(new URL('iris.csv', dir), 'utf8'), {
+      features: ['sepal_length_cm', 'sepal_width_cm', 'petal_length_cm', 'petal_width_cm'], target: 'label', task: 'classification', classes: 3,
+    });
+    if (E.isLeft(data)) throw new Error(data.left.map((e) => e.message).join('\n'));
+    const { x, labels } = data.right;
+    expect([x.rows, x.cols]).toEqual([150, 4]);
+    expect([0, 1, 2].map((c) => labels.filter((l) => l === c).length)).toEqual([50, 50, 50]);
+    const splits = readSplits(readFileSync(new URL('iris.splits.json', dir), 'utf8'), x.rows);
+    if (E.isLeft(splits)) throw new Error(splits.left.map((e) => e.message).join('\n'));
+    expect(splits.right.splits).toHaveLength(5);
+    const s0 = splits.right.splits[0]!;
+    expect([s0.train.length, s0.test.length]).toEqual([120, 30]);
+    // stratified 80/20: 10 test rows per class
+    expect([0, 1, 2].map((c) => s0.test.filter((i) => labels[i] === c).length)).toEqual([10, 10, 10]);
+    const s = standardize(takeRows(x, s0.train));
+    expect(s.mean.data[0]).toBeGreaterThan(5);
+    expect(s.mean.data[0]).toBeLessThan(6.5);
+  });
+});
