@@ -72,3 +72,20 @@ describe('labels and oneHot', () => {
     expect(labels(3).decode([0, 2, 1])).toEqual(E.right([0, 2, 1]));
   });
 });
+
+describe('the example CSV', () => {
+  it('has exactly its five planted bad rows, each reported with row, line and column', async () => {
+    const { readCsvFile } = await import('../../src/node.js');
+    const r = readCsvFile(new URL('../../examples/data/flowers-with-bad-rows.csv', import.meta.url).pathname, {
+      features: ['petal_len', 'petal_wid', 'stem_len', 'leaf_area'], target: 'label', task: 'classification', classes: 3,
+    });
+    expect(E.isLeft(r) && r.left.map((e) => [e.row, e.line, e.column])).toEqual([
+      [6, 7, 'petal_wid'], [18, 19, 'stem_len'], [31, 32, 'label'], [45, 46, null], [59, 60, 'petal_len'],
+    ]);
+  });
+  it('a missing file is a Left naming the path', async () => {
+    const { readCsvFile } = await import('../../src/node.js');
+    const r = readCsvFile('/nonexistent/x.csv', { features: 'all-but-target', target: 'label', task: 'classification' });
+    expect(E.isLeft(r) && r.left[0]!.message).toBe('expected a readable file at /nonexistent/x.csv, got ENOENT');
+  });
+});
