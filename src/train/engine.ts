@@ -278,6 +278,131 @@ const dphi = (act: ActCode, alpha: number, x: number, y: number): number => {
   }
 };
 
+interface StepContext {
+  readonly f: Float64Array;
+  readonly ar: Arena;
+  readonly st: readonly DenseStage[];
+  readonly lay: Layout;
+  readonly inDim: number;
+  readonly outDim: number;
+  /** Wᵀ (for dX = dZ·Wᵀ in the SIMD GEMM, which reads B row-contiguous) is kept only for batches ≥ 8. */
+  readonly useWt: boolean;
+  wtStale: boolean;
+}
+
+// The step's parts are small top-level functions, so the JIT optimises them after a few calls
+// and keeps them across trainChain calls.
+
+/** C = act(init + A·B) on the arena: SIMD for products of ≥ SIMD_MIN_MACS, scalar JS below. */
+const gemmAuto = (
+  ar: Arena, f: Float64Array, a: number, sai: number, sap: number, b: number, ldb: number, c: number, ldc: number,
+  bias: number, m: number, k: number, n: number, mode: number, act: number,
+): void => {
+  if (ar.simd && m * k * n >= SIMD_MIN_MACS) ar.gemm(a, sai, sap, b, ldb, c, ldc, bias, m, k, n, mode, act);
+  else K.gemm(f, a, sai, sap, f, b, ldb, 1, f, c, ldc, m, k, n, mode, f, bias, act);
+};
+
+const gather = (
+  f: Float64Array, lay: Layout, xd: Float64Array, yd: Float64Array, nRows: number, inDim: number, outDim: number,
+  order: ArrayLike<number>, start: number, rows: number,
+): void => {
+  for (let r = 0; r < rows; r++) {
+    const i = order[start + r]!;
+    if (!(i >= 0 && i < nRows)) throw new RangeError(`trainChain: row index ${i} out of range 0..${nRows - 1}`);
+    const xo = lay.x + r * inDim;
+    const xs = i * inDim;
+    for (let j = 0; j < inDim; j++) f[xo + j] = xd[xs + j]!;
+    const yo = lay.y + r * outDim;
+    const ys = i * outDim;
+    for (let j = 0; j < outDim; j++) f[yo + j] = yd[ys + j]!;
+  }
+};
+
+const forward = (c: StepContext, rows: number): void => {
+  const { f, ar, st, lay } = c;
+  let hin = lay.x;
+  for (let l = 0; l < st.length; l++) {
+    const s = st[l]!;
+    const O = s.outputDim;
+    if (s.act <= 1) {
+      gemmAuto(ar, f, hin, s.inputDim, 1, lay.P + lay.w[l]!, O, lay.h[l]!, O, lay.P + lay.b[l]!, rows, s.inputDim, O, 2, s.act);
+    } else {
+      const z = lay.z[l]!;
+      const h = lay.h[l]!;
+      gemmAuto(ar, f, hin, s.inputDim, 1, lay.P + lay.w[l]!, O, z, O, lay.P + lay.b[l]!, rows, s.inputDim, O, 2, 0);
+      for (let i = 0; i < rows * O; i++) f[h + i] = phi(s.act, s.alpha, f[z + i]!);
+    }
+    hin = lay.h[l]!;
+  }
+};
+
+const refreshWt = (c: StepContext): void => {
+  const { f, st, lay } = c;
+  for (let l = 1; l < st.length; l++) {
+    const I = st[l]!.inputDim;
+    const O = st[l]!.outputDim;
+    const src = lay.P + lay.w[l]!;
+    const dst = lay.wt[l]!;
+    for (let i = 0; i < I; i++) for (let o = 0; o < O; o++) f[dst + o * I + i] = f[src + i * O + o]!;
+  }
+  c.wtStale = false;
+};
+
+const backward = (c: StepContext, rows: number): void => {
+  const { f, ar, st, lay } = c;
+  for (let l = st.length - 1; l >= 0; l--) {
+    const s = st[l]!;
+    const O = s.outputDim;
+    const I = s.inputDim;
+    const dh = lay.dh[l]!;
+    const cnt = rows * O;
+    if (s.act === 1) {
+      const h = lay.h[l]!;
+      for (let i = 0; i < cnt; i++) f[dh + i] = f[dh + i]! * (f[h + i]! > 0 ? 1 : 0);
+    } else if (s.act >= 2) {
+      const h = lay.h[l]!;
+      const z = lay.z[l]!;
+      for (let i = 0; i < cnt; i++) f[dh + i] = f[dh + i]! * dphi(s.act, s.alpha, f[z + i]!, f[h + i]!);
+    }
+    const hprev = l === 0 ? lay.x : lay.h[l - 1]!;
+    gemmAuto(ar, f, hprev, 1, I, dh, O, lay.G + lay.w[l]!, O, 0, I, rows, O, 0, 0);
+    const gb = lay.G + lay.b[l]!;
+    for (let j = 0; j < O; j++) f[gb + j] = 0;
+    for (let r = 0; r < rows; r++) {
+      const o = dh + r * O;
+      for (let j = 0; j < O; j++) f[gb + j]! += f[o + j]!;
+    }
+    if (l > 0) {
+      if (c.useWt && rows >= 8) {
+        if (c.wtStale) refreshWt(c);
+        gemmAuto(ar, f, dh, O, 1, lay.wt[l]!, I, lay.dh[l - 1]!, I, 0, rows, O, I, 0, 0);
+      } else {
+        K.gemm(f, dh, O, 1, f, lay.P + lay.w[l]!, 1, O, f, lay.dh[l - 1]!, I, rows, O, I, 0, f, 0, 0);
+      }
+    }
+  }
+};
+
+/** θ ← θ + (−ρ)·g, as `applyUpdates(θ, scale(g, −ρ))`. */
+const sgdUpdate = (f: Float64Array, P0: number, G0: number, np: number, nl: number): void => {
+  for (let i = 0; i < np; i++) f[P0 + i] = f[P0 + i]! + nl * f[G0 + i]!;
+};
+
+/** Adam's moments and step, in `scaleByAdam`'s order of operations, then θ ← θ + (−ρ)·u. */
+const adamUpdate = (
+  f: Float64Array, P0: number, G0: number, M0: number, V0: number, np: number, nl: number,
+  b1: number, b2: number, eps: number, c1: number, c2: number,
+): void => {
+  for (let i = 0; i < np; i++) {
+    const gi = f[G0 + i]!;
+    const m = b1 * f[M0 + i]! + (1 - b1) * gi;
+    const v = b2 * f[V0 + i]! + (1 - b2) * gi * gi;
+    f[M0 + i] = m;
+    f[V0 + i] = v;
+    f[P0 + i] = f[P0 + i]! + nl * (m / c1 / (Math.sqrt(v / c2) + eps));
+  }
+};
+
 /**
  * Trains a chain for `orders.length` epochs, in place in the arena, and returns fresh
  * parameters: the same numbers as folding the generic `makeStep` (no penalty, no dropout) over
@@ -315,15 +440,6 @@ export const trainChain = <P>(
   const lay = layout(plan, B, isAdam);
   const ar: Arena = ensureArena(lay.total);
   const f = ar.f64;
-  const gemmJs = (a: number, sai: number, sap: number, bb: number, ldb: number, c: number, ldc: number, bias: number, m: number, k: number, n: number, mode: number, act: number): void =>
-    K.gemm(f, a, sai, sap, f, bb, ldb, 1, f, c, ldc, m, k, n, mode, f, bias, act);
-  const gemm = ar.simd
-    ? (a: number, sai: number, sap: number, bb: number, ldb: number, c: number, ldc: number, bias: number, m: number, k: number, n: number, mode: number, act: number): void => {
-        if (m * k * n >= SIMD_MIN_MACS) ar.gemm(a, sai, sap, bb, ldb, c, ldc, bias, m, k, n, mode, act);
-        else gemmJs(a, sai, sap, bb, ldb, c, ldc, bias, m, k, n, mode, act);
-      }
-    : gemmJs;
-
   // ---- copy in
   st.forEach((s, l) => {
     const d = denseAt(params, s, 'parameters');
@@ -353,12 +469,6 @@ export const trainChain = <P>(
   } else if (options.optState !== undefined) {
     countLr = (options.optState as { count: number }).count;
   }
-  const refreshWt = (l: number): void => {
-    const s = st[l]!;
-    K.transpose(f.subarray(lay.P + lay.w[l]!, lay.P + lay.w[l]! + s.inputDim * s.outputDim), f.subarray(lay.wt[l]!, lay.wt[l]! + s.inputDim * s.outputDim), s.inputDim, s.outputDim);
-  };
-  for (let l = 1; l < L; l++) refreshWt(l);
-
   const xd = x.data;
   const yd = y.data;
   const lr = opt.lr;
@@ -379,36 +489,15 @@ export const trainChain = <P>(
   ];
   let fullViews = views(B);
 
+  const ctx: StepContext = {
+    f, ar, st, lay, inDim, outDim, useWt: ar.simd && B >= 8, wtStale: true,
+  };
   outer: for (const order of options.orders) {
     const n = order.length;
     for (let start = 0; start < n; start += B) {
       const rows = Math.min(B, n - start);
-      // gather the batch
-      for (let r = 0; r < rows; r++) {
-        const i = order[start + r]!;
-        if (!(i >= 0 && i < x.rows)) throw new RangeError(`trainChain: row index ${i} out of range 0..${x.rows - 1}`);
-        const xo = lay.x + r * inDim;
-        const xs = i * inDim;
-        for (let j = 0; j < inDim; j++) f[xo + j] = xd[xs + j]!;
-        const yo = lay.y + r * outDim;
-        const ys = i * outDim;
-        for (let j = 0; j < outDim; j++) f[yo + j] = yd[ys + j]!;
-      }
-      // forward
-      let hin = lay.x;
-      for (let l = 0; l < L; l++) {
-        const s = st[l]!;
-        const O = s.outputDim;
-        if (s.act <= 1) {
-          gemm(hin, s.inputDim, 1, lay.P + lay.w[l]!, O, lay.h[l]!, O, lay.P + lay.b[l]!, rows, s.inputDim, O, 2, s.act);
-        } else {
-          const z = lay.z[l]!;
-          const h = lay.h[l]!;
-          gemm(hin, s.inputDim, 1, lay.P + lay.w[l]!, O, z, O, lay.P + lay.b[l]!, rows, s.inputDim, O, 2, 0);
-          for (let i = 0; i < rows * O; i++) f[h + i] = phi(s.act, s.alpha, f[z + i]!);
-        }
-        hin = lay.h[l]!;
-      }
+      gather(f, lay, xd, yd, x.rows, inDim, outDim, order, start, rows);
+      forward(ctx, rows);
       // loss and its gradient (the library's own loss kernels, on views of the arena)
       const [yh, yt, g] = rows === B ? fullViews : views(rows);
       const sc = 1 / rows;
@@ -419,57 +508,17 @@ export const trainChain = <P>(
         break outer;
       }
       costs[update] = cost;
-      // backward
-      for (let l = L - 1; l >= 0; l--) {
-        const s = st[l]!;
-        const O = s.outputDim;
-        const I = s.inputDim;
-        const dh = lay.dh[l]!;
-        const cnt = rows * O;
-        if (s.act === 1) {
-          const h = lay.h[l]!;
-          for (let i = 0; i < cnt; i++) f[dh + i] = f[dh + i]! * (f[h + i]! > 0 ? 1 : 0);
-        } else if (s.act >= 2) {
-          const h = lay.h[l]!;
-          const z = lay.z[l]!;
-          for (let i = 0; i < cnt; i++) f[dh + i] = f[dh + i]! * dphi(s.act, s.alpha, f[z + i]!, f[h + i]!);
-        }
-        const hprev = l === 0 ? lay.x : lay.h[l - 1]!;
-        gemm(hprev, 1, I, dh, O, lay.G + lay.w[l]!, O, 0, I, rows, O, 0, 0);
-        const gb = lay.G + lay.b[l]!;
-        for (let j = 0; j < O; j++) f[gb + j] = 0;
-        for (let r = 0; r < rows; r++) {
-          const o = dh + r * O;
-          for (let j = 0; j < O; j++) f[gb + j]! += f[o + j]!;
-        }
-        if (l > 0) gemm(dh, O, 1, lay.wt[l]!, I, lay.dh[l - 1]!, I, 0, rows, O, I, 0, 0);
-      }
+      backward(ctx, rows);
       // update (the library's equations, in its order of operations)
       const rate = typeof lr === 'number' ? lr : lr(countLr);
-      const nl = -rate;
-      const P0 = lay.P;
-      const G0 = lay.G;
-      const np = lay.nParams;
       if (isAdam) {
-        const t = count1 + 1;
-        const c1 = 1 - Math.pow(b1, t);
-        const c2 = 1 - Math.pow(b2, t);
-        const M0 = lay.M;
-        const V0 = lay.V;
-        for (let i = 0; i < np; i++) {
-          const gi = f[G0 + i]!;
-          const m = b1 * f[M0 + i]! + (1 - b1) * gi;
-          const v = b2 * f[V0 + i]! + (1 - b2) * gi * gi;
-          f[M0 + i] = m;
-          f[V0 + i] = v;
-          f[P0 + i] = f[P0 + i]! + nl * (m / c1 / (Math.sqrt(v / c2) + eps));
-        }
-        count1 = t;
+        count1++;
+        adamUpdate(f, lay.P, lay.G, lay.M, lay.V, lay.nParams, -rate, b1, b2, eps, 1 - Math.pow(b1, count1), 1 - Math.pow(b2, count1));
       } else {
-        for (let i = 0; i < np; i++) f[P0 + i] = f[P0 + i]! + nl * f[G0 + i]!;
+        sgdUpdate(f, lay.P, lay.G, lay.nParams, -rate);
       }
       countLr++;
-      for (let l = 1; l < L; l++) refreshWt(l);
+      ctx.wtStale = true;
       update++;
     }
   }

@@ -1,0 +1,72 @@
+/**
+ * foldnet: the model is an ordinary immutable `sequential(dense, relu, …)` value; training runs
+ * through the fast chain engine (`trainChain`, what `fit` uses for such chains), evaluation and
+ * inference through the public `forward`.
+ *
+ * Loss convention: WORKLOADS' MSE is mean over batch *and outputs*, without ½; foldnet's `mse`
+ * is (1/B)Σ½‖ŷ−y‖², whose gradient is (O/2)× smaller. With learning rate lr·2/O (0.02 for one
+ * output, 0.01 for two) the SGD steps are bit-for-bit the same (×2 is exact in floating point);
+ * reported losses are converted back to the WORKLOADS convention.
+ */
+import { dense, denseParams } from '../../src/layer/dense.js';
+import { relu } from '../../src/layer/activation.js';
+import { sequential } from '../../src/layer/compose.js';
+import type { AnyLayer } from '../../src/layer/layer.js';
+import { mse } from '../../src/loss/mse.js';
+import { softmaxCrossEntropy } from '../../src/loss/softmax-cross-entropy.js';
+import { unsafeMat, unsafeVec } from '../../src/tensor/mat.js';
+import { trainChain, planChain, type FastOptimizer } from '../../src/train/engine.js';
+import { clock, type Trained, type TrainRun, type TrainSpec } from './common.js';
+
+export const netFor = (sizes: readonly number[]): AnyLayer => {
+  const key = sizes.join('-');
+  if (key === '32-64-64-1') return sequential(dense(32, 64), relu, dense(64, 64), relu, dense(64, 1));
+  if (key === '32-128-128-4') return sequential(dense(32, 128), relu, dense(128, 128), relu, dense(128, 4));
+  if (key === '4-8-6-4-2') return sequential(dense(4, 8), relu, dense(8, 6), relu, dense(6, 4), relu, dense(4, 2));
+  throw new Error(`no net for ${key}`);
+};
+
+/** The parameter tuple [θ_dense1, {}, θ_dense2, {}, …] from kernels and biases. */
+export const paramsFrom = (sizes: readonly number[], w: readonly ArrayLike<number>[], b?: readonly ArrayLike<number>[]): readonly unknown[] => {
+  const out: unknown[] = [];
+  for (let l = 0; l + 1 < sizes.length; l++) {
+    const I = sizes[l]!, O = sizes[l + 1]!;
+    out.push(denseParams(unsafeMat(I, O, Float64Array.from(w[l]!)), unsafeVec(O, b === undefined ? new Float64Array(O) : Float64Array.from(b[l]!))));
+    if (l + 2 < sizes.length) out.push(Object.freeze({}));
+  }
+  return Object.freeze(out);
+};
+
+export const trainedOf = (sizes: readonly number[], p: readonly unknown[]): Trained => {
+  const w: Float64Array[] = [];
+  const b: Float64Array[] = [];
+  for (let l = 0; l + 1 < sizes.length; l++) {
+    const d = p[2 * l] as { w: { data: Float64Array }; b: { data: Float64Array } };
+    w.push(d.w.data);
+    b.push(d.b.data);
+  }
+  return { w, b };
+};
+
+export const foldnetTrain = (s: TrainSpec): TrainRun => {
+  const net = netFor(s.sizes);
+  const plan = planChain(net.spec)!;
+  const out = s.sizes[s.sizes.length - 1]!;
+  const p0 = paramsFrom(s.sizes, s.inits);
+  const x = unsafeMat(s.rows, s.sizes[0]!, s.x);
+  const y = unsafeMat(s.rows, out, s.y);
+  const optimizer: FastOptimizer =
+    s.opt.kind === 'sgd'
+      ? { kind: 'sgd', lr: s.loss === 'mse' ? (s.opt.lr * 2) / out : s.opt.lr }
+      : { kind: 'adam', lr: s.opt.lr, b1: s.opt.b1, b2: s.opt.b2, eps: s.opt.eps };
+  const loss = s.loss === 'mse' ? mse : softmaxCrossEntropy;
+  const t0 = clock();
+  const r = trainChain(plan, p0, x, y, { loss, optimizer, batchSize: s.batch, orders: s.orders });
+  const seconds = clock() - t0;
+  const params = r.params as readonly unknown[];
+  return {
+    seconds,
+    predict: (xs, rows) => net.forward(params, unsafeMat(rows, s.sizes[0]!, xs)).data,
+    trained: () => trainedOf(s.sizes, params),
+  };
+};

@@ -1,0 +1,157 @@
+/**
+ * TensorFlow.js peers: `@tensorflow/tfjs` on its `cpu` backend and `@tensorflow/tfjs-backend-wasm`
+ * (SIMD, one thread; the .wasm files are loaded from node_modules via setWasmPaths). The training
+ * loop is the hand-written one the tfjs docs suggest: variables, `optimizer.minimize`, `tf.gather`
+ * for the batch, float32 as tfjs computes.
+ */
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { clock, type Trained, type TrainRun, type TrainSpec } from './common.js';
+
+type TF = typeof import('@tensorflow/tfjs');
+
+let tfPromise: Promise<TF> | null = null;
+let wasmReady = false;
+
+export const loadTf = async (): Promise<TF> => {
+  if (tfPromise === null) {
+    tfPromise = (async () => {
+      const tf = await import('@tensorflow/tfjs');
+      return tf;
+    })();
+  }
+  return tfPromise;
+};
+
+/** Switches tfjs to `backend` ('cpu' or 'wasm'); returns a description (e.g. SIMD on). */
+export const useBackend = async (backend: 'cpu' | 'wasm'): Promise<string> => {
+  const tf = await loadTf();
+  if (backend === 'wasm' && !wasmReady) {
+    const wasm = await import('@tensorflow/tfjs-backend-wasm');
+    const req = createRequire(import.meta.url);
+    const dist = dirname(req.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'));
+    wasm.setWasmPaths({
+      'tfjs-backend-wasm.wasm': join(dist, 'tfjs-backend-wasm.wasm'),
+      'tfjs-backend-wasm-simd.wasm': join(dist, 'tfjs-backend-wasm-simd.wasm'),
+      'tfjs-backend-wasm-threaded-simd.wasm': join(dist, 'tfjs-backend-wasm-threaded-simd.wasm'),
+    });
+    tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+    wasmReady = true;
+  }
+  await tf.setBackend(backend);
+  await tf.ready();
+  if (backend === 'wasm') {
+    const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
+    const mt = await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT');
+    return `wasm (SIMD ${simd ? 'on' : 'off'}, threads ${mt ? 'on' : 'off'})`;
+  }
+  return tf.getBackend();
+};
+
+export const tfTrain = async (s: TrainSpec): Promise<TrainRun> => {
+  const tf = await loadTf();
+  const L = s.sizes.length - 1;
+  const out = s.sizes[L]!;
+  const ws = s.inits.map((k, l) => tf.variable(tf.tensor2d(k, [s.sizes[l]!, s.sizes[l + 1]!])));
+  const bs = s.sizes.slice(1).map((o) => tf.variable(tf.zeros([o])));
+  const X = tf.tensor2d(Float32Array.from(s.x), [s.rows, s.sizes[0]!]);
+  const Y = tf.tensor2d(Float32Array.from(s.y), [s.rows, out]);
+  const predict = (x: import('@tensorflow/tfjs').Tensor2D): import('@tensorflow/tfjs').Tensor2D => {
+    let h = x;
+    for (let l = 0; l < L; l++) {
+      const z = tf.add(tf.matMul(h, ws[l]!), bs[l]!) as import('@tensorflow/tfjs').Tensor2D;
+      h = l + 1 < L ? tf.relu(z) : z;
+    }
+    return h;
+  };
+  const opt = s.opt.kind === 'sgd' ? tf.train.sgd(s.opt.lr) : tf.train.adam(s.opt.lr, s.opt.b1, s.opt.b2, s.opt.eps);
+  const lossFn = (yb: import('@tensorflow/tfjs').Tensor2D, yh: import('@tensorflow/tfjs').Tensor2D): import('@tensorflow/tfjs').Scalar =>
+    s.loss === 'mse' ? (tf.losses.meanSquaredError(yb, yh) as import('@tensorflow/tfjs').Scalar) : (tf.losses.softmaxCrossEntropy(yb, yh) as import('@tensorflow/tfjs').Scalar);
+  const t0 = clock();
+  for (const order of s.orders) {
+    for (let st = 0; st < order.length; st += s.batch) {
+      tf.tidy(() => {
+        const idx = tf.tensor1d(order.subarray(st, Math.min(order.length, st + s.batch)), 'int32');
+        const xb = tf.gather(X, idx);
+        const yb = tf.gather(Y, idx);
+        opt.minimize(() => lossFn(yb, predict(xb)));
+      });
+    }
+  }
+  // make sure all queued work finished before stopping the clock
+  await ws[0]!.data();
+  const seconds = clock() - t0;
+  const trained = async (): Promise<Trained> => ({
+    w: await Promise.all(ws.map(async (v) => Float64Array.from(await v.data()))),
+    b: await Promise.all(bs.map(async (v) => Float64Array.from(await v.data()))),
+  });
+  return {
+    seconds,
+    predict: async (xs, rows) => {
+      const xt = tf.tensor2d(Float32Array.from(xs), [rows, s.sizes[0]!]);
+      const yt = predict(xt);
+      const d = (await yt.data()) as Float32Array;
+      xt.dispose();
+      yt.dispose();
+      return d;
+    },
+    trained: async () => {
+      const t = await trained();
+      X.dispose();
+      Y.dispose();
+      ws.forEach((v) => v.dispose());
+      bs.forEach((v) => v.dispose());
+      opt.dispose();
+      return t;
+    },
+  };
+};
+
+/** GFLOP/s of C = A·B (f32, n×n) on the current backend, median of `reps` timed calls. */
+export const tfGemm = async (n: number, reps: number): Promise<number> => {
+  const tf = await loadTf();
+  const a = tf.randomNormal([n, n]);
+  const b = tf.randomNormal([n, n]);
+  for (let i = 0; i < 3; i++) tf.tidy(() => tf.matMul(a as import('@tensorflow/tfjs').Tensor2D, b as import('@tensorflow/tfjs').Tensor2D).dataSync());
+  const times: number[] = [];
+  for (let i = 0; i < reps; i++) {
+    const t0 = clock();
+    tf.tidy(() => tf.matMul(a as import('@tensorflow/tfjs').Tensor2D, b as import('@tensorflow/tfjs').Tensor2D).dataSync());
+    times.push((clock() - t0) * 1000);
+  }
+  a.dispose();
+  b.dispose();
+  times.sort((p, q) => p - q);
+  return (2 * n ** 3) / (times[Math.floor(times.length / 2)]! / 1000) / 1e9;
+};
+
+/** Inference rows/s of a trained model over `x` in batches of `batch` (f32). */
+export const tfInfer = async (sizes: readonly number[], t: Trained, x: Float64Array, rows: number, batch: number): Promise<{ seconds: number; out: Float32Array }> => {
+  const tf = await loadTf();
+  const L = sizes.length - 1;
+  const ws = t.w.map((w, l) => tf.tensor2d(Float32Array.from(w), [sizes[l]!, sizes[l + 1]!]));
+  const bs = t.b.map((b) => tf.tensor1d(Float32Array.from(b)));
+  const X = tf.tensor2d(Float32Array.from(x), [rows, sizes[0]!]);
+  const out = new Float32Array(rows * sizes[L]!);
+  const run = (): void => {
+    for (let st = 0; st < rows; st += batch) {
+      const d = tf.tidy(() => {
+        let h = tf.slice(X, [st, 0], [Math.min(batch, rows - st), sizes[0]!]) as import('@tensorflow/tfjs').Tensor2D;
+        for (let l = 0; l < L; l++) {
+          const z = tf.add(tf.matMul(h, ws[l]!), bs[l]!) as import('@tensorflow/tfjs').Tensor2D;
+          h = l + 1 < L ? tf.relu(z) : z;
+        }
+        return h.dataSync() as Float32Array;
+      });
+      out.set(d, st * sizes[L]!);
+    }
+  };
+  run(); // warm-up
+  const t0 = clock();
+  run();
+  const seconds = clock() - t0;
+  X.dispose();
+  ws.forEach((w) => w.dispose());
+  bs.forEach((b) => b.dispose());
+  return { seconds, out };
+};

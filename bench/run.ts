@@ -1,0 +1,306 @@
+/**
+ * `npm run bench [-- --quick] [-- --json [file]] [-- --memory] [-- --only W3,W1-B1] [-- --no-tfjs]`
+ *
+ * Runs WORKLOADS.md's workloads (W1-B64, W1-B256, W1-B1, W2, W3, W4, W5) for foldnet, a
+ * hand-written typed-array loop and TensorFlow.js (cpu backend; wasm backend with SIMD, one
+ * thread) in one process, on the same data (generated in-process by bench/data.ts, byte-identical
+ * to ../shared/bench/make-workload-data.js), and prints one table with rates, ratios and final
+ * losses next to the WORKLOADS oracle. Everything runs single-threaded.
+ */
+import { cpus, totalmem } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { makeWorkloadData, N, EPOCHS } from './data.js';
+import { clock, metrics, rowsSeen, updatesOf, type TrainRun, type TrainSpec, type Trained } from './peers/common.js';
+import { handTrain, handForward } from './peers/hand.js';
+import { foldnetTrain, netFor, paramsFrom } from './peers/foldnet.js';
+import { ensureArena, simdAvailable } from '../src/tensor/wasm/arena.js';
+import { trainChain, planChain } from '../src/train/engine.js';
+import { mse } from '../src/loss/mse.js';
+import { unsafeMat } from '../src/tensor/mat.js';
+
+const argv = process.argv.slice(2);
+const flag = (f: string): boolean => argv.includes(f);
+const valueOf = (f: string): string | undefined => {
+  const i = argv.indexOf(f);
+  return i >= 0 && i + 1 < argv.length && !argv[i + 1]!.startsWith('--') ? argv[i + 1] : undefined;
+};
+const quick = flag('--quick');
+const noTf = flag('--no-tfjs');
+const only = valueOf('--only')?.split(',');
+const passes = Number(valueOf('--passes') ?? (quick ? 1 : 3));
+const want = (id: string): boolean => only === undefined || only.includes(id);
+
+const machine = (): string => {
+  let model = cpus()[0]?.model ?? 'unknown cpu';
+  try {
+    const m = /model name\s*:\s*(.*)/.exec(readFileSync('/proc/cpuinfo', 'utf8'));
+    if (m) model = m[1]!.trim();
+  } catch {
+    /* not Linux */
+  }
+  return `${model}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}, ${process.platform}-${process.arch}, load ${
+    (globalThis as { process: { platform: string } }).process.platform === 'linux' ? readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ') : '?'
+  }`;
+};
+
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+// ---------------------------------------------------------------- data and workloads
+const d = makeWorkloadData();
+const X = Float64Array.from(d.X);
+const yReg = Float64Array.from(d.yReg);
+const oneHot = new Float64Array(N * 4);
+d.yCls.forEach((c, i) => (oneHot[i * 4 + c] = 1));
+const perms = Array.from({ length: EPOCHS }, (_, e) => d.perm.subarray(e * N, (e + 1) * N));
+const epochs = quick ? 1 : EPOCHS;
+
+// W1-B1: the first 2000 rows of permutation 0, in that order, 3 passes
+const n1 = 2000;
+const x1 = new Float64Array(n1 * 32);
+const y1 = new Float64Array(n1);
+for (let r = 0; r < n1; r++) {
+  const i = perms[0]![r]!;
+  x1.set(X.subarray(i * 32, i * 32 + 32), r * 32);
+  y1[r] = yReg[i]!;
+}
+const ident = (n: number): Int32Array => Int32Array.from({ length: n }, (_, i) => i);
+
+interface Workload {
+  readonly spec: TrainSpec;
+  readonly oracle?: { loss: number; acc?: number };
+}
+const sgd = (lr: number) => ({ kind: 'sgd', lr }) as const;
+const workloads: Workload[] = [
+  { spec: { id: 'W1-B64', sizes: d.layers.w1, inits: d.inits.w1, x: X, y: yReg, rows: N, orders: perms.slice(0, epochs), batch: 64, loss: 'mse', opt: sgd(0.01), unit: 'rows/s' }, oracle: { loss: 0.16133 } },
+  { spec: { id: 'W1-B256', sizes: d.layers.w1, inits: d.inits.w1, x: X, y: yReg, rows: N, orders: perms.slice(0, epochs), batch: 256, loss: 'mse', opt: sgd(0.01), unit: 'rows/s' }, oracle: { loss: 0.214196 } },
+  { spec: { id: 'W1-B1', sizes: d.layers.w1, inits: d.inits.w1, x: x1, y: y1, rows: n1, orders: Array.from({ length: quick ? 1 : 3 }, () => ident(n1)), batch: 1, loss: 'mse', opt: sgd(0.01), unit: 'steps/s' }, oracle: { loss: 0.2022 } },
+  {
+    spec: { id: 'W2', sizes: d.layers.w2, inits: d.inits.w2, x: X, y: oneHot, rows: N, orders: perms.slice(0, epochs), batch: 128, loss: 'ce', opt: { kind: 'adam', lr: 1e-3, b1: 0.9, b2: 0.999, eps: 1e-8 }, unit: 'rows/s' },
+    oracle: { loss: 0.2582, acc: 0.8995 },
+  },
+  {
+    spec: { id: 'W3', sizes: d.layers.w3, inits: d.inits.w3, x: Float64Array.from(d.tinyX), y: Float64Array.from(d.tinyY), rows: 1000, orders: Array.from({ length: quick ? 1 : 4 }, () => ident(1000)), batch: 1, loss: 'mse', opt: sgd(0.01), unit: 'steps/s' },
+    oracle: { loss: 0.0324195 },
+  },
+];
+
+type Peer = 'foldnet' | 'hand' | 'tfjs-cpu' | 'tfjs-wasm';
+const peers: Peer[] = noTf ? ['foldnet', 'hand'] : ['foldnet', 'hand', 'tfjs-cpu', 'tfjs-wasm'];
+
+interface Row {
+  id: string;
+  unit: string;
+  rate: Partial<Record<Peer, number>>;
+  loss: Partial<Record<Peer, number>>;
+  acc: Partial<Record<Peer, number>>;
+  oracle?: { loss: number; acc?: number };
+}
+const rows: Row[] = [];
+const notes: string[] = [];
+let w2trained: Trained | undefined;
+
+const tf = noTf ? undefined : await import('./peers/tfjs.js');
+
+const trainWith = async (peer: Peer, s: TrainSpec): Promise<TrainRun> => {
+  if (peer === 'foldnet') return foldnetTrain(s);
+  if (peer === 'hand') return handTrain(s);
+  const desc = await tf!.useBackend(peer === 'tfjs-cpu' ? 'cpu' : 'wasm');
+  if (!notes.some((n) => n.startsWith(peer))) notes.push(`${peer}: ${desc}`);
+  return tf!.tfTrain(s);
+};
+
+// Warm-up: one full epoch for the JS peers (so the JIT has optimised the step), 20 batches for tfjs.
+const warmSpec = (s: TrainSpec, full: boolean): TrainSpec => ({ ...s, orders: [full ? s.orders[0]! : s.orders[0]!.subarray(0, Math.min(s.orders[0]!.length, s.batch * 20))] });
+
+const log = (m: string): void => void process.stderr.write(m + '\n');
+
+const runTraining = async (): Promise<void> => {
+  for (const w of workloads) {
+    const s = w.spec;
+    if (!want(s.id)) continue;
+    const row: Row = { id: s.id, unit: s.unit, rate: {}, loss: {}, acc: {}, ...(quick || w.oracle === undefined ? {} : { oracle: w.oracle }) };
+    const work = s.unit === 'rows/s' ? rowsSeen(s) : updatesOf(s);
+    for (const peer of peers) {
+      const tfPeer = peer.startsWith('tfjs');
+      await trainWith(peer, warmSpec(s, !tfPeer)).then((r) => r.trained());
+      const np = tfPeer ? 1 : passes;
+      const times: number[] = [];
+      let last: TrainRun | undefined;
+      for (let p = 0; p < np; p++) {
+        const r = await trainWith(peer, s);
+        times.push(r.seconds);
+        if (p < np - 1) await r.trained();
+        last = r;
+      }
+      const yhat = await last!.predict(s.x, s.rows);
+      const m = metrics(s, yhat);
+      const tr = await last!.trained();
+      if (peer === 'foldnet' && s.id === 'W2') w2trained = tr;
+      row.rate[peer] = work / median(times);
+      row.loss[peer] = m.loss;
+      if (m.acc !== undefined) row.acc[peer] = m.acc;
+      log(`${s.id} ${peer}: ${(work / median(times)).toFixed(0)} ${s.unit} (${times.map((t) => t.toFixed(3)).join(', ')} s), loss ${m.loss.toPrecision(6)}${m.acc !== undefined ? `, acc ${m.acc.toFixed(4)}` : ''}`);
+    }
+    rows.push(row);
+  }
+};
+
+// ---------------------------------------------------------------- W4: GEMM
+const naiveGemm = (a: Float64Array, b: Float64Array, c: Float64Array, n: number): void => {
+  c.fill(0);
+  for (let i = 0; i < n; i++) for (let k = 0; k < n; k++) {
+    const av = a[i * n + k]!;
+    for (let j = 0; j < n; j++) c[i * n + j]! += av * b[k * n + j]!;
+  }
+};
+const runGemm = async (): Promise<void> => {
+  for (const n of quick ? [64, 256] : [64, 256, 1024]) {
+    const id = `W4 n=${n}`;
+    if (!want('W4') && !want(id)) continue;
+    const row: Row = { id, unit: 'GFLOP/s', rate: {}, loss: {}, acc: {} };
+    const reps = n >= 1024 ? 3 : n >= 256 ? 15 : 200;
+    const flops = 2 * n ** 3;
+    // foldnet: the arena GEMM (f64, SIMD when available), operands resident in the arena
+    const ar = ensureArena(3 * n * n + 16);
+    const f = ar.f64;
+    for (let i = 0; i < 2 * n * n; i++) f[i] = Math.sin(i);
+    const A = 0, B = n * n, C = 2 * n * n;
+    for (let i = 0; i < 10; i++) ar.gemm(A, n, 1, B, n, C, n, 0, n, n, n, 0, 0);
+    const tf64: number[] = [];
+    for (let i = 0; i < reps; i++) {
+      const t0 = (clock() * 1000);
+      ar.gemm(A, n, 1, B, n, C, n, 0, n, n, n, 0, 0);
+      tf64.push((clock() * 1000) - t0);
+    }
+    row.rate.foldnet = flops / (median(tf64) / 1000) / 1e9;
+    // hand-written: naive i-k-j, Float64Array
+    const a = new Float64Array(n * n).map((_, i) => Math.sin(i));
+    const b = new Float64Array(n * n).map((_, i) => Math.cos(i));
+    const c = new Float64Array(n * n);
+    naiveGemm(a, b, c, Math.min(n, 64));
+    const th: number[] = [];
+    for (let i = 0; i < Math.max(1, Math.floor(reps / 3)); i++) {
+      const t0 = (clock() * 1000);
+      naiveGemm(a, b, c, n);
+      th.push((clock() * 1000) - t0);
+    }
+    row.rate.hand = flops / (median(th) / 1000) / 1e9;
+    if (tf !== undefined) {
+      for (const peer of ['tfjs-cpu', 'tfjs-wasm'] as const) {
+        await tf.useBackend(peer === 'tfjs-cpu' ? 'cpu' : 'wasm');
+        row.rate[peer] = await tf.tfGemm(n, peer === 'tfjs-cpu' && n >= 1024 ? 1 : Math.max(1, Math.floor(reps / 3)));
+      }
+    }
+    log(`${id}: ${Object.entries(row.rate).map(([k, v]) => `${k} ${v!.toFixed(2)}`).join(', ')} GFLOP/s`);
+    rows.push(row);
+  }
+};
+
+// ---------------------------------------------------------------- W5: inference
+const runInference = async (): Promise<void> => {
+  if (!want('W5')) return;
+  const sizes = d.layers.w2;
+  const t = w2trained ?? { w: d.inits.w2.map((k) => Float64Array.from(k)), b: sizes.slice(1).map((o) => new Float64Array(o)) };
+  const row: Row = { id: 'W5', unit: 'rows/s', rate: {}, loss: {}, acc: {} };
+  const batch = 1024;
+  const net = netFor(sizes);
+  const params = paramsFrom(sizes, t.w, t.b);
+  const foldnetRun = (): void => {
+    for (let st = 0; st < N; st += batch) {
+      const r = Math.min(batch, N - st);
+      net.forward(params, unsafeMat(r, 32, X.subarray(st * 32, (st + r) * 32)));
+    }
+  };
+  const handRun = (): void => {
+    for (let st = 0; st < N; st += batch) {
+      const r = Math.min(batch, N - st);
+      handForward(sizes, t.w, t.b, X.subarray(st * 32, (st + r) * 32), r);
+    }
+  };
+  for (const [peer, fn] of [['foldnet', foldnetRun], ['hand', handRun]] as const) {
+    fn();
+    const ts: number[] = [];
+    for (let p = 0; p < Math.max(3, passes); p++) {
+      const t0 = (clock() * 1000);
+      fn();
+      ts.push((clock() * 1000) - t0);
+    }
+    row.rate[peer] = N / (median(ts) / 1000);
+  }
+  if (tf !== undefined) {
+    for (const peer of ['tfjs-cpu', 'tfjs-wasm'] as const) {
+      await tf.useBackend(peer === 'tfjs-cpu' ? 'cpu' : 'wasm');
+      const r = await tf.tfInfer(sizes, t, X, N, batch);
+      row.rate[peer] = N / r.seconds;
+    }
+  }
+  log(`W5: ${Object.entries(row.rate).map(([k, v]) => `${k} ${v!.toFixed(0)}`).join(', ')} rows/s`);
+  rows.push(row);
+};
+
+// ---------------------------------------------------------------- memory
+const runMemory = (): void => {
+  const s = workloads[0]!.spec;
+  const net = netFor(s.sizes);
+  const plan = planChain(net.spec)!;
+  const x = unsafeMat(N, 32, X);
+  const y = unsafeMat(N, 1, yReg);
+  let p: readonly unknown[] = paramsFrom(s.sizes, s.inits);
+  const gc = (globalThis as { gc?: () => void }).gc;
+  const mb = (b: number): string => (b / 2 ** 20).toFixed(1);
+  const samples: string[] = [];
+  const start = process.memoryUsage();
+  samples.push(`start: rss ${mb(start.rss)} MiB, heap ${mb(start.heapUsed)} MiB`);
+  for (let e = 1; e <= 100; e++) {
+    p = trainChain(plan, p, x, y, { loss: mse, optimizer: { kind: 'sgd', lr: 0.02 }, batchSize: 64, orders: [perms[(e - 1) % EPOCHS]!] }).params as readonly unknown[];
+    if (e === 1 || e % 25 === 0) {
+      gc?.();
+      const m = process.memoryUsage();
+      samples.push(`epoch ${e}: rss ${mb(m.rss)} MiB, heap ${mb(m.heapUsed)} MiB`);
+    }
+  }
+  console.log(`memory: 100 epochs of W1-B64 (each a trainChain call returning fresh params)${gc ? ' (gc forced before each sample)' : ''}\n  ${samples.join('\n  ')}`);
+};
+
+// ---------------------------------------------------------------- table
+const fmt = (v: number | undefined, unit: string): string =>
+  v === undefined ? '—' : unit === 'GFLOP/s' ? v.toFixed(2) : v >= 1e6 ? `${(v / 1e6).toFixed(2)}M` : v >= 1e3 ? `${(v / 1e3).toFixed(1)}k` : v.toFixed(0);
+const ratio = (a: number | undefined, b: number | undefined): string => (a === undefined || b === undefined ? '—' : `${(a / b).toFixed(a / b >= 10 ? 0 : 2)}×`);
+const lossCell = (r: Row, p: Peer): string => {
+  const l = r.loss[p];
+  if (l === undefined) return '—';
+  const a = r.acc[p];
+  return a === undefined ? l.toPrecision(6) : `${a.toFixed(4)} / ${l.toPrecision(4)}`;
+};
+
+const table = (): string => {
+  const head = ['workload', 'unit', ...peers, 'foldnet / best tfjs', 'foldnet / hand', ...peers.map((p) => `loss ${p}`), 'oracle'];
+  const lines = [`| ${head.join(' | ')} |`, `| ${head.map(() => '---').join(' | ')} |`];
+  for (const r of rows) {
+    const bestTf = Math.max(r.rate['tfjs-cpu'] ?? 0, r.rate['tfjs-wasm'] ?? 0) || undefined;
+    const oracle = r.oracle === undefined ? '—' : r.oracle.acc === undefined ? String(r.oracle.loss) : `${r.oracle.acc} / ${r.oracle.loss}`;
+    lines.push(`| ${[r.id, r.unit, ...peers.map((p) => fmt(r.rate[p], r.unit)), ratio(r.rate.foldnet, bestTf), ratio(r.rate.foldnet, r.rate.hand), ...peers.map((p) => (r.unit === 'GFLOP/s' || r.id === 'W5' ? '—' : lossCell(r, p))), oracle].join(' | ')} |`);
+  }
+  return lines.join('\n');
+};
+
+// ---------------------------------------------------------------- main
+const mline = machine();
+console.log(`foldnet bench${quick ? ' (--quick: 1 epoch/pass, no oracle check)' : ''} — ${mline}`);
+console.log(`foldnet GEMM path: ${simdAvailable() ? 'WebAssembly SIMD f64x2' : 'scalar JS (SIMD unavailable)'}; passes: foldnet/hand median of ${passes}, tfjs 1 (after a warm-up run)`);
+if (flag('--memory')) {
+  runMemory();
+} else {
+  await runTraining();
+  await runGemm();
+  await runInference();
+  console.log(table());
+  for (const n of notes) console.log(`- ${n}`);
+  const bad = rows.filter((r) => r.oracle !== undefined && Math.abs(r.loss.foldnet! - r.oracle.loss) > 2e-3 * Math.max(1, r.oracle.loss) * 10);
+  if (bad.length > 0) console.log(`WARNING: foldnet's final loss differs from the oracle on ${bad.map((r) => r.id).join(', ')}`);
+  const jsonPath = flag('--json') ? (valueOf('--json') ?? 'bench/results.json') : undefined;
+  if (jsonPath !== undefined) {
+    writeFileSync(jsonPath, JSON.stringify({ machine: mline, quick, passes, date: new Date().toISOString(), rows, notes }, null, 1));
+    console.log(`results written to ${jsonPath}`);
+  }
+}
