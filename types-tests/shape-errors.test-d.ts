@@ -56,3 +56,8 @@ declare const parts: Part[];
 expectError(sequential(...layers));
 expectError(compose(...layers));
 expectError(sequential(dense(4, 4), ...parts));
+
+// Literal dims must be positive integers.
+expectError(dense(0, 3));
+expectError(dense(4, -2));
+expectError(dense(2.5, 3));

@@ -43,14 +43,20 @@ export const dyn = (n: number): DynDim => {
 export type IsLoose<D> = number extends D ? true : D extends DynDim ? true : false;
 
 /**
- * A dimension argument: a literal such as `8`, or `dyn(n)`. A plain `number` becomes a
- * `ShapeError` naming `Where`.
+ * A dimension argument: a positive integer literal such as `8`, or `dyn(n)`. A plain `number`,
+ * or a literal such as `0`, `-3` or `2.5`, becomes a `ShapeError` naming `Where`.
  *
  * @since 0.1.0
  * @category type helpers
  */
 export type Dim<N extends number, Where extends string> = N &
-  (number extends N ? ShapeError<`${Where} must be a literal number (use dyn(n) for a dimension known only at run time)`> : unknown);
+  (number extends N
+    ? ShapeError<`${Where} must be a literal number (use dyn(n) for a dimension known only at run time)`>
+    : N extends DynDim
+      ? unknown
+      : `${N}` extends `-${string}` | `${string}.${string}` | '0'
+        ? ShapeError<`${Where} must be a positive integer, got ${N}`>
+        : unknown);
 
 /** Whether two dims may meet: equal literals, or at least one known only at run time. */
 export type DimsMatch<A, B> = IsLoose<A> extends true ? true : IsLoose<B> extends true ? true : [A] extends [B] ? ([B] extends [A] ? true : false) : false;

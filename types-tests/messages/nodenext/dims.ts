@@ -20,3 +20,8 @@ declare const pair: readonly [Layer<4, 8, unknown>, Layer<8, 2, unknown>];
 export const spreadTuple = sequential(...pair);
 declare const badPair: readonly [Layer<4, 8, unknown>, Layer<6, 2, unknown>];
 export const spreadBadTuple = sequential(...badPair); // @expect-error: 'ShapeError<"sequential: layer #2 expects input dim 6, but layer #1 outputs 8">'
+
+// Literal dims must be positive integers.
+export const zeroDim = dense(0, 3); // @expect-shape-error: dense: input dim must be a positive integer, got 0
+export const negativeDim = dense(4, -2); // @expect-shape-error: dense: output dim must be a positive integer, got -2
+export const fractionalDim = dense(2.5, 3); // @expect-shape-error: dense: input dim must be a positive integer, got 2.5

@@ -20,6 +20,12 @@ export const leading = sequential(identity, relu, dense(3, 5), dense(4, 1)); // 
 // Only the first bad neighbour is reported (one error per call, no cascade).
 export const onlyFirst = sequential(dense(4, 8), dense(6, 2), dense(3, 1)); // @expect-shape-error: sequential: layer #2 expects input dim 6, but layer #1 outputs 8
 
+// An activation fixed to a width with .at(n) is checked like any layer.
+export const fixedActivation = sequential(dense(4, 8), relu.at(5)); // @expect-shape-error: sequential: layer #2 expects input dim 5, but layer #1 outputs 8
+
+// A composite of activations only stays width-polymorphic, so it passes the width through.
+export const polyBlock = sequential(dense(4, 8), sequential(relu, tanh), dense(6, 2)); // @expect-shape-error: sequential: layer #3 expects input dim 6, but layer #1 outputs 8
+
 // In a call over several lines the offending argument's own line is reported.
 export const multiline = sequential(
   dense(4, 8),
