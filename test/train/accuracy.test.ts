@@ -10,7 +10,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
-  adam, argmaxRows, dense, excludeBiases, fit, fromArray, key, l2Penalty, predict, relu, sequential, softmaxCrossEntropy, type Mat,
+  adam, argmaxRows, dense, excludeBiases, fit, fromArray, key, l2Penalty, predict, relu, sequential, softmaxCrossEntropy, type Layer, type Mat,
 } from '../../src/index.js';
 
 const dataDir = resolve(__dirname, '../../../shared/data');
@@ -34,13 +34,14 @@ const standardizer = (train: number[][]): ((rows: number[][]) => number[][]) => 
   return (rows) => rows.map((r) => r.map((v, j) => (v - mean[j]!) / std[j]!));
 };
 
-const accuracyOnSplits = <I extends number, C extends number>(t: Table, inputs: I, classes: C): number[] =>
+const accuracyOnSplits = <I extends number, C extends number, P>(t: Table, net: Layer<I, C, P>): number[] =>
   t.splits.map((split, seed) => {
+    const inputs = net.inputDim;
+    const classes = net.outputDim;
     const scale = standardizer(split.train.map((i) => t.features[i]!));
     const xOf = (idx: number[]): Mat<number, I> => fromArray(idx.length, inputs, scale(idx.map((i) => t.features[i]!)).flat());
     const yOf = (idx: number[]): Mat<number, C> =>
       fromArray(idx.length, classes, idx.flatMap((i) => Array.from({ length: classes }, (_, c) => (c === t.labels[i] ? 1 : 0))));
-    const net = sequential(dense(inputs, 64), relu, dense(64, 64), relu, dense(64, classes));
     const r = fit(net, net.init(key(100 + seed)), { x: xOf(split.train), y: yOf(split.train) }, {
       loss: softmaxCrossEntropy, optimizer: adam(1e-3), epochs: 200, batchSize: 32, key: key(seed),
       penalty: l2Penalty(1e-4 / (2 * 32), excludeBiases),
@@ -56,12 +57,12 @@ const summary = (xs: number[]): { mean: number; std: number } => {
 
 describe.skipIf(!present)('accuracy on real data, ACCURACY.md torch-anchor protocol (slow)', () => {
   it('iris: mean test accuracy over 5 splits within one split-std of the reference 0.9667 ± 0.0577', () => {
-    const { mean } = summary(accuracyOnSplits(load('iris'), 4, 3));
+    const { mean } = summary(accuracyOnSplits(load('iris'), sequential(dense(4, 64), relu, dense(64, 64), relu, dense(64, 3))));
     expect(Math.abs(mean - 0.9667)).toBeLessThanOrEqual(0.0577);
   }, 120_000);
 
   it('breast_cancer: mean test accuracy over 5 splits within one split-std of the reference 0.9737 ± 0.0107', () => {
-    const { mean } = summary(accuracyOnSplits(load('breast_cancer'), 30, 2));
+    const { mean } = summary(accuracyOnSplits(load('breast_cancer'), sequential(dense(30, 64), relu, dense(64, 64), relu, dense(64, 2))));
     expect(Math.abs(mean - 0.9737)).toBeLessThanOrEqual(0.0107);
   }, 120_000);
 });
