@@ -24,7 +24,7 @@ export type GradCheckLocation =
   | { readonly kind: 'param'; readonly path: string; readonly index: number }
   | { readonly kind: 'input'; readonly row: number; readonly col: number };
 
-/** @since 0.1.0 @category model */
+/** Options of {@link gradCheck}. @since 0.1.0 @category model */
 export interface GradCheckOptions {
   /** Relative finite-difference step: `h = step·max(1, |v|)` (default 1e-3, see `defaultStep`). */
   readonly step?: number;

@@ -22,7 +22,7 @@ import { eye, row, takeRows, unsafeMat, type Mat } from '../tensor/mat.js';
  */
 export type JacobianMode = 'forward' | 'reverse' | 'auto';
 
-/** @since 0.1.0 @category model */
+/** Options of {@link jacobian}. @since 0.1.0 @category model */
 export interface JacobianOptions {
   /** Default `'auto'`. */
   readonly mode?: JacobianMode;
