@@ -42,7 +42,7 @@ const load = (): { data: Rows; splits: { train: number[]; test: number[] }[] } =
 };
 
 /** Per-column (x − mean) / std with the TRAIN rows' mean and population std (1 where std is 0). */
-const standardizer = (m: Mat<number, number>): ((z: Mat<number, number>) => Mat<number, number>) => {
+const standardizer = <C extends number>(m: Mat<number, C>): ((z: Mat<number, C>) => Mat<number, C>) => {
   const c = m.cols;
   const mean = Array.from({ length: c }, (_, j) => m.data.filter((_, i) => i % c === j).reduce((s, v) => s + v, 0) / m.rows);
   const std = mean.map((mu, j) => Math.sqrt(m.data.filter((_, i) => i % c === j).reduce((s, v) => s + (v - mu) ** 2, 0) / m.rows) || 1);
@@ -70,7 +70,7 @@ describe.skipIf(!present)('SLOW: L2 strength chosen by cross-validation on diabe
       const raw = { train: subsetRows(data, split.train), test: subsetRows(data, split.test) };
       const fx = standardizer(raw.train.x);
       const fy = standardizer(raw.train.y);
-      const train = { x: fx(raw.train.x), y: fy(raw.train.y) } as Rows;
+      const train: Rows = { x: fx(raw.train.x), y: fy(raw.train.y) };
       const yMean = raw.train.y.data.reduce((a, v) => a + v, 0) / raw.train.y.rows;
       const yStd = Math.sqrt(raw.train.y.data.reduce((a, v) => a + (v - yMean) ** 2, 0) / raw.train.y.rows);
       const search = gridSearch({
