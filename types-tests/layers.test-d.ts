@@ -27,6 +27,9 @@ expectType<Layer<3, 9, readonly [DenseParams<3, 5>, NoParams, DenseParams<5, 7>,
 expectType<Layer<1, 1, readonly [NoParams, DenseParams<1, 1>, NoParams]>>(sequential(identity, dense(1, 1), relu));
 expectType<Layer<5, 5, NoParams>>(relu.at(5));
 expectType<PolyLayer<readonly [NoParams, NoParams]>>(sequential(relu, tanh));
+expectType<Layer<4, 2, readonly [DenseParams<4, 8>, readonly [NoParams, NoParams], DenseParams<8, 2>]>>(
+  sequential(dense(4, 8), sequential(relu, tanh), dense(8, 2)),
+);
 
 // Nested composites are layers; their params nest as tuples.
 const block = sequential(dense(4, 8), relu);

@@ -28,6 +28,8 @@ const x5 = fromRows([[1, 2, 3, 4, 5]]);
 expectError(net.forward(params, x5));
 expectError(net.vjp(params, x5));
 expectError(net.jvp(params, x5, params, x5));
+declare const batchOf5: Mat<number, 5>;
+expectError(net.forward(params, batchOf5));
 
 // The output has the net's width, not another.
 const out: Mat<1, 2> = net.forward(params, fromRows([[1, 2, 3, 4]]));

@@ -70,6 +70,17 @@ describe('compose and sequential', () => {
     expect(bits(seq.forward(ps, x).data)).toEqual(bits(manual.data));
   });
 
+  it('a block of activations only is width-polymorphic inside a chain and runs at the width it meets', () => {
+    const block = sequential(relu, tanh);
+    expect('poly' in block && block.poly).toBe(true);
+    const net = sequential(dense(4, 8), block, dense(8, 2));
+    const p = randomLike(key(11), net.init(key(0)), 0.5);
+    const x = randomMat(key(12), 3, 4);
+    const hidden = tanh.forward({}, relu.forward({}, dense(4, 8).forward(p[0], x)));
+    const manual = dense(8, 2).forward(p[2], hidden);
+    expect(bits(net.forward(p, x).data)).toEqual(bits(manual.data));
+  });
+
   it('records its architecture as data: kind, dims and children', () => {
     expect(seq.spec.kind).toBe('sequential');
     expect([seq.inputDim, seq.outputDim]).toEqual([4, 2]);
