@@ -83,7 +83,7 @@ describe('fast chain engine', () => {
           expect(maxRelErr(f.params, g.params)).toBeLessThanOrEqual(1e-12);
           if (Array.isArray(g.optState)) {
             const [fa, fc] = f.optState as readonly [{ count: number; mu: unknown; nu: unknown }, { count: number }];
-            const [ga, gc] = g.optState as readonly [{ count: number; mu: unknown; nu: unknown }, { count: number }];
+            const [ga, gc] = g.optState as unknown as readonly [{ count: number; mu: unknown; nu: unknown }, { count: number }];
             expect([fa.count, fc.count]).toEqual([ga.count, gc.count]);
             expect(maxRelErr(fa.mu, ga.mu)).toBeLessThanOrEqual(1e-12);
             expect(maxRelErr(fa.nu, ga.nu)).toBeLessThanOrEqual(1e-12);
