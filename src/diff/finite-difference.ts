@@ -62,7 +62,7 @@ export const perturbMat = <R extends number, C extends number>(m: Mat<R, C>, ind
 
 /**
  * The parameter record `p` with entry `index` of the leaf at `path` (as listed by
- * `params.leaves`) moved by `delta`; the other leaves are shared, not copied.
+ * `params.leaves`) moved by `delta`; the other leaves' arrays are shared, not copied.
  *
  * @since 0.1.0
  * @category differentiation
