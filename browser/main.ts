@@ -69,7 +69,7 @@ const run = async (): Promise<void> => {
     const h = s.history;
     $('chart').innerHTML = historySvg(h, {
       title: `iris: 4 → 16 → 3, Adam(0.01), epoch ${s.epoch}/${epochs}`,
-      labels: { valLoss: 'test loss', valMetric: 'test accuracy' },
+      metricLabel: 'accuracy', labels: { valLoss: 'test loss', valMetric: 'test accuracy' },
     });
     $('epoch').textContent = `${s.epoch}/${epochs} · train loss ${h.trainLoss[s.epoch - 1]!.toFixed(4)} · test accuracy ${h.valMetric[s.epoch - 1]!.toFixed(4)}`;
     await nextFrame();

@@ -39,5 +39,5 @@ console.log(
     ],
   ),
 );
-const svg = historySvg(history, { title: 'breast_cancer, split 1: 30 → 64 → 64 → 2, Adam(1e-3)', labels: { valLoss: 'test loss', valMetric: 'test accuracy' } });
+const svg = historySvg(history, { title: 'breast_cancer, split 1: 30 → 64 → 64 → 2, Adam(1e-3)', metricLabel: 'accuracy', labels: { valLoss: 'test loss', valMetric: 'test accuracy' } });
 console.log(`\nloss and accuracy curves (split 1): ${writeOut('breast-cancer-history.svg', svg)}`);

@@ -73,6 +73,6 @@ console.log(
 
 const svg = historySvg(final.history, {
   title: 'iris: 4 → 16 → 3, Adam(0.01)',
-  labels: { trainLoss: 'train loss', valLoss: 'test loss', valMetric: 'test accuracy' },
+  metricLabel: 'accuracy', labels: { trainLoss: 'train loss', valLoss: 'test loss', valMetric: 'test accuracy' },
 });
 console.log(`\nloss curve: ${writeOut('demo-iris.svg', svg)}`);

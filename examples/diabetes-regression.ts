@@ -61,7 +61,7 @@ for (const [name, loss] of losses) {
     scores.mae.push(meanAbsoluteError(yhat, yTest));
     scores.r2.push(r2(yhat, yTest));
     if (k === 0) {
-      const svg = historySvg(last.history, { title: `diabetes, split 1, loss ${loss.kind}`, labels: { valLoss: 'test loss', valMetric: 'test RMSE' } });
+      const svg = historySvg(last.history, { title: `diabetes, split 1, loss ${loss.kind}`, metricLabel: 'RMSE', labels: { valLoss: 'test loss', valMetric: 'test RMSE' } });
       writeOut(`diabetes-${name}.svg`, svg);
     }
   });

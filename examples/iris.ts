@@ -34,5 +34,5 @@ console.log(
     ],
   ),
 );
-const svg = historySvg(history, { title: 'iris, split 1: 4 → 64 → 64 → 3, Adam(1e-3)', labels: { valLoss: 'test loss', valMetric: 'test accuracy' } });
+const svg = historySvg(history, { title: 'iris, split 1: 4 → 64 → 64 → 3, Adam(1e-3)', metricLabel: 'accuracy', labels: { valLoss: 'test loss', valMetric: 'test accuracy' } });
 console.log(`\nloss and accuracy curves (split 1): ${writeOut('iris-history.svg', svg)}`);

@@ -72,6 +72,11 @@ describe('history chart', () => {
     expect(svg.trimEnd().endsWith('</svg>')).toBe(true);
   });
 
+  it('names the metric axis as asked', () => {
+    expect(historySvg(history, { metricLabel: 'accuracy' })).toMatch(/rotate\(-90[^>]*>accuracy</);
+    expect(historySvg(history)).toMatch(/rotate\(-90[^>]*>metric</);
+  });
+
   it('escapes text so any title gives well-formed SVG', () => {
     const svg = historySvg(history, { title: 'a < b & "c"' });
     expect(svg).toContain('a &lt; b &amp; &quot;c&quot;');

@@ -35,6 +35,8 @@ export interface HistoryChartOptions {
   readonly fields?: readonly string[];
   /** Legend names by field, e.g. `{ valMetric: 'val accuracy' }` (default: the field name in words). */
   readonly labels?: Readonly<Record<string, string>>;
+  /** The y-axis name of the metrics panel, e.g. `'accuracy'` or `'RMSE'` (default `'metric'`). */
+  readonly metricLabel?: string;
 }
 
 const skipped = /^(epoch|epochs|step|steps|updates|iteration|bestEpoch|time.*|elapsed.*|.*Ms)$/i;
@@ -106,7 +108,7 @@ export const historySvg = (history: HistoryLike, opts: HistoryChartOptions = {})
     const isLoss = i === 0 && lossPanel.length > 0;
     panels.push(
       panelSvg(ss, { x: 0, y: titleH + i * ph, width, height: ph }, {
-        yLabel: isLoss ? 'loss' : 'metric',
+        yLabel: isLoss ? 'loss' : (opts.metricLabel ?? 'metric'),
         xLabel: 'epoch',
         logY: isLoss && opts.logLoss !== false,
       }),

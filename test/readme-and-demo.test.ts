@@ -1,0 +1,38 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const read = (file: string): string => readFileSync(`${root}/${file}`, 'utf8');
+
+/** Code lines without trailing semicolons, with the examples' import paths mapped to the package's. */
+const normalize = (code: string): string[] =>
+  code
+    .trim()
+    .split('\n')
+    .map((l) => l.replace(/;(\s*(\/\/.*)?)$/, '$1').replace("'../src/index.js'", "'foldnet'").replace("'../src/node.js'", "'foldnet/node'"));
+
+describe('README quick start and tour', () => {
+  it('the README tour is exactly examples/tour.ts, which the compiler checks', () => {
+    const readme = read('README.md');
+    const section = readme.slice(readme.indexOf('## A 30-line tour'));
+    const snippet = section.slice(section.indexOf('```ts\n') + 6, section.indexOf('\n```', section.indexOf('```ts\n')));
+    const tour = read('examples/tour.ts');
+    expect(normalize(snippet)).toEqual(normalize(tour.slice(tour.indexOf('import * as E'))));
+    expect(normalize(snippet).length).toBeLessThanOrEqual(32);
+  });
+
+  it('npm run demo trains on the bundled iris data and prints a test accuracy of at least 90%', () => {
+    const out = execFileSync(process.execPath, [`${root}/node_modules/tsx/dist/cli.mjs`, 'examples/demo.ts'], {
+      cwd: root,
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
+    const m = /test accuracy: ([\d.]+)% \((\d+)\/30\)/.exec(out);
+    expect(m, out).not.toBeNull();
+    expect(Number(m![1])).toBeGreaterThanOrEqual(90);
+    expect(out).toContain('confusion matrix');
+    expect(out).toMatch(/loss curve: .*demo-iris\.svg/);
+  });
+});
