@@ -118,22 +118,12 @@ export const fromIoTsErrors = (errors: t.Errors): DataErrors =>
     const rowKey = keys.find((k) => /^\d+$/.test(k));
     const colKey = rowKey === undefined ? keys[keys.length - 1] : keys[keys.indexOf(rowKey) + 1];
     const last = err.context[err.context.length - 1];
-    return dataError({
+    const e = dataError({
       row: rowKey === undefined ? null : Number(rowKey) + 1,
       column: colKey ?? null,
       expected: last?.type.name ?? 'a valid value',
       got: describe(err.value),
-      ...(err.message === undefined ? {} : { message: err.message }),
     });
+    // A codec that wrote its own message (e.g. `matrix(4).type`) already named the place.
+    return err.message === undefined ? e : Object.freeze({ ...e, message: err.message });
   });
-
-/** Collects the rights, or all the lefts concatenated. */
-export const collect = <A>(results: ReadonlyArray<Decoded<A>>): Decoded<A[]> => {
-  const errs: DataError[] = [];
-  const out: A[] = [];
-  for (const r of results) {
-    if (E.isLeft(r)) errs.push(...r.left);
-    else out.push(r.right);
-  }
-  return errs.length > 0 ? E.left(errs) : E.right(out);
-};

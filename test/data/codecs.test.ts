@@ -89,3 +89,10 @@ describe('the example CSV', () => {
     expect(E.isLeft(r) && r.left[0]!.message).toBe('expected a readable file at /nonexistent/x.csv, got ENOENT');
   });
 });
+
+describe('io-ts round trip', () => {
+  it('fromType(matrix(C).type) keeps the decoder\'s own messages', () => {
+    const r = fromType(matrix(2).type).decode([[1, 'x']]);
+    expect(E.isLeft(r) && r.left.map((e) => e.message)).toEqual(['row 1, column "#2": expected a finite number, got "x"']);
+  });
+});
