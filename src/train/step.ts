@@ -70,7 +70,10 @@ export const makeStep = <I extends number, O extends number, P, S>(
     const cost = penalty === undefined ? dataLoss : dataLoss + penalty.value(params);
     if (!Number.isFinite(cost)) return { _tag: 'Refused', cause: 'loss', message: `the loss is ${cost} at update ${step + 1}` };
     const grads = penalty === undefined ? dataGrad : Params.add(dataGrad, penalty.grad(params));
-    if (!Params.isFinite(grads)) return { _tag: 'Refused', cause: 'gradient', message: `the gradient is not finite at update ${step + 1}` };
+    // ‖g‖² by one tight dot product: NaN or ±∞ when any entry is (or when ‖g‖ overflows, which is
+    // divergence too); cheaper than testing every entry.
+    const gg = Params.sumOfSquares(grads);
+    if (!Number.isFinite(gg)) return { _tag: 'Refused', cause: 'gradient', message: `the gradient is not finite (‖g‖² = ${gg}) at update ${step + 1}` };
     const [updates, nextOpt] = optimizer.update(grads, optState, params);
     const next = applyUpdates(params, updates);
     if (!Params.isFinite(next)) {

@@ -76,6 +76,14 @@ describe('fit: divergence and invalid options', () => {
     if (r.stopReason._tag === 'Diverged') expect(r.stopReason.epoch).toBeGreaterThan(1);
   });
 
+  it('a NaN in the data stops at the first step with the loss as the cause and the initial parameters', () => {
+    const bad = fromArray(N, 1, Array.from(y.data, (v, i) => (i === 3 ? Number.NaN : v)));
+    const r = fit(linear, p0, { x, y: bad }, { ...base, optimizer: sgd(0.1), batchSize: 'full' });
+    expect(r.stopReason).toMatchObject({ _tag: 'Diverged', epoch: 1, step: 1, cause: 'loss' });
+    expect(Params.flatten(r.params)).toEqual(Params.flatten(p0));
+    expect(r.history.trainLoss).toEqual([]);
+  });
+
   it.each([
     [{ batchSize: 0 }, 'batchSize'],
     [{ batchSize: N + 1 }, 'batchSize'],
