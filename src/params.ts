@@ -149,7 +149,11 @@ export const dot = <P>(a: P, b: P): number => {
   const la = leaves(a);
   const lb = leaves(b);
   if (la.length !== lb.length) fail('', `trees have ${la.length} and ${lb.length} leaves`);
-  return la.reduce((s, l, i) => s + K.dot(l.tensor.data, lb[i]!.tensor.data), 0);
+  return la.reduce((s, l, i) => {
+    const other = lb[i]!.tensor.data;
+    if (other.length !== l.tensor.data.length) fail(l.path, 'leaves differ in shape');
+    return s + K.dot(l.tensor.data, other);
+  }, 0);
 };
 
 /** Σ_i p_i² over all leaves. @since 0.1.0 @category destructors */

@@ -142,9 +142,18 @@ export const takeRows = <R extends number, C extends number>(m: Mat<R, C>, indic
   return unsafeMat(indices.length, c, data);
 };
 
-/** Rows `start` (inclusive) to `end` (exclusive), copied. @since 0.1.0 @category combinators */
-export const sliceRows = <R extends number, C extends number>(m: Mat<R, C>, start: number, end: number): Mat<number, C> =>
-  unsafeMat(Math.max(0, end - start), m.cols, m.data.slice(start * m.cols, end * m.cols));
+/**
+ * Rows `start` (inclusive) to `end` (exclusive), copied; the range is clamped to the matrix, as
+ * `Array.prototype.slice` does.
+ *
+ * @since 0.1.0
+ * @category combinators
+ */
+export const sliceRows = <R extends number, C extends number>(m: Mat<R, C>, start: number, end: number): Mat<number, C> => {
+  const from = Math.min(Math.max(0, start), m.rows);
+  const to = Math.min(Math.max(from, end), m.rows);
+  return unsafeMat(to - from, m.cols, m.data.slice(from * m.cols, to * m.cols));
+};
 
 /** The shape of a tensor as a human-readable string, e.g. `"8×6"` or `"6"`. @since 0.1.0 @category destructors */
 export const shapeOf = (t: Tensor): string => ('rows' in t ? `${t.rows}×${t.cols}` : `${t.size}`);

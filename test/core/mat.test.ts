@@ -56,6 +56,10 @@ describe('Mat', () => {
     expect(toRows(row(m, 1))).toEqual([[3, 4]]);
     expect(toRows(takeRows(m, [2, 0, 2]))).toEqual([[5, 6], [1, 2], [5, 6]]);
     expect(toRows(sliceRows(m, 1, 3))).toEqual([[3, 4], [5, 6]]);
+    // Clamped like Array.prototype.slice: a last mini-batch may ask past the end.
+    expect(toRows(sliceRows(m, 2, 10))).toEqual([[5, 6]]);
+    expect(sliceRows(m, 5, 9).rows).toBe(0);
+    expect(sliceRows(m, 2, 1).rows).toBe(0);
     expect(() => takeRows(m, [3])).toThrow('takeRows: index 3 out of range 0..2');
     const r = row(m, 0);
     expect(r.data.buffer).not.toBe(m.data.buffer);

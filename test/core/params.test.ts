@@ -106,5 +106,7 @@ describe('parameter trees', () => {
     expect(() => P.add(a, b as unknown as typeof a)).toThrow('parameter tree at "w": leaves differ in shape');
     expect(() => P.map({ w: 3 } as unknown as typeof a, (x) => x)).toThrow('parameter tree at "w": not a tensor, tuple or record: 3');
     expect(() => P.dot([a], [a, a])).toThrow('trees have 2 and 4 leaves');
+    // Same number of leaves but different sizes: an error, not a silent NaN.
+    expect(() => P.dot(a, b as unknown as typeof a)).toThrow('parameter tree at "w": leaves differ in shape');
   });
 });
