@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { dense, fitIterator, fromArray, holdOut, key, mse, sgd } from '../../src/index.js';
+
+const n = 100;
+// 80 rows of class 0 and 20 of class 1, one-hot.
+const y = fromArray(n, 2, Array.from({ length: n }, (_, i) => (i < 80 ? [1, 0] : [0, 1])).flat());
+const x = fromArray(n, 1, Array.from({ length: n }, (_, i) => i));
+
+describe('validation split', () => {
+  it('holds out round(N·f) rows, disjoint from the training rows, decided by the key', () => {
+    const [tr, va] = holdOut({ x, y }, 0.3, key(1))!;
+    expect(va.x.rows).toBe(30);
+    expect(tr.x.rows).toBe(70);
+    expect(new Set([...tr.x.data, ...va.x.data]).size).toBe(n);
+    expect(Array.from(holdOut({ x, y }, 0.3, key(1))![1].x.data)).toEqual(Array.from(va.x.data));
+    expect(Array.from(holdOut({ x, y }, 0.3, key(2))![1].x.data)).not.toEqual(Array.from(va.x.data));
+  });
+
+  it('stratify keeps each class share in the held-out part', () => {
+    const [, va] = holdOut({ x, y }, 0.25, key(3), true)!;
+    const ones = Array.from({ length: va.y.rows }, (_, i) => va.y.data[2 * i + 1]!).reduce((s, v) => s + v, 0);
+    expect(va.y.rows).toBe(25);
+    expect(ones).toBe(5);
+  });
+
+  it('fitIterator is lazy: taking two states runs exactly two epochs', () => {
+    const net = dense(1, 2);
+    let calls = 0;
+    const spy = { ...net, vjp: ((p, xb, ctx) => { calls++; return net.vjp(p, xb, ctx); }) as typeof net.vjp };
+    const it = fitIterator(spy, net.init(key(0)), { x, y }, { loss: mse, optimizer: sgd(1e-4), epochs: 50, batchSize: 'full', key: key(0) })[Symbol.iterator]();
+    it.next();
+    it.next();
+    expect(calls).toBe(2);
+  });
+});
