@@ -72,6 +72,13 @@ describe('history chart', () => {
     expect(svg.trimEnd().endsWith('</svg>')).toBe(true);
   });
 
+  it('keeps a penalised cost next to the losses, not among the metrics', () => {
+    const svg = historySvg({ trainLoss: [1, 0.5], trainCost: [1.2, 0.6], valMetric: [0.5, 0.9] });
+    const [lossPanel, metricPanel] = svg.split('<g class="panel">').slice(1);
+    expect(lossPanel).toContain('train cost');
+    expect(metricPanel).not.toContain('train cost');
+  });
+
   it('names the metric axis as asked', () => {
     expect(historySvg(history, { metricLabel: 'accuracy' })).toMatch(/rotate\(-90[^>]*>accuracy</);
     expect(historySvg(history)).toMatch(/rotate\(-90[^>]*>metric</);

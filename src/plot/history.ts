@@ -79,8 +79,8 @@ export const historySeries = (
 
 /**
  * Renders a training history (train/validation loss and metrics per epoch) as a standalone SVG
- * string: losses (fields whose name contains "loss") in the top panel, everything else (accuracy,
- * RMSE, …) in a second panel below. Pure: no DOM, no file system.
+ * string: losses and costs (fields whose name contains "loss" or "cost", e.g. `trainCost` = loss +
+ * penalty) in the top panel, everything else (accuracy, RMSE, …) in a second panel below. Pure: no DOM, no file system.
  *
  * @example
  * const svg = historySvg(result.history, { title: 'iris, 4-16-3, Adam' })
@@ -92,8 +92,9 @@ export const historySvg = (history: HistoryLike, opts: HistoryChartOptions = {})
   const width = opts.width ?? 640;
   const ph = opts.panelHeight ?? 280;
   const series = historySeries(history, opts.fields, opts.labels);
-  const losses = series.filter((s) => /loss/i.test(s.name));
-  const metrics = series.filter((s) => !/loss/i.test(s.name));
+  const isLoss = (s: Series): boolean => /loss|cost/i.test(s.name);
+  const losses = series.filter(isLoss);
+  const metrics = series.filter((s) => !isLoss(s));
   const colored = (ss: readonly Series[]): Series[] => {
     // train and validation of the same quantity share a colour (validation is dashed).
     const base = (name: string): string => name.replace(/\b(train|training|val|validation|test)\b\s*/g, '');
@@ -105,12 +106,12 @@ export const historySvg = (history: HistoryLike, opts: HistoryChartOptions = {})
   const lossPanel = losses.length > 0 ? [colored(losses)] : [];
   const metricPanel = metrics.length > 0 ? [colored(metrics)] : [];
   [...lossPanel, ...metricPanel].forEach((ss, i) => {
-    const isLoss = i === 0 && lossPanel.length > 0;
+    const isLossPanel = i === 0 && lossPanel.length > 0;
     panels.push(
       panelSvg(ss, { x: 0, y: titleH + i * ph, width, height: ph }, {
-        yLabel: isLoss ? 'loss' : (opts.metricLabel ?? 'metric'),
+        yLabel: isLossPanel ? 'loss' : (opts.metricLabel ?? 'metric'),
         xLabel: 'epoch',
-        logY: isLoss && opts.logLoss !== false,
+        logY: isLossPanel && opts.logLoss !== false,
       }),
     );
   });
