@@ -7,7 +7,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { describe } from './errors.js';
 
-/** What was wrong with a cell: the `expected`/`got` pair of a `DataError`. */
+/** What was wrong with a cell: the `expected`/`got` pair of a `DataError`. @internal */
 export interface CellProblem {
   readonly expected: string;
   readonly got: string;

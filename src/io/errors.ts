@@ -26,7 +26,7 @@ export type LoadErrors = ReadonlyArray<LoadError>;
 export const loadError = (path: string, expected: string, got: string): LoadError =>
   Object.freeze({ path, expected, got, message: `${path === '' ? 'file' : path}: expected ${expected}, got ${got}` });
 
-/** A short description of a JSON value for `got`. */
+/** A short description of a JSON value for `got`. @internal */
 export const describeJson = (u: unknown): string => {
   if (typeof u === 'string') return JSON.stringify(u.length > 40 ? `${u.slice(0, 40)}…` : u);
   if (typeof u === 'number') return Object.is(u, -0) ? '-0' : String(u);

@@ -15,6 +15,9 @@ const MAX_DEPTH = 64;
  * A JSON number in shortest round-trip form. `String(x)` is the shortest decimal that parses back
  * to the same double (ECMAScript Number::toString), including subnormals; `-0` is written
  * explicitly because `JSON.stringify(-0)` drops the sign.
+ *
+ * @since 0.1.0
+ * @category encoders
  */
 export const numberToJson = (x: number): string => (Object.is(x, -0) ? '-0' : String(x));
 

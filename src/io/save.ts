@@ -85,7 +85,7 @@ const compareSpec = (saved: unknown, expected: LayerSpec, label: string, prefix:
   });
 };
 
-/** Checks the envelope `{ format, version, kind }` and returns the parsed root object. */
+/** Checks the envelope `{ format, version, kind }` and returns the parsed root object. @internal */
 export const readEnvelope = (text: unknown, kind: 'params' | 'state', maxChars: number): E.Either<LoadErrors, Record<string, unknown>> =>
   E.chain((u: unknown): E.Either<LoadErrors, Record<string, unknown>> => {
     if (!isRecord(u)) return E.left([loadError('', 'a foldnet file (a JSON object)', describeJson(u))]);

@@ -27,7 +27,7 @@ const isRecord = (u: unknown): u is Record<string, unknown> => typeof u === 'obj
 
 const join = (path: string, k: string | number): string => (path === '' ? String(k) : `${path}.${k}`);
 
-/** Names a path for messages; the default shows it as is. */
+/** Names a path for messages; the default shows it as is. @since 0.1.0 @category model */
 export type PathNamer = (path: string) => string;
 
 /**
@@ -74,7 +74,7 @@ export const encodeTree = (tree: unknown, name: PathNamer = (p) => p): E.Either<
   return errors.length > 0 ? E.left(errors) : E.right(text);
 };
 
-/** The number of numeric entries in a tree (to bound a file's size before parsing it). */
+/** The number of numeric entries in a tree (to bound a file's size before parsing it). @internal */
 export const countNumbers = (tree: unknown): number => {
   if (isTensor(tree)) return tree.data.length;
   if (typeof tree === 'number') return 1;
