@@ -146,8 +146,8 @@ export const gradCheck = <I extends number, O extends number, P, N extends numbe
   const worst = [...paramEntries, ...inputEntries].reduce<Worst>((acc, e) => {
     const numeric = e.numeric();
     const error = relativeError(e.analytic, numeric, tiny);
-    // `!(error <= acc.error)` also promotes a NaN error over a finite one.
-    return acc.where === null || !(error <= acc.error) ? { error, where: e.where, analytic: e.analytic, numeric } : acc;
+    // relativeError is never NaN (non-finite derivatives count as ∞), so `>` finds the worst.
+    return acc.where === null || error > acc.error ? { error, where: e.where, analytic: e.analytic, numeric } : acc;
   }, { error: 0, where: null, analytic: 0, numeric: 0 });
 
   const maxRelativeError = worst.error;
