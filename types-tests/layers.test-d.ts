@@ -51,9 +51,6 @@ declare const features: number;
 const dynNet = sequential(dense(dyn(features), 16), relu, dense(16, 3));
 expectType<DynDim>(dynNet.inputDim);
 expectType<3>(dynNet.outputDim);
-expectType<Layer<4, DynDim, readonly [DenseParams<4, DynDim>, DenseParams<DynDim, 2>]>>(
-  null as unknown as Layer<4, DynDim, readonly [DenseParams<4, DynDim>, DenseParams<DynDim, 2>]>,
-);
 expectType<Layer<4, 2, readonly [DenseParams<4, DynDim>, DenseParams<DynDim, 2>]>>(sequential(dense(4, dyn(features)), dense(dyn(features), 2)));
 
 // forward/vjp/jvp keep the batch size and the widths; gradients have the params' type.
