@@ -41,3 +41,24 @@ describe.skipIf(!present)('the shared iris data', () => {
     expect(s.mean.data[0]).toBeLessThan(6.5);
   });
 });
+
+const others = ['breast_cancer', 'diabetes'] as const;
+const othersPresent = present && others.every((n) => existsSync(new URL(`${n}.csv`, dir)) && existsSync(new URL(`${n}.splits.json`, dir)));
+if (present && !othersPresent) console.warn('test/data/iris.test.ts: breast_cancer/diabetes not found in ../shared/data; skipping them');
+
+describe.skipIf(!othersPresent)('the other shared data sets', () => {
+  it('match their checksums and decode with their splits', () => {
+    for (const n of others) {
+      for (const f of [`${n}.csv`, `${n}.splits.json`]) {
+        expect(createHash('sha256').update(readFileSync(new URL(f, dir))).digest('hex'), f).toBe(listedSha(f));
+      }
+    }
+    const text = (f: string): string => readFileSync(new URL(f, dir), 'utf8');
+    const cancer = readCsv(text('breast_cancer.csv'), { features: 'all-but-target', target: 'label', task: 'classification', classes: 2 });
+    const diabetes = readCsv(text('diabetes.csv'), { features: 'all-but-target', target: 'target', task: 'regression' });
+    expect(E.isRight(cancer) && [cancer.right.x.rows, cancer.right.x.cols]).toEqual([569, 30]);
+    expect(E.isRight(diabetes) && [diabetes.right.x.rows, diabetes.right.x.cols, diabetes.right.y.rows]).toEqual([442, 10, 442]);
+    expect(E.isRight(readSplits(text('breast_cancer.splits.json'), 569))).toBe(true);
+    expect(E.isRight(readSplits(text('diabetes.splits.json'), 442))).toBe(true);
+  });
+});
