@@ -9,6 +9,7 @@
  * @module
  */
 import * as Params from '../params.js';
+import * as K from '../tensor/kernels.js';
 import type { GradientTransformation } from './transform.js';
 import { checkLearningRate, learningRateAt, type LearningRate } from './schedule.js';
 
@@ -63,7 +64,15 @@ export const scaleByLearningRate = (lr: LearningRate): GradientTransformation<Co
   const rate = checkLearningRate('scaleByLearningRate', lr);
   return make({
     init: (): CountState => Object.freeze({ count: 0 }),
-    update: (g, s) => [Params.scale(g, -learningRateAt(rate, s.count)), Object.freeze({ count: s.count + 1 }) as CountState] as const,
+    update: (g, s) => {
+      const step = -learningRateAt(rate, s.count);
+      const u = Params.mapLeaves(g, (leaf) => {
+        const out = new Float64Array(leaf.data.length);
+        K.scaleInto(leaf.data, step, out);
+        return out;
+      });
+      return [u, Object.freeze({ count: s.count + 1 }) as CountState] as const;
+    },
   });
 };
 
@@ -135,13 +144,26 @@ export const scaleByAdam = (options: AdamOptions = {}): GradientTransformation<A
   return make({
     init: (p) => Object.freeze({ count: 0, mu: Params.zerosLike(p), nu: Params.zerosLike(p) }),
     update: (g, s) => {
-      type P = typeof g;
       const t = s.count + 1;
-      const mu = Params.zipWith(s.mu as P, g, (m, x) => b1 * m + (1 - b1) * x);
-      const nu = Params.zipWith(s.nu as P, g, (v, x) => b2 * v + (1 - b2) * x * x);
       const c1 = 1 - Math.pow(b1, t);
       const c2 = 1 - Math.pow(b2, t);
-      const u = Params.zipWith(mu, nu, (m, v) => m / c1 / (Math.sqrt(v / c2) + eps));
+      // One fused pass per leaf (K.adamUpdate) writes m', v' and u; the three trees are then
+      // assembled in leaf order.
+      const ms = Params.leaves(s.mu);
+      const vs = Params.leaves(s.nu);
+      const outs: (readonly [Float64Array, Float64Array, Float64Array])[] = [];
+      const mu = Params.mapLeaves(g, (leaf) => {
+        const i = outs.length;
+        const n = leaf.data.length;
+        const out = [new Float64Array(n), new Float64Array(n), new Float64Array(n)] as const;
+        K.adamUpdate(leaf.data, ms[i]!.tensor.data, vs[i]!.tensor.data, out[0], out[1], out[2], b1, b2, c1, c2, eps);
+        outs.push(out);
+        return out[0];
+      });
+      let j = 0;
+      const nu = Params.mapLeaves(g, () => outs[j++]![1]);
+      let k = 0;
+      const u = Params.mapLeaves(g, () => outs[k++]![2]);
       return [u, Object.freeze({ count: t, mu, nu })] as const;
     },
   });

@@ -362,3 +362,31 @@ export function perturbEntry(a: Float64Array, out: Float64Array, index: number, 
   out.set(a);
   out[index] = a[index]! + delta;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Optimizer updates (used by src/optim/primitives.ts): one pass per leaf instead of one
+// closure call per entry and per equation.
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Adam in one pass: mOut = b1·m + (1−b1)·g; vOut = b2·v + (1−b2)·g²;
+ * uOut = (mOut / c1) / (√(vOut / c2) + eps), with c1 = 1 − b1ᵗ, c2 = 1 − b2ᵗ.
+ */
+export function adamUpdate(
+  g: Float64Array, m: Float64Array, v: Float64Array, mOut: Float64Array, vOut: Float64Array, uOut: Float64Array,
+  b1: number, b2: number, c1: number, c2: number, eps: number,
+): void {
+  for (let i = 0; i < g.length; i++) {
+    const gi = g[i]!;
+    const mi = b1 * m[i]! + (1 - b1) * gi;
+    const vi = b2 * v[i]! + (1 - b2) * gi * gi;
+    mOut[i] = mi;
+    vOut[i] = vi;
+    uOut[i] = mi / c1 / (Math.sqrt(vi / c2) + eps);
+  }
+}
+
+/** out = α·a (the learning-rate step), without a per-entry closure call. */
+export function scaleInto(a: Float64Array, alpha: number, out: Float64Array): void {
+  for (let i = 0; i < a.length; i++) out[i] = alpha * a[i]!;
+}
