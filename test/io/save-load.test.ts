@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as E from 'fp-ts/lib/Either.js';
+import fc from 'fast-check';
 import { pipe } from 'fp-ts/lib/function.js';
 import {
   adamw, applyUpdates, dense, fromRows, key, mse, relu, sequential, tanh, uniform, unsafeMat, valueAndGrad, vec,
@@ -42,6 +43,15 @@ describe('save → load', () => {
     const layer = dense(n, 1);
     const p = { w: unsafeMat(n, 1, vals), b: vec([0]) };
     expect(bits(right(load(layer, right(save(layer, p)))).w)).toBe(bits(p.w));
+  });
+
+  it('round-trips any finite doubles (property, fast-check)', () => {
+    const layer = dense(3, 2);
+    fc.assert(fc.property(fc.array(fc.double({ noNaN: true, noDefaultInfinity: true }), { minLength: 8, maxLength: 8 }), (xs) => {
+      const p = { w: unsafeMat(3, 2, Float64Array.from(xs.slice(0, 6))), b: vec([xs[6]!, xs[7]!]) };
+      const q = right(load(layer, right(save(layer, p))));
+      return bits(q.w) === bits(p.w) && bits(q.b) === bits(p.b);
+    }), { numRuns: 300 });
   });
 
   it('does not alias or mutate: the loaded params are frozen copies', () => {
