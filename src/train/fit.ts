@@ -132,6 +132,9 @@ const push = <A>(xs: readonly A[], x: A | undefined): readonly A[] => (x === und
 const runEpoch = <I extends number, O extends number, P, S>(plan: Plan<I, O, P, S>, st: TrainState<P, S>): TrainState<P, S> => {
   const e = st.epoch + 1;
   const idx = plan.order(e);
+  if (idx !== undefined && idx.length !== plan.train.x.rows) {
+    throw new RangeError(`fit: order(${e}, ${plan.train.x.rows}) returned ${idx.length} indices; it must return a permutation of 0..${plan.train.x.rows - 1}`);
+  }
   let inner: StepState<P, S> = { params: st.params, optState: st.optState, step: st.step };
   const ranges = batchRanges(plan.train.x.rows, plan.batchSize);
   for (const [start, end] of ranges) {
