@@ -28,8 +28,10 @@ export const l2Penalty = (lambda: number, mask: ParamMask = allParams): Penalty 
   checkLambda('l2Penalty', lambda);
   return Object.freeze({
     kind: 'l2',
-    value: <P>(params: P): number => lambda * Params.dot(params, Params.zipWith(params, maskTree(params, mask), (t, m) => t * m)),
-    grad: <P>(params: P): P => Params.zipWith(params, maskTree(params, mask), (t, m) => 2 * lambda * t * m),
+    value: <P>(params: P): number =>
+      lambda * (mask === allParams ? Params.sumOfSquares(params) : Params.dot(params, Params.zipWith(params, maskTree(params, mask), (t, m) => t * m))),
+    grad: <P>(params: P): P =>
+      mask === allParams ? Params.scale(params, 2 * lambda) : Params.zipWith(params, maskTree(params, mask), (t, m) => 2 * lambda * t * m),
   });
 };
 
@@ -48,7 +50,10 @@ export const weightDecay = (lambda: number, mask: ParamMask = allParams): Gradie
   return Object.freeze({
     init: () => null,
     update: <P>(grads: P, state: null, params: P): readonly [P, null] =>
-      [Params.zipWith3(grads, params, maskTree(params, mask), (g, t, m) => g + 2 * lambda * t * m), state] as const,
+      [
+        mask === allParams ? Params.axpy(2 * lambda, params, grads) : Params.zipWith3(grads, params, maskTree(params, mask), (g, t, m) => g + 2 * lambda * t * m),
+        state,
+      ] as const,
   });
 };
 
@@ -68,6 +73,13 @@ export const addDecayedWeights = (lambda: number, mask: ParamMask = allParams): 
   return Object.freeze({
     init: () => null,
     update: <P>(updates: P, state: null, params: P): readonly [P, null] =>
-      [lambda === 0 ? updates : Params.zipWith3(updates, params, maskTree(params, mask), (u, t, m) => u + lambda * t * m), state] as const,
+      [
+        lambda === 0
+          ? updates
+          : mask === allParams
+            ? Params.axpy(lambda, params, updates)
+            : Params.zipWith3(updates, params, maskTree(params, mask), (u, t, m) => u + lambda * t * m),
+        state,
+      ] as const,
   });
 };
