@@ -155,6 +155,7 @@ const naiveGemm = (a: Float64Array, b: Float64Array, c: Float64Array, n: number)
     for (let j = 0; j < n; j++) c[i * n + j]! += av * b[k * n + j]!;
   }
 };
+const f32gflops: Record<string, number> = {};
 const runGemm = async (): Promise<void> => {
   for (const n of quick ? [64, 256] : [64, 256, 1024]) {
     const id = `W4 n=${n}`;
@@ -192,6 +193,21 @@ const runGemm = async (): Promise<void> => {
         await tf.useBackend(peer === 'tfjs-cpu' ? 'cpu' : 'wasm');
         row.rate[peer] = await tf.tfGemm(n, peer === 'tfjs-cpu' && n >= 1024 ? 1 : Math.max(1, Math.floor(reps / 3)));
       }
+    }
+    // the opt-in f32 SIMD kernel, same shape (measured to decide f64 vs f32; see RESULTS.md)
+    if (ar.gemmF32 !== null) {
+      const g32 = ar.gemmF32;
+      const f32 = ar.f32;
+      for (let i = 0; i < 2 * n * n; i++) f32[i] = Math.sin(i);
+      const A2 = 0, B2 = n * n, C2 = 2 * n * n;
+      for (let i = 0; i < 10; i++) g32(A2, n, 1, B2, n, C2, n, 0, n, n, n, 0, 0);
+      const t32: number[] = [];
+      for (let i = 0; i < reps; i++) {
+        const t0 = (clock() * 1000);
+        g32(A2, n, 1, B2, n, C2, n, 0, n, n, n, 0, 0);
+        t32.push((clock() * 1000) - t0);
+      }
+      f32gflops[id] = flops / (median(t32) / 1000) / 1e9;
     }
     log(`${id}: ${Object.entries(row.rate).map(([k, v]) => `${k} ${v!.toFixed(2)}`).join(', ')} GFLOP/s`);
     rows.push(row);
@@ -298,11 +314,12 @@ if (flag('--memory')) {
   await runInference();
   console.log(table());
   for (const n of notes) console.log(`- ${n}`);
+  for (const [id, g] of Object.entries(f32gflops)) console.log(`- ${id}: foldnet's opt-in f32x4 kernel ${g.toFixed(2)} GFLOP/s (vs f64x2 ${rows.find((r) => r.id === id)?.rate.foldnet?.toFixed(2)})`);
   const bad = rows.filter((r) => r.oracle !== undefined && Math.abs(r.loss.foldnet! - r.oracle.loss) > 2e-3 * Math.max(1, r.oracle.loss) * 10);
   if (bad.length > 0) console.log(`WARNING: foldnet's final loss differs from the oracle on ${bad.map((r) => r.id).join(', ')}`);
   const jsonPath = flag('--json') ? (valueOf('--json') ?? 'bench/results.json') : undefined;
   if (jsonPath !== undefined) {
-    writeFileSync(jsonPath, JSON.stringify({ machine: mline, quick, passes, date: new Date().toISOString(), rows, notes }, null, 1));
+    writeFileSync(jsonPath, JSON.stringify({ machine: mline, quick, passes, clock: flag('--wall') ? 'wall' : 'process CPU time', date: new Date().toISOString(), rows, f32gflops, notes }, null, 1));
     console.log(`results written to ${jsonPath}`);
   }
 }

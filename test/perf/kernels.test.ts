@@ -129,6 +129,21 @@ describe('WebAssembly SIMD GEMM in the arena', () => {
     close(f.slice(C, C + m * n), naive(a, b, m, k, n, bias, true), 1e-10);
   });
 
+  it.each([[1, 3, 1], [5, 17, 13], [63, 65, 17], [64, 32, 64]] as const)('the opt-in f32 kernel matches the f64 reference within f32 rounding at %i×%i·%i', (m, k, n) => {
+    const ar = ensureArena(2 * (m * k + k * n + m * n + n) + 16);
+    expect(ar.gemmF32).not.toBeNull();
+    const a = Float64Array.from(Float32Array.from(normal(key(m), m * k, 1)));
+    const b = Float64Array.from(Float32Array.from(normal(key(n + 1), k * n, 1)));
+    const bias = Float64Array.from(Float32Array.from(normal(key(k), n, 1)));
+    const f = ar.f32;
+    const B0 = m * k, b0 = B0 + k * n, C0 = b0 + n;
+    f.set(a, 0);
+    f.set(b, B0);
+    f.set(bias, b0);
+    ar.gemmF32!(0, k, 1, B0, n, C0, n, b0, m, k, n, 2, 1);
+    close(Float64Array.from(f.subarray(C0, C0 + m * n)), naive(a, b, m, k, n, bias, true), 1e-5 * Math.sqrt(k));
+  });
+
   it('affine gives the same matrix on the SIMD and the scalar path', () => {
     const x = unsafeMat(70, 33, normal(key(8), 70 * 33, 1));
     const w = unsafeMat(33, 20, normal(key(9), 33 * 20, 1));

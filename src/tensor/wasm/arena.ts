@@ -42,6 +42,13 @@ type GemmFn = (
 export interface Arena {
   readonly simd: boolean;
   readonly f64: Float64Array;
+  /**
+   * The opt-in f32 kernel (SIMD only, else `null`): the same contract on `f32`, a Float32Array
+   * view of the same memory, with offsets and strides in f32 elements. Not used by training
+   * (foldnet computes in f64); the bench measures it (W4 f32).
+   */
+  readonly f32: Float32Array;
+  readonly gemmF32: Arena['gemm'] | null;
   readonly gemm: (
     a: number, sai: number, sap: number, b: number, ldb: number, c: number, ldc: number,
     bias: number, m: number, k: number, n: number, mode: number, act: number,
@@ -76,17 +83,26 @@ const wasmApi = (): WasmApi | undefined => (globalThis as unknown as { WebAssemb
 export const gemmModuleBytes = (): Uint8Array => decodeBase64(gemmWasmBase64);
 
 let preferScalar = false;
-let state: { memory: WasmMemory | null; f64: Float64Array; gemm: GemmFn | null; pages: number } | null = null;
+let state: { memory: WasmMemory | null; f64: Float64Array; gemm: GemmFn | null; gemmF32: GemmFn | null; pages: number } | null = null;
 let arena: Arena | null = null;
 
 const makeArena = (): Arena => {
   const s = state!;
   const f64 = s.f64;
   const simdGemm = s.gemm;
+  const f32 = new Float32Array(f64.buffer, f64.byteOffset, f64.length * 2);
+  const g32 = s.gemmF32;
+  const gemmF32: Arena['gemmF32'] =
+    g32 === null
+      ? null
+      : (a, sai, sap, b, ldb, c, ldc, bias, m, k, n, mode, act) =>
+          g32(a * 4, sai * 4, sap * 4, b * 4, ldb * 4, c * 4, ldc * 4, bias * 4, m, k, n, mode, act);
   if (simdGemm !== null) {
     return Object.freeze({
       simd: true,
       f64,
+      f32,
+      gemmF32,
       gemm: (a, sai, sap, b, ldb, c, ldc, bias, m, k, n, mode, act) => {
         if (k <= KC && n <= NC) {
           simdGemm(a * 8, sai * 8, sap * 8, b * 8, ldb * 8, c * 8, ldc * 8, bias * 8, m, k, n, mode, act);
@@ -112,6 +128,8 @@ const makeArena = (): Arena => {
   return Object.freeze({
     simd: false,
     f64,
+    f32,
+    gemmF32: null,
     gemm: (a, sai, sap, b, ldb, c, ldc, bias, m, k, n, mode, act) =>
       jsGemm(f64, a, sai, sap, f64, b, ldb, 1, f64, c, ldc, m, k, n, mode, f64, bias, act),
   } satisfies Arena);
@@ -133,14 +151,16 @@ export const ensureArena = (doubles: number): Arena => {
     const pages = wantPages;
     let memory: WasmMemory | null = null;
     let g: GemmFn | null = null;
+    let g32: GemmFn | null = null;
     const bin = gemmModuleBytes();
     if (!preferScalar && wa !== undefined && wa.validate(bin)) {
       memory = new wa.Memory({ initial: pages });
       const inst = new wa.Instance(new wa.Module(bin), { env: { memory } });
       g = inst.exports['gemm'] as GemmFn;
+      g32 = inst.exports['gemm_f32'] as GemmFn;
     }
     const f64 = memory !== null ? new Float64Array(memory.buffer) : new Float64Array((pages * PAGE) / 8);
-    state = { memory, f64, gemm: g, pages };
+    state = { memory, f64, gemm: g, gemmF32: g32, pages };
   } else {
     const pages = Math.max(wantPages, state.pages * 2);
     if (state.memory !== null) {

@@ -12,14 +12,25 @@
  * `b + p·ldb + 8j`, `C[i, j]` at `c + i·ldc + 8j`; `init` is 0 (mode 0), C itself (mode 1,
  * accumulate) or `bias[j]` at `bias + 8j` (mode 2); `act` 0 is the identity and 1 is ReLU
  * (`x > 0 ? x : 0`, NaN ↦ 0, as foldnet's `relu`). Register tiles: 4 rows × 4 columns (8 f64x2
- * accumulators), with 4×2, 4×1, 1×4, 1×2 and 1×1 edge tiles.
+ * accumulators), with 4×2, 4×1, 1×4, 1×2 and 1×1 edge tiles. `gemm_f32` is the same kernel on
+ * f32 data (4-byte elements, 4×8 tiles of f32x4), measured as an opt-in alternative.
  *
  * `scale(x, n, alpha)`: x[i] ← α·x[i], and `transpose(src, dst, rows, cols)` complete the module.
  *
  * @module
  */
 
-type Cols = 4 | 2 | 1;
+/** Element type of a kernel: f64 (2 lanes per v128, the default path) or f32 (4 lanes, opt-in). */
+interface DType {
+  readonly esz: 8 | 4;
+  readonly lanes: 2 | 4;
+  readonly vec: 'f64x2' | 'f32x4';
+  readonly sc: 'f64' | 'f32';
+  readonly splat: 'v128.load64_splat' | 'v128.load32_splat';
+  readonly shift: 3 | 2;
+}
+const F64: DType = { esz: 8, lanes: 2, vec: 'f64x2', sc: 'f64', splat: 'v128.load64_splat', shift: 3 };
+const F32: DType = { esz: 4, lanes: 4, vec: 'f32x4', sc: 'f32', splat: 'v128.load32_splat', shift: 2 };
 
 const ind = (s: string, n: number): string =>
   s
@@ -28,9 +39,9 @@ const ind = (s: string, n: number): string =>
     .join('\n');
 
 /** One register tile of `mr` rows × `nc` columns at row `$i`, column `$j`. */
-const tile = (mr: 4 | 1, nc: Cols): string => {
+const tile = (t: DType, mr: 4 | 1, nc: number): string => {
   const rows = Array.from({ length: mr }, (_, r) => r);
-  const vecs = nc === 1 ? [] : Array.from({ length: nc / 2 }, (_, v) => v);
+  const vecs = nc === 1 ? [] : Array.from({ length: nc / t.lanes }, (_, v) => v);
   const scalar = nc === 1;
   const acc = (r: number, v: number): string => (scalar ? `$s${r}` : `$v${r}_${v}`);
   const lanes = scalar ? [0] : vecs;
@@ -38,12 +49,12 @@ const tile = (mr: 4 | 1, nc: Cols): string => {
   // pointers
   out.push(`(local.set $pa0 (i32.add (local.get $a) (i32.mul (local.get $i) (local.get $saRow))))`);
   for (const r of rows.slice(1)) out.push(`(local.set $pa${r} (i32.add (local.get $pa${r - 1}) (local.get $saRow)))`);
-  out.push(`(local.set $pb (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 3))))`);
-  out.push(`(local.set $pc (i32.add (i32.add (local.get $c) (i32.mul (local.get $i) (local.get $ldc))) (i32.shl (local.get $j) (i32.const 3))))`);
+  out.push(`(local.set $pb (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const ${t.shift}))))`);
+  out.push(`(local.set $pc (i32.add (i32.add (local.get $c) (i32.mul (local.get $i) (local.get $ldc))) (i32.shl (local.get $j) (i32.const ${t.shift}))))`);
   // init
-  const zero = scalar ? '(f64.const 0)' : '(v128.const i64x2 0 0)';
-  const loadOp = scalar ? 'f64.load' : 'v128.load';
-  const w = scalar ? 8 : 16;
+  const zero = scalar ? `(${t.sc}.const 0)` : '(v128.const i64x2 0 0)';
+  const loadOp = scalar ? `${t.sc}.load` : 'v128.load';
+  const w = scalar ? t.esz : 16;
   const initFrom = (base: (r: number) => string): string =>
     rows.flatMap((r) => lanes.map((v) => `(local.set ${acc(r, v)} (${loadOp} offset=${v * w} ${base(r)}))`)).join('\n');
   out.push(`(if (i32.eq (local.get $mode) (i32.const 1))
@@ -52,19 +63,19 @@ ${ind(initFrom((r) => (r === 0 ? '(local.get $pc)' : `(i32.add (local.get $pc) (
   (else
     (if (i32.eq (local.get $mode) (i32.const 2))
       (then
-${ind(initFrom(() => '(i32.add (local.get $bias) (i32.shl (local.get $j) (i32.const 3)))'), 8)})
+${ind(initFrom(() => `(i32.add (local.get $bias) (i32.shl (local.get $j) (i32.const ${t.shift})))`), 8)})
       (else
 ${ind(rows.flatMap((r) => lanes.map((v) => `(local.set ${acc(r, v)} ${zero})`)).join('\n'), 8)}))))`);
   // k loop
   const body: string[] = [];
   if (scalar) {
-    body.push(`(local.set $sb (f64.load (local.get $pb)))`);
-    for (const r of rows) body.push(`(local.set $s${r} (f64.add (local.get $s${r}) (f64.mul (f64.load (local.get $pa${r})) (local.get $sb))))`);
+    body.push(`(local.set $sb (${t.sc}.load (local.get $pb)))`);
+    for (const r of rows) body.push(`(local.set $s${r} (${t.sc}.add (local.get $s${r}) (${t.sc}.mul (${t.sc}.load (local.get $pa${r})) (local.get $sb))))`);
   } else {
     for (const v of vecs) body.push(`(local.set $b${v} (v128.load offset=${v * 16} (local.get $pb)))`);
     for (const r of rows) {
-      body.push(`(local.set $av (v128.load64_splat (local.get $pa${r})))`);
-      for (const v of vecs) body.push(`(local.set ${acc(r, v)} (f64x2.add (local.get ${acc(r, v)}) (f64x2.mul (local.get $av) (local.get $b${v}))))`);
+      body.push(`(local.set $av (${t.splat} (local.get $pa${r})))`);
+      for (const v of vecs) body.push(`(local.set ${acc(r, v)} (${t.vec}.add (local.get ${acc(r, v)}) (${t.vec}.mul (local.get $av) (local.get $b${v}))))`);
     }
   }
   for (const r of rows) body.push(`(local.set $pa${r} (i32.add (local.get $pa${r}) (local.get $saCol)))`);
@@ -79,15 +90,15 @@ ${ind(body.join('\n'), 6)}
   // activation + store
   const relu = (x: string): string =>
     scalar
-      ? `(select ${x} (f64.const 0) (f64.gt ${x} (f64.const 0)))`
-      : `(f64x2.pmax (v128.const i64x2 0 0) ${x})`;
+      ? `(select ${x} (${t.sc}.const 0) (${t.sc}.gt ${x} (${t.sc}.const 0)))`
+      : `(${t.vec}.pmax (v128.const i64x2 0 0) ${x})`;
   const stores = (act: boolean): string =>
     rows
       .flatMap((r) =>
         lanes.map((v) => {
           const addr = r === 0 ? '(local.get $pc)' : `(i32.add (local.get $pc) (i32.mul (i32.const ${r}) (local.get $ldc)))`;
           const val = act ? relu(`(local.get ${acc(r, v)})`) : `(local.get ${acc(r, v)})`;
-          return `(${scalar ? 'f64.store' : 'v128.store'} offset=${v * w} ${addr} ${val})`;
+          return `(${scalar ? `${t.sc}.store` : 'v128.store'} offset=${v * w} ${addr} ${val})`;
         }),
       )
       .join('\n');
@@ -99,27 +110,31 @@ ${ind(stores(false), 4)}))`);
   return out.join('\n');
 };
 
-/** The column sweep for one block of `mr` rows: 4-wide tiles, then a 2-wide and a 1-wide edge. */
-const rowBlock = (mr: 4 | 1): string => `(local.set $j (i32.const 0))
+/** The column sweep for one block of `mr` rows: full-width tiles, then the narrower edges. */
+const rowBlock = (t: DType, mr: 4 | 1): string => {
+  const wide = 2 * t.lanes;
+  const narrow = t.lanes;
+  return `(local.set $j (i32.const 0))
 (block $jd${mr}
   (loop $jl${mr}
-    (br_if $jd${mr} (i32.gt_s (i32.add (local.get $j) (i32.const 4)) (local.get $n)))
-${ind(tile(mr, 4), 4)}
-    (local.set $j (i32.add (local.get $j) (i32.const 4)))
+    (br_if $jd${mr} (i32.gt_s (i32.add (local.get $j) (i32.const ${wide})) (local.get $n)))
+${ind(tile(t, mr, wide), 4)}
+    (local.set $j (i32.add (local.get $j) (i32.const ${wide})))
     (br $jl${mr})))
-(if (i32.le_s (i32.add (local.get $j) (i32.const 2)) (local.get $n))
+(if (i32.le_s (i32.add (local.get $j) (i32.const ${narrow})) (local.get $n))
   (then
-${ind(tile(mr, 2), 4)}
-    (local.set $j (i32.add (local.get $j) (i32.const 2)))))
-(if (i32.lt_s (local.get $j) (local.get $n))
-  (then
-${ind(tile(mr, 1), 4)}))`;
+${ind(tile(t, mr, narrow), 4)}
+    (local.set $j (i32.add (local.get $j) (i32.const ${narrow})))))
+(block $ed${mr}
+  (loop $el${mr}
+    (br_if $ed${mr} (i32.ge_s (local.get $j) (local.get $n)))
+${ind(tile(t, mr, 1), 4)}
+    (local.set $j (i32.add (local.get $j) (i32.const 1)))
+    (br $el${mr})))`;
+};
 
-/** The whole module's WAT text. `pages` is the memory's declared minimum (the import's). */
-export const gemmWat = (): string => `;; Generated by src/tensor/wasm/gemm-wat.ts — do not edit by hand.
-(module
-  (import "env" "memory" (memory 1))
-  (func (export "gemm")
+/** The whole GEMM function for one element type. */
+const gemmFunc = (t: DType, name: string): string => `  (func (export "${name}")
     (param $a i32) (param $saRow i32) (param $saCol i32) (param $b i32) (param $ldb i32)
     (param $c i32) (param $ldc i32) (param $bias i32) (param $m i32) (param $k i32) (param $n i32)
     (param $mode i32) (param $act i32)
@@ -128,20 +143,27 @@ export const gemmWat = (): string => `;; Generated by src/tensor/wasm/gemm-wat.t
     (local $av v128) (local $b0 v128) (local $b1 v128)
     (local $v0_0 v128) (local $v0_1 v128) (local $v1_0 v128) (local $v1_1 v128)
     (local $v2_0 v128) (local $v2_1 v128) (local $v3_0 v128) (local $v3_1 v128)
-    (local $sb f64) (local $s0 f64) (local $s1 f64) (local $s2 f64) (local $s3 f64)
+    (local $sb ${t.sc}) (local $s0 ${t.sc}) (local $s1 ${t.sc}) (local $s2 ${t.sc}) (local $s3 ${t.sc})
     (local.set $i (i32.const 0))
     (block $id4
       (loop $il4
         (br_if $id4 (i32.gt_s (i32.add (local.get $i) (i32.const 4)) (local.get $m)))
-${ind(rowBlock(4), 8)}
+${ind(rowBlock(t, 4), 8)}
         (local.set $i (i32.add (local.get $i) (i32.const 4)))
         (br $il4)))
     (block $id1
       (loop $il1
         (br_if $id1 (i32.ge_s (local.get $i) (local.get $m)))
-${ind(rowBlock(1), 8)}
+${ind(rowBlock(t, 1), 8)}
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
-        (br $il1))))
+        (br $il1))))`;
+
+/** The whole module's WAT text: `gemm` (f64), `gemm_f32` (the opt-in f32 kernel) and `transpose`. */
+export const gemmWat = (): string => `;; Generated by src/tensor/wasm/gemm-wat.ts — do not edit by hand.
+(module
+  (import "env" "memory" (memory 1))
+${gemmFunc(F64, 'gemm')}
+${gemmFunc(F32, 'gemm_f32')}
   (func (export "transpose") (param $src i32) (param $dst i32) (param $rows i32) (param $cols i32)
     (local $r i32) (local $q i32) (local $ps i32)
     (local.set $r (i32.const 0))
