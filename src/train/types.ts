@@ -77,8 +77,9 @@ export interface EarlyStopping {
  *
  * - `epochs`: a non-negative integer (the total count, also when resuming).
  * - `batchSize`: see {@link BatchSize}; an integer in 1..N or `'full'`.
- * - `key`: decides the row order of every epoch (epoch e shuffles with `foldIn(key, e)`) and the
- *   dropout masks (step t gets `foldIn(…, t)`); the same key gives a bit-identical result.
+ * - `key`: split three ways, it decides the row order of every epoch (epoch e shuffles with
+ *   `foldIn(k₁, e)`), the dropout masks (update t runs with `foldIn(k₂, t)`) and the validation
+ *   split (`k₃`); the same key gives a bit-identical result.
  * - `validation` or `validationSplit` (a fraction in (0, 1) of the rows held out, drawn with the
  *   key; `stratify: true` keeps class proportions, for one-hot or single-column integer labels).
  * - `metric`: also reported on the validation data (and used by `monitor: 'valMetric'`).
