@@ -46,6 +46,7 @@ type CheckCompose<Ls extends readonly unknown[], Cur, CurPos extends number, Acc
     : Acc;
 
 type Unbounded<Name extends string> = [ShapeError<`${Name}: cannot check an array of unknown length; pass the layers one by one`>];
+type Empty<Name extends string> = [ShapeError<`${Name}: needs at least one layer`>];
 
 /**
  * The argument list `sequential` accepts for layers `Ls`: `Ls` itself when every neighbour fits,
@@ -54,10 +55,18 @@ type Unbounded<Name extends string> = [ShapeError<`${Name}: cannot check an arra
  * @since 0.1.0
  * @category type helpers
  */
-export type SequentialArgs<Ls extends readonly Part[]> = number extends Ls['length'] ? Unbounded<'sequential'> : CheckSequential<Ls, never, 0, [], []>;
+export type SequentialArgs<Ls extends readonly Part[]> = number extends Ls['length']
+  ? Unbounded<'sequential'>
+  : Ls extends readonly []
+    ? Empty<'sequential'>
+    : CheckSequential<Ls, never, 0, [], []>;
 
 /** The argument list `compose` accepts (see {@link SequentialArgs}). @since 0.1.0 @category type helpers */
-export type ComposeArgs<Ls extends readonly Part[]> = number extends Ls['length'] ? Unbounded<'compose'> : CheckCompose<Ls, never, 0, []>;
+export type ComposeArgs<Ls extends readonly Part[]> = number extends Ls['length']
+  ? Unbounded<'compose'>
+  : Ls extends readonly []
+    ? Empty<'compose'>
+    : CheckCompose<Ls, never, 0, []>;
 
 type FirstFixed<Ls extends readonly unknown[]> = Ls extends readonly [infer H, ...infer T] ? (H extends AnyLayer ? H : FirstFixed<T>) : never;
 type LastFixed<Ls extends readonly unknown[]> = Ls extends readonly [...infer Init, infer H] ? (H extends AnyLayer ? H : LastFixed<Init>) : never;
@@ -70,6 +79,15 @@ type LastFixed<Ls extends readonly unknown[]> = Ls extends readonly [...infer In
  * @category type helpers
  */
 export type ParamsTuple<Ls extends readonly unknown[]> = { readonly [K in keyof Ls]: ParamsOf<Ls[K]> };
+
+/**
+ * The rest-parameter type of `sequential`/`compose`: a mapped type over `Ls` (so the compiler can
+ * still infer `Ls` from the arguments and blames exactly the offending one), each element being
+ * the checked argument type; an empty list gets a one-element `ShapeError` list instead.
+ */
+type CheckedArgs<Ls extends readonly Part[], Checked extends readonly unknown[]> = Ls extends readonly []
+  ? Checked
+  : { readonly [K in keyof Ls]: K extends keyof Checked ? Checked[K] : Ls[K] };
 
 /** The layer `sequential(...Ls)` builds. @since 0.1.0 @category type helpers */
 export type Sequential<Ls extends readonly Part[]> = [FirstFixed<Ls>] extends [never]
@@ -177,7 +195,7 @@ const build = (kind: string, args: readonly Part[], applied: readonly Part[], sl
  * @since 0.1.0
  * @category combinators
  */
-export const sequential = <const Ls extends readonly Part[]>(...layers: { readonly [K in keyof Ls]: K extends keyof SequentialArgs<Ls> ? SequentialArgs<Ls>[K] : Ls[K] }): Sequential<Ls> => {
+export const sequential = <const Ls extends readonly Part[]>(...layers: CheckedArgs<Ls, SequentialArgs<Ls>>): Sequential<Ls> => {
   const ls = layers as readonly Part[];
   return build('sequential', ls, ls, ls.map((_, i) => i), (k) => k + 1) as Sequential<Ls>;
 };
@@ -192,7 +210,7 @@ export const sequential = <const Ls extends readonly Part[]>(...layers: { readon
  * @since 0.1.0
  * @category combinators
  */
-export const compose = <const Ls extends readonly Part[]>(...layers: { readonly [K in keyof Ls]: K extends keyof ComposeArgs<Ls> ? ComposeArgs<Ls>[K] : Ls[K] }): Composed<Ls> => {
+export const compose = <const Ls extends readonly Part[]>(...layers: CheckedArgs<Ls, ComposeArgs<Ls>>): Composed<Ls> => {
   const ls = layers as readonly Part[];
   const n = ls.length;
   const applied = [...ls].reverse();

@@ -25,3 +25,7 @@ export const spreadBadTuple = sequential(...badPair); // @expect-error: 'ShapeEr
 export const zeroDim = dense(0, 3); // @expect-shape-error: dense: input dim must be a positive integer, got 0
 export const negativeDim = dense(4, -2); // @expect-shape-error: dense: output dim must be a positive integer, got -2
 export const fractionalDim = dense(2.5, 3); // @expect-shape-error: dense: input dim must be a positive integer, got 2.5
+
+// An empty composition is rejected at compile time too.
+export const emptySequential = sequential(); // @expect-error: Expected 1 arguments, but got 0
+export const emptyCompose = compose(); // @expect-error: Expected 1 arguments, but got 0
