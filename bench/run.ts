@@ -14,7 +14,7 @@ import { clock, metrics, rowsSeen, updatesOf, type TrainRun, type TrainSpec, typ
 import { handTrain, handForward } from './peers/hand.js';
 import { foldnetTrain, netFor, paramsFrom } from './peers/foldnet.js';
 import { ensureArena, simdAvailable } from '../src/tensor/wasm/arena.js';
-import { trainChain, planChain } from '../src/train/engine.js';
+import { trainChain, planChain, predictChain } from '../src/train/engine.js';
 import { mse } from '../src/loss/mse.js';
 import { unsafeMat } from '../src/tensor/mat.js';
 
@@ -98,6 +98,8 @@ interface Row {
 const rows: Row[] = [];
 const notes: string[] = [];
 let w2trained: Trained | undefined;
+let w5f32: number | undefined;
+let w5fwd: number | undefined;
 
 const tf = noTf ? undefined : await import('./peers/tfjs.js');
 
@@ -235,16 +237,26 @@ const runInference = async (): Promise<void> => {
       handForward(sizes, t.w, t.b, X.subarray(st * 32, (st + r) * 32), r);
     }
   };
-  for (const [peer, fn] of [['foldnet', foldnetRun], ['hand', handRun]] as const) {
+  const xAll = unsafeMat(N, 32, X);
+  const plan = planChain(net.spec)!;
+  const predict64 = (): void => void predictChain(plan, params, xAll, { batchSize: batch });
+  const predict32 = (): void => void predictChain(plan, params, xAll, { batchSize: batch, precision: 'f32' });
+  const timeIt = (fn: () => void): number => {
     fn();
     const ts: number[] = [];
     for (let p = 0; p < Math.max(3, passes); p++) {
-      const t0 = (clock() * 1000);
+      const t0 = clock() * 1000;
       fn();
-      ts.push((clock() * 1000) - t0);
+      ts.push(clock() * 1000 - t0);
     }
-    row.rate[peer] = N / (median(ts) / 1000);
-  }
+    return N / (median(ts) / 1000);
+  };
+  row.rate.foldnet = timeIt(predict64);
+  row.rate.hand = timeIt(handRun);
+  const fwd = timeIt(foldnetRun);
+  const f32 = simdAvailable() ? timeIt(predict32) : undefined;
+  w5fwd = fwd;
+  w5f32 = f32;
   if (tf !== undefined) {
     for (const peer of ['tfjs-cpu', 'tfjs-wasm'] as const) {
       await tf.useBackend(peer === 'tfjs-cpu' ? 'cpu' : 'wasm');
@@ -252,6 +264,10 @@ const runInference = async (): Promise<void> => {
       row.rate[peer] = N / r.seconds;
     }
   }
+  notes.push(
+    `W5: foldnet = predictChain (f64, weights resident, bias+ReLU fused); the generic immutable net.forward per batch: ${fmt(w5fwd, 'rows/s')} rows/s; ` +
+      `opt-in f32 predictChain: ${w5f32 === undefined ? 'n/a' : `${fmt(w5f32, 'rows/s')} rows/s (${ratio(w5f32, row.rate['tfjs-wasm'])} tfjs-wasm)`}`,
+  );
   log(`W5: ${Object.entries(row.rate).map(([k, v]) => `${k} ${v!.toFixed(0)}`).join(', ')} rows/s`);
   rows.push(row);
 };

@@ -112,3 +112,18 @@ describe('fast chain engine', () => {
     expect(Params.flatten(second.params)).toEqual(Params.flatten(once.params));
   });
 });
+
+describe('predictChain', () => {
+  it('equals the immutable forward bitwise in f64 and within f32 rounding in f32', async () => {
+    const { predictChain } = await import('../../src/train/engine.js');
+    const net = sequential(dense(7, 33), relu, dense(33, 20), tanh, dense(20, 3));
+    const p = net.init(key(4));
+    const [x] = data(300, 7, 3, 9);
+    const ref = net.forward(p, x);
+    expect(Array.from(predictChain(net.spec, p, x, { batchSize: 64 }).data)).toEqual(Array.from(ref.data));
+    const f32 = predictChain(net.spec, p, x, { precision: 'f32', batchSize: 100 }).data;
+    let worst = 0;
+    for (let i = 0; i < f32.length; i++) worst = Math.max(worst, Math.abs(f32[i]! - ref.data[i]!) / (1 + Math.abs(ref.data[i]!)));
+    expect(worst).toBeLessThan(1e-5);
+  });
+});
