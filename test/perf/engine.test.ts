@@ -119,7 +119,7 @@ describe('predictChain', () => {
     const net = sequential(dense(7, 33), relu, dense(33, 20), tanh, dense(20, 3));
     const p = net.init(key(4));
     const [x] = data(300, 7, 3, 9);
-    const ref = net.forward(p, x);
+    const ref = net.forward(p, x as Mat<number, 7>);
     expect(Array.from(predictChain(net.spec, p, x, { batchSize: 64 }).data)).toEqual(Array.from(ref.data));
     const f32 = predictChain(net.spec, p, x, { precision: 'f32', batchSize: 100 }).data;
     let worst = 0;
