@@ -25,7 +25,12 @@ import * as K from '../tensor/kernels.js';
 import { unsafeMat, unsafeVec, type Mat } from '../tensor/mat.js';
 import { ensureArena, type Arena } from '../tensor/wasm/arena.js';
 
-/** Below this many multiply-adds a product stays in scalar JS (WASM pays from batch ≈ 16). */
+/**
+ * Below this many multiply-adds a product stays in scalar JS (a WASM call pays from batch ≈ 16).
+ *
+ * @since 0.1.0
+ * @category internals
+ */
 export const SIMD_MIN_MACS = 2048;
 
 const ACTS = { identity: 0, relu: 1, tanh: 2, sigmoid: 3, leakyRelu: 4, softplus: 5 } as const;
