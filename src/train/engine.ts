@@ -24,6 +24,7 @@ import type { Loss } from '../loss/loss.js';
 import * as K from '../tensor/kernels.js';
 import { unsafeMat, unsafeVec, type Mat } from '../tensor/mat.js';
 import { ensureArena, type Arena } from '../tensor/wasm/arena.js';
+import { isTrusted } from '../tensor/trusted.js';
 
 /**
  * Below this many multiply-adds a product stays in scalar JS (a WASM call pays from batch ≈ 16).
@@ -638,4 +639,35 @@ export const predictChain = <P>(spec: LayerSpec | ChainPlan, params: P, x: Mat<n
     else out.set(buf.subarray(hin, hin + rows * outDim), start * outDim);
   }
   return unsafeMat(x.rows, outDim, out);
+};
+
+/**
+ * The engine as `fit`'s epoch: given the model, loss, optimizer and penalty of a run, a function
+ * that runs one epoch's batches (rows in `order`, `batchSize` at a time) from a step state and
+ * returns the next one — or `undefined` when the run is not eligible (not a chain built by foldnet's
+ * own `dense`/activations/`sequential`/`compose`, a penalty, an unsupported loss, an optimizer the
+ * engine does not know). Same numbers as folding `makeStep`.
+ * A non-finite batch loss stops the epoch before that update (`refused`), as `makeStep` refuses.
+ *
+ * @since 0.1.0
+ * @category training
+ */
+export const makeFastEpoch = <P, S>(
+  model: { readonly spec: LayerSpec },
+  loss: Loss<number>,
+  optimizer: FastOptimizer | undefined,
+  hasPenalty: boolean,
+): ((state: { readonly params: P; readonly optState: S; readonly step: number }, x: Mat<number, number>, y: Mat<number, number>, order: ArrayLike<number>, batchSize: number) =>
+  | { readonly _tag: 'Stepped'; readonly state: { readonly params: P; readonly optState: S; readonly step: number } }
+  | { readonly _tag: 'Refused'; readonly state: { readonly params: P; readonly optState: S; readonly step: number }; readonly message: string }) | undefined => {
+  if (hasPenalty || optimizer === undefined || lossKind(loss) === undefined || !isTrusted(model)) return undefined;
+  const plan = planChain(model.spec);
+  if (plan === undefined) return undefined;
+  return (state, x, y, order, batchSize) => {
+    const r = trainChain(plan, state.params, x, y, { loss, optimizer, batchSize, orders: [order], optState: state.optState as unknown as FastOptState<P> });
+    const next = { params: r.params, optState: r.optState as unknown as S, step: state.step + r.updates };
+    return r.stopped === undefined
+      ? { _tag: 'Stepped', state: next }
+      : { _tag: 'Refused', state: next, message: `the loss is ${r.stopped.cost} at update ${next.step + 1}` };
+  };
 };

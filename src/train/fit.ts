@@ -13,6 +13,8 @@ import { foldIn, permutation, split, type Key } from '../random.js';
 import { takeRows, type Mat } from '../tensor/mat.js';
 import { batchRanges } from './batches.js';
 import { makeStep, type Step, type StepState } from './step.js';
+import { makeFastEpoch } from './engine.js';
+import { fastOptimizerOf } from './engine-optimizers.js';
 import type { BestRecord, Dataset, FitError, FitOptions, FitResult, History, StopReason, TrainState } from './types.js';
 import { holdOut } from './validationSplit.js';
 
@@ -32,6 +34,8 @@ interface Plan<I extends number, O extends number, P, S> {
   readonly epochs: number;
   readonly batchSize: number | 'full';
   readonly step: Step<I, O, P, S>;
+  /** The fast engine's epoch for plain dense chains (same numbers as folding `step`), if eligible. */
+  readonly fastEpoch: ReturnType<typeof makeFastEpoch<P, S>>;
   readonly order: ((epoch: number) => ArrayLike<number> | undefined);
   readonly trainLoss: (params: P) => readonly [loss: number, cost: number];
   readonly valScores: (params: P) => readonly [loss: number | undefined, metric: number | undefined];
@@ -103,6 +107,7 @@ const makePlan = <I extends number, O extends number, N extends number, P, S>(
     // The seam for the fast engine: a specialised Step for plain chains of dense layers and
     // elementwise activations (same numbers as makeStep) is chosen here, falling back to makeStep.
     step: makeStep(model, loss, options.optimizer, { penalty, key: stepKey }),
+    fastEpoch: makeFastEpoch<P, S>(model, loss, fastOptimizerOf(options.optimizer), penalty !== undefined),
     order: (e) => (order !== undefined ? order(e, n) : shuffle ? permutation(foldIn(shuffleKey, e), n) : undefined),
     trainLoss: (p) => {
       const l = loss.value(model.forward(p, train.x), train.y);
@@ -137,7 +142,16 @@ const runEpoch = <I extends number, O extends number, P, S>(plan: Plan<I, O, P, 
   }
   let inner: StepState<P, S> = { params: st.params, optState: st.optState, step: st.step };
   const ranges = batchRanges(plan.train.x.rows, plan.batchSize);
-  for (const [start, end] of ranges) {
+  if (plan.fastEpoch !== undefined) {
+    const n = plan.train.x.rows;
+    const out = plan.fastEpoch(inner, plan.train.x, plan.train.y, idx ?? Array.from({ length: n }, (_, i) => i), plan.batchSize === 'full' ? n : plan.batchSize);
+    if (out._tag === 'Refused') {
+      const reason: StopReason = { _tag: 'Diverged', epoch: e, step: out.state.step + 1, cause: 'loss', message: `${out.message} (epoch ${e})` };
+      return Object.freeze({ ...st, params: out.state.params, optState: out.state.optState, step: out.state.step, stopReason: reason });
+    }
+    inner = out.state;
+  }
+  for (const [start, end] of plan.fastEpoch === undefined ? ranges : []) {
     const out = plan.step(inner, { x: rowsOf(plan.train.x, idx, start, end), y: rowsOf(plan.train.y, idx, start, end) });
     if (out._tag === 'Refused') {
       const reason: StopReason = { _tag: 'Diverged', epoch: e, step: inner.step + 1, cause: out.cause, message: `${out.message} (epoch ${e})` };
