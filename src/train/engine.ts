@@ -362,7 +362,12 @@ const backward = (c: StepContext, rows: number): void => {
     const I = s.inputDim;
     const dh = lay.dh[l]!;
     const cnt = rows * O;
-    if (s.act === 1) {
+    const gb = lay.G + lay.b[l]!;
+    // ReLU/identity layers with enough rows: mask + bias gradient in one SIMD sweep
+    const rb = ar.reluBack;
+    const fused = rb !== null && s.act <= 1 && cnt >= 64;
+    if (fused) rb(dh, lay.h[l]!, gb, rows, O, s.act);
+    else if (s.act === 1) {
       const h = lay.h[l]!;
       for (let i = 0; i < cnt; i++) f[dh + i] = f[dh + i]! * (f[h + i]! > 0 ? 1 : 0);
     } else if (s.act >= 2) {
@@ -372,11 +377,12 @@ const backward = (c: StepContext, rows: number): void => {
     }
     const hprev = l === 0 ? lay.x : lay.h[l - 1]!;
     gemmAuto(ar, f, hprev, 1, I, dh, O, lay.G + lay.w[l]!, O, 0, I, rows, O, 0, 0);
-    const gb = lay.G + lay.b[l]!;
-    for (let j = 0; j < O; j++) f[gb + j] = 0;
-    for (let r = 0; r < rows; r++) {
-      const o = dh + r * O;
-      for (let j = 0; j < O; j++) f[gb + j]! += f[o + j]!;
+    if (!fused) {
+      for (let j = 0; j < O; j++) f[gb + j] = 0;
+      for (let r = 0; r < rows; r++) {
+        const o = dh + r * O;
+        for (let j = 0; j < O; j++) f[gb + j]! += f[o + j]!;
+      }
     }
     if (l > 0) {
       if (c.useWt && rows >= 8) {

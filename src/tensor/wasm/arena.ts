@@ -49,6 +49,11 @@ export interface Arena {
    */
   readonly f32: Float32Array;
   readonly gemmF32: Arena['gemm'] | null;
+  /**
+   * SIMD only (else `null`): `dh ⊙= [h > 0]` when `mask` (ReLU's VJP, as `g · (x > 0 ? 1 : 0)`),
+   * then `gb[j] = Σ_r dh[r, j]` — offsets in f64 elements, rows × cols row-major.
+   */
+  readonly reluBack: ((dh: number, h: number, gb: number, rows: number, cols: number, mask: number) => void) | null;
   readonly gemm: (
     a: number, sai: number, sap: number, b: number, ldb: number, c: number, ldc: number,
     bias: number, m: number, k: number, n: number, mode: number, act: number,
@@ -83,7 +88,8 @@ const wasmApi = (): WasmApi | undefined => (globalThis as unknown as { WebAssemb
 export const gemmModuleBytes = (): Uint8Array => decodeBase64(gemmWasmBase64);
 
 let preferScalar = false;
-let state: { memory: WasmMemory | null; f64: Float64Array; gemm: GemmFn | null; gemmF32: GemmFn | null; pages: number } | null = null;
+type ReluBackFn = (dh: number, h: number, gb: number, rows: number, cols: number, mask: number) => void;
+let state: { memory: WasmMemory | null; f64: Float64Array; gemm: GemmFn | null; gemmF32: GemmFn | null; reluBack: ReluBackFn | null; pages: number } | null = null;
 let arena: Arena | null = null;
 
 const makeArena = (): Arena => {
@@ -97,12 +103,14 @@ const makeArena = (): Arena => {
       ? null
       : (a, sai, sap, b, ldb, c, ldc, bias, m, k, n, mode, act) =>
           g32(a * 4, sai * 4, sap * 4, b * 4, ldb * 4, c * 4, ldc * 4, bias * 4, m, k, n, mode, act);
+  const rb = s.reluBack;
   if (simdGemm !== null) {
     return Object.freeze({
       simd: true,
       f64,
       f32,
       gemmF32,
+      reluBack: rb === null ? null : (dh: number, h: number, gb: number, rows: number, cols: number, mask: number) => rb(dh * 8, h * 8, gb * 8, rows, cols, mask),
       gemm: (a, sai, sap, b, ldb, c, ldc, bias, m, k, n, mode, act) => {
         if (k <= KC && n <= NC) {
           simdGemm(a * 8, sai * 8, sap * 8, b * 8, ldb * 8, c * 8, ldc * 8, bias * 8, m, k, n, mode, act);
@@ -130,6 +138,7 @@ const makeArena = (): Arena => {
     f64,
     f32,
     gemmF32: null,
+    reluBack: null,
     gemm: (a, sai, sap, b, ldb, c, ldc, bias, m, k, n, mode, act) =>
       jsGemm(f64, a, sai, sap, f64, b, ldb, 1, f64, c, ldc, m, k, n, mode, f64, bias, act),
   } satisfies Arena);
@@ -152,15 +161,17 @@ export const ensureArena = (doubles: number): Arena => {
     let memory: WasmMemory | null = null;
     let g: GemmFn | null = null;
     let g32: GemmFn | null = null;
+    let rbk: ReluBackFn | null = null;
     const bin = gemmModuleBytes();
     if (!preferScalar && wa !== undefined && wa.validate(bin)) {
       memory = new wa.Memory({ initial: pages });
       const inst = new wa.Instance(new wa.Module(bin), { env: { memory } });
       g = inst.exports['gemm'] as GemmFn;
       g32 = inst.exports['gemm_f32'] as GemmFn;
+      rbk = inst.exports['relu_back'] as ReluBackFn;
     }
     const f64 = memory !== null ? new Float64Array(memory.buffer) : new Float64Array((pages * PAGE) / 8);
-    state = { memory, f64, gemm: g, gemmF32: g32, pages };
+    state = { memory, f64, gemm: g, gemmF32: g32, reluBack: rbk, pages };
   } else {
     const pages = Math.max(wantPages, state.pages * 2);
     if (state.memory !== null) {
