@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { describe } from '../data/errors.js';
 
 /**
  * One problem found while loading a saved model or optimizer state.
@@ -26,13 +27,10 @@ export type LoadErrors = ReadonlyArray<LoadError>;
 export const loadError = (path: string, expected: string, got: string): LoadError =>
   Object.freeze({ path, expected, got, message: `${path === '' ? 'file' : path}: expected ${expected}, got ${got}` });
 
-/** A short description of a JSON value for `got`. @internal */
-export const describeJson = (u: unknown): string => {
-  if (typeof u === 'string') return JSON.stringify(u.length > 40 ? `${u.slice(0, 40)}…` : u);
-  if (typeof u === 'number') return Object.is(u, -0) ? '-0' : String(u);
-  if (u === null) return 'null';
-  if (u === undefined) return 'nothing';
-  if (Array.isArray(u)) return `a list of ${u.length}`;
-  if (typeof u === 'object') return 'an object';
-  return `${typeof u} ${String(u)}`;
-};
+/**
+ * A short description of a JSON value for `got`: the data boundary's {@link describe}, except that
+ * an empty string is shown as `""` (in a saved file it is a value, not an empty CSV cell).
+ *
+ * @internal
+ */
+export const describeJson = (u: unknown): string => (u === '' ? '""' : describe(u));
