@@ -8,10 +8,8 @@
  * accuracy and `#status` gets `data-state="done"` (the end-to-end test waits for it).
  */
 import * as E from 'fp-ts/lib/Either.js';
-import {
-  accuracy, adam, argmaxRows, confusionMatrix, dense, fitIterator, formatErrors, historySvg, key, oneHot, predict, readCsv, readSplits,
-  relu, sequential, softmaxCrossEntropy, standardize, takeRows, type Metric,
-} from '../src/index.js';
+import { accuracy, confusionMatrix, formatErrors, historySvg, predict, readCsv, readSplits } from '../src/index.js';
+import { irisQuickStart } from '../examples/_iris-quick-start.js';
 import irisCsv from '../data/iris.csv';
 import irisSplits from '../data/iris.splits.json' with { type: 'json' };
 
@@ -28,12 +26,6 @@ const fail = (message: string): void => {
   $('status').dataset['state'] = 'error';
 };
 
-const accuracyMetric: Metric<3> = {
-  name: 'accuracy',
-  better: 'higher',
-  compute: (yhat, y) => accuracy(yhat, argmaxRows(y)),
-};
-
 const species = ['setosa', 'versicolor', 'virginica'];
 
 const run = async (): Promise<void> => {
@@ -45,20 +37,8 @@ const run = async (): Promise<void> => {
   if (E.isLeft(splits)) return fail(`iris.splits.json did not decode:\n${formatErrors(splits.left)}`);
   const split = splits.right.splits[0]!;
 
-  const xTrain = takeRows(iris.x, split.train);
-  const xTest = takeRows(iris.x, split.test);
-  const labelsTest = split.test.map((i) => iris.labels[i]!);
-  const net = sequential(standardize(xTrain), dense(4, 16), relu, dense(16, 3));
   const epochs = Number(new URLSearchParams(location.search).get('epochs') ?? 100);
-  const states = fitIterator(net, net.init(key(0)), { x: xTrain, y: oneHot(split.train.map((i) => iris.labels[i]!), 3) }, {
-    loss: softmaxCrossEntropy,
-    optimizer: adam(0.01),
-    epochs,
-    batchSize: 16,
-    key: key(1),
-    validation: { x: xTest, y: oneHot(labelsTest, 3) },
-    metric: accuracyMetric,
-  });
+  const { xTest, labelsTest, net, states } = irisQuickStart(iris, split, epochs);
 
   $('status').textContent = 'training…';
   $('status').dataset['state'] = 'training';

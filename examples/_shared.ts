@@ -6,10 +6,11 @@
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as E from 'fp-ts/lib/Either.js';
+import { accuracyMetric } from './_iris-quick-start.js';
 import {
-  accuracy, adam, argmaxRows, excludeBiases, fitIterator, foldIn, formatErrors, key, l2Penalty, oneHot, predict, progressLine,
+  accuracy, adam, excludeBiases, fitIterator, foldIn, formatErrors, key, l2Penalty, oneHot, predict, progressLine,
   readSplits, softmaxCrossEntropy, takeRows,
-  type DataErrors, type History, type Layer, type Mat, type Metric, type SplitFile, type TrainState,
+  type DataErrors, type History, type Layer, type Mat, type SplitFile, type TrainState,
 } from '../src/index.js';
 import { readTextFile, writeTextFile } from '../src/node.js';
 
@@ -30,16 +31,7 @@ export const orExit = <A>(what: string, result: E.Either<DataErrors, A>): A => {
 export const readSplitFile = (name: string, rows: number): SplitFile =>
   orExit(`${name}.splits.json`, E.chain((text: string) => readSplits(text, rows))(readTextFile(dataPath(`${name}.splits.json`))));
 
-/** Classification accuracy on one-hot targets, as a `fit` metric (argmax of the scores vs argmax of y). */
-export const accuracyMetric: Metric<number> = {
-  name: 'accuracy',
-  better: 'higher',
-  compute: (yhat, y) => {
-    const p = argmaxRows(yhat);
-    const t = argmaxRows(y);
-    return p.reduce((s, v, i) => s + (v === t[i] ? 1 : 0), 0) / p.length;
-  },
-};
+export { accuracyMetric } from './_iris-quick-start.js';
 
 /**
  * Walks `fitIterator`'s states (the lazy training fold) and shows progress: on a TTY one line

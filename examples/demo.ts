@@ -10,12 +10,10 @@
  * 5. print the test accuracy, the confusion matrix and a few predictions, and write the loss curve
  *    to `out/demo-iris.svg`.
  */
-import {
-  accuracy, adam, confusionMatrix, dense, fitIterator, historySvg, key, oneHot, predict, relu,
-  sequential, softmaxCrossEntropy, softmaxRows, standardize, takeRows, toRows,
-} from '../src/index.js';
+import { accuracy, confusionMatrix, historySvg, predict, softmaxRows, toRows } from '../src/index.js';
 import { readCsvFile } from '../src/node.js';
-import { accuracyMetric, dataPath, orExit, readSplitFile, table, trainWithProgress, writeOut } from './_shared.js';
+import { irisQuickStart } from './_iris-quick-start.js';
+import { dataPath, orExit, readSplitFile, table, trainWithProgress, writeOut } from './_shared.js';
 
 const species = ['setosa', 'versicolor', 'virginica'] as const;
 const features = ['sepal_length_cm', 'sepal_width_cm', 'petal_length_cm', 'petal_width_cm'] as const;
@@ -25,25 +23,11 @@ const iris = orExit('iris.csv', readCsvFile(dataPath('iris.csv'), { features, ta
 
 // 2. The fixed split 0 (the same rows the accuracy reference uses).
 const split = readSplitFile('iris', iris.x.rows).splits[0]!;
-const xTrain = takeRows(iris.x, split.train);
-const xTest = takeRows(iris.x, split.test);
-const labelsTrain = split.train.map((i) => iris.labels[i]!);
-const labelsTest = split.test.map((i) => iris.labels[i]!);
-
-// 3. The architecture is a value; its type is Layer<4, 3, …>.
-const net = sequential(standardize(xTrain), dense(4, 16), relu, dense(16, 3));
-
+// 3. The architecture is a value; its type is Layer<4, 3, …>: standardize → dense(4, 16) → relu →
+//    dense(16, 3) (see _iris-quick-start.ts, shared with the browser page).
 // 4. Training is a fold; fitIterator is its lazy form, one state per epoch.
 const epochs = 100;
-const states = fitIterator(net, net.init(key(0)), { x: xTrain, y: oneHot(labelsTrain, 3) }, {
-  loss: softmaxCrossEntropy,
-  optimizer: adam(0.01),
-  epochs,
-  batchSize: 16,
-  key: key(1),
-  validation: { x: xTest, y: oneHot(labelsTest, 3) },
-  metric: accuracyMetric,
-});
+const { xTrain, xTest, labelsTest, net, states } = irisQuickStart(iris, split, epochs);
 console.log(`iris: ${xTrain.rows} training rows, ${xTest.rows} test rows; net 4 → 16 → 3, softmax cross-entropy, Adam(0.01), batch 16`);
 const final = trainWithProgress(states, epochs, { metricName: 'test acc', valLabel: 'test loss' });
 
