@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import * as E from 'fp-ts/lib/Either.js';
 import { accuracyMetric } from './_iris-quick-start.js';
 import {
-  accuracy, adam, excludeBiases, fitIterator, foldIn, formatErrors, key, l2Penalty, oneHot, predict, progressLine,
+  accuracy, adam, excludeBiases, fitIterator, foldIn, formatErrors, historySvg, key, l2Penalty, oneHot, predict, progressLine,
   readSplits, softmaxCrossEntropy, takeRows,
   type DataErrors, type History, type Layer, type Mat, type SplitFile, type TrainState,
 } from '../src/index.js';
@@ -151,4 +151,26 @@ export const classificationProtocol = <F extends number, C extends number, P>(
     firstHistory ??= last.history;
   });
   return { accuracies, history: firstHistory!, seconds: (performance.now() - t0) / 1000 };
+};
+
+/**
+ * Prints what {@link classificationProtocol} measured next to the reference rows (per-split
+ * accuracies, then a mean ± std table) and writes split 1's loss and accuracy curves to
+ * `out/<file>`.
+ */
+export const reportClassification = (
+  result: { readonly accuracies: readonly number[]; readonly history: History; readonly seconds: number },
+  references: readonly Reference[],
+  chart: { readonly title: string; readonly file: string },
+): void => {
+  const { accuracies, history, seconds } = result;
+  console.log(`\nper split: ${accuracies.map((a) => a.toFixed(4)).join('  ')}   (${seconds.toFixed(1)} s in total)\n`);
+  console.log(
+    table(
+      ['test accuracy (5 splits)', 'mean ± std'],
+      [['foldnet (this run, 200 epochs)', pm(accuracies)], ...references.map((r) => [r.name, r.value])],
+    ),
+  );
+  const svg = historySvg(history, { title: chart.title, metricLabel: 'accuracy', labels: { valLoss: 'test loss', valMetric: 'test accuracy' } });
+  console.log(`\nloss and accuracy curves (split 1): ${writeOut(chart.file, svg)}`);
 };

@@ -12,9 +12,9 @@
  *
  * Run: `npm run example:breast-cancer`
  */
-import { dense, historySvg, relu, sequential, standardize } from '../src/index.js';
+import { dense, relu, sequential, standardize } from '../src/index.js';
 import { readCsvFile } from '../src/node.js';
-import { classificationProtocol, dataPath, orExit, pm, table, writeOut } from './_shared.js';
+import { classificationProtocol, dataPath, orExit, reportClassification } from './_shared.js';
 
 const cancer = orExit(
   'breast_cancer.csv',
@@ -22,22 +22,13 @@ const cancer = orExit(
 );
 console.log(`breast_cancer: ${cancer.x.rows} rows × ${cancer.features.length} features; 5 fixed splits, ${cancer.features.length} → 64 → 64 → 2 ReLU, Adam(1e-3), batch 32, 200 epochs`);
 
-const { accuracies, history, seconds } = classificationProtocol('breast_cancer', cancer, (xTrain) =>
+const result = classificationProtocol('breast_cancer', cancer, (xTrain) =>
   sequential(standardize(xTrain), dense(cancer.x.cols, 64), relu, dense(64, 64), relu, dense(64, 2)),
 );
 
-console.log(`\nper split: ${accuracies.map((a) => a.toFixed(4)).join('  ')}   (${seconds.toFixed(1)} s in total)\n`);
-console.log(
-  table(
-    ['test accuracy (5 splits)', 'mean ± std'],
-    [
-      ['foldnet (this run, 200 epochs)', pm(accuracies)],
-      ['MLP, PyTorch 200 epochs (reference)', '0.9737 ± 0.0107'],
-      ['MLP, scikit-learn (reference)', '0.9737 ± 0.0152'],
-      ['logistic regression (reference)', '0.9807 ± 0.0073'],
-      ['majority class (reference)', '0.6316'],
-    ],
-  ),
-);
-const svg = historySvg(history, { title: 'breast_cancer, split 1: 30 → 64 → 64 → 2, Adam(1e-3)', metricLabel: 'accuracy', labels: { valLoss: 'test loss', valMetric: 'test accuracy' } });
-console.log(`\nloss and accuracy curves (split 1): ${writeOut('breast-cancer-history.svg', svg)}`);
+reportClassification(result, [
+  { name: 'MLP, PyTorch 200 epochs (reference)', value: '0.9737 ± 0.0107' },
+  { name: 'MLP, scikit-learn (reference)', value: '0.9737 ± 0.0152' },
+  { name: 'logistic regression (reference)', value: '0.9807 ± 0.0073' },
+  { name: 'majority class (reference)', value: '0.6316' },
+], { title: 'breast_cancer, split 1: 30 → 64 → 64 → 2, Adam(1e-3)', file: 'breast-cancer-history.svg' });

@@ -8,31 +8,22 @@
  *
  * Run: `npm run example:iris`
  */
-import { dense, historySvg, relu, sequential, standardize } from '../src/index.js';
+import { dense, relu, sequential, standardize } from '../src/index.js';
 import { readCsvFile } from '../src/node.js';
-import { classificationProtocol, dataPath, orExit, pm, table, writeOut } from './_shared.js';
+import { classificationProtocol, dataPath, orExit, reportClassification } from './_shared.js';
 
 const features = ['sepal_length_cm', 'sepal_width_cm', 'petal_length_cm', 'petal_width_cm'] as const;
 const iris = orExit('iris.csv', readCsvFile(dataPath('iris.csv'), { features, target: 'label', task: 'classification', classes: 3 }));
 
 console.log('iris: 5 fixed splits, 4 → 64 → 64 → 3 ReLU, softmax cross-entropy, Adam(1e-3), batch 32, 200 epochs');
-const { accuracies, history, seconds } = classificationProtocol('iris', iris, (xTrain) =>
+const result = classificationProtocol('iris', iris, (xTrain) =>
   // The architecture, checked by the compiler: standardize is Layer<4, 4>, the net Layer<4, 3, …>.
   sequential(standardize(xTrain), dense(4, 64), relu, dense(64, 64), relu, dense(64, 3)),
 );
 
-console.log(`\nper split: ${accuracies.map((a) => a.toFixed(4)).join('  ')}   (${seconds.toFixed(1)} s in total)\n`);
-console.log(
-  table(
-    ['test accuracy (5 splits)', 'mean ± std'],
-    [
-      ['foldnet (this run, 200 epochs)', pm(accuracies)],
-      ['MLP, PyTorch 200 epochs (reference)', '0.9667 ± 0.0577'],
-      ['MLP, scikit-learn (reference)', '0.9667 ± 0.0577'],
-      ['logistic regression (reference)', '0.9533 ± 0.0506'],
-      ['majority class (reference)', '0.3333'],
-    ],
-  ),
-);
-const svg = historySvg(history, { title: 'iris, split 1: 4 → 64 → 64 → 3, Adam(1e-3)', metricLabel: 'accuracy', labels: { valLoss: 'test loss', valMetric: 'test accuracy' } });
-console.log(`\nloss and accuracy curves (split 1): ${writeOut('iris-history.svg', svg)}`);
+reportClassification(result, [
+  { name: 'MLP, PyTorch 200 epochs (reference)', value: '0.9667 ± 0.0577' },
+  { name: 'MLP, scikit-learn (reference)', value: '0.9667 ± 0.0577' },
+  { name: 'logistic regression (reference)', value: '0.9533 ± 0.0506' },
+  { name: 'majority class (reference)', value: '0.3333' },
+], { title: 'iris, split 1: 4 → 64 → 64 → 3, Adam(1e-3)', file: 'iris-history.svg' });
