@@ -4,42 +4,29 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { compose, sequential } from '../../src/layer/compose.js';
 import { dense } from '../../src/layer/dense.js';
-import { identity, leakyRelu, relu, sigmoid, softmax, softplus, tanh } from '../../src/layer/activation.js';
+import { identity, relu, sigmoid, softmax, softplus, tanh } from '../../src/layer/activation.js';
 import * as P from '../../src/params.js';
 import { key, split } from '../../src/random.js';
 import { row, unsafeMat, type Mat } from '../../src/tensor/mat.js';
 import {
-  awayFromZero, dotFlat, fdDirectional, fdGradient, jacobianP, jacobianX, naiveMatmul, randomLike, randomMat, relErr, type AnyLayer,
+  activationCases, awayFromZero, dotFlat, fdDirectional, fdGradient, jacobianP, jacobianX, naiveMatmul, randomLike, randomMat, relErr, type AnyLayer, type LayerCase,
 } from './helpers.js';
 
 const TOL = 1e-6;
 
-interface Case {
-  readonly name: string;
-  readonly layer: AnyLayer;
-  /** True when the layer has a kink at 0 (inputs are then kept away from 0). */
-  readonly kinked?: boolean;
-}
-
 /** Every built-in layer, alone and in smooth composites (kinks would spoil finite differences). */
-const cases: readonly Case[] = [
+const cases: readonly LayerCase[] = [
   { name: 'dense(3, 4)', layer: dense(3, 4) },
   { name: 'dense(1, 1)', layer: dense(1, 1) },
   { name: 'dense(5, 2) with He init', layer: dense(5, 2, { init: 'he' }) },
-  { name: 'relu', layer: relu.at(5), kinked: true },
-  { name: 'leakyRelu(0.1)', layer: leakyRelu(0.1).at(5), kinked: true },
-  { name: 'tanh', layer: tanh.at(5) },
-  { name: 'sigmoid', layer: sigmoid.at(5) },
-  { name: 'softplus', layer: softplus.at(5) },
-  { name: 'identity', layer: identity.at(5) },
-  { name: 'softmax', layer: softmax.at(5) },
+  ...activationCases(5),
   { name: 'sequential(dense, tanh, dense, sigmoid, dense)', layer: sequential(dense(3, 5), tanh, dense(5, 4), sigmoid, dense(4, 2)) },
   { name: 'compose(softmax, dense, softplus, dense)', layer: compose(softmax, dense(4, 3), softplus, dense(3, 4)) },
   { name: 'nested composites', layer: sequential(sequential(dense(3, 4), tanh), compose(sigmoid, dense(4, 2)), identity) },
 ];
 
 /** Parameters with every entry random (biases included, which init sets to zero), and an input. */
-const setup = (c: Case, seed: number, batch = 3) => {
+const setup = (c: LayerCase, seed: number, batch = 3) => {
   const [kp, kx, kd, ku] = split(key(seed), 4);
   const p = randomLike(kp!, c.layer.init(key(seed)), 0.7);
   const x0 = randomMat(kx!, batch, c.layer.inputDim as number);

@@ -1,6 +1,7 @@
 // Test-only helpers for the core tests: random tensors from PRNG keys, central finite differences,
 // Jacobians built from JVPs, and deep snapshots for "nothing is mutated" checks. Written
 // independently of src/diff so that the tests do not trust the code they check.
+import { identity, leakyRelu, relu, sigmoid, softmax, softplus, tanh } from '../../src/layer/activation.js';
 import type { Layer } from '../../src/layer/layer.js';
 import * as P from '../../src/params.js';
 import { normal, split, type Key } from '../../src/random.js';
@@ -8,6 +9,28 @@ import { unsafeMat, type Mat } from '../../src/tensor/mat.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyLayer = Layer<any, any, any>;
+
+/** A layer under test, named for the test titles. */
+export interface LayerCase {
+  readonly name: string;
+  readonly layer: AnyLayer;
+  /** True when the layer has a kink at 0 (finite differences then keep inputs away from 0). */
+  readonly kinked?: boolean;
+}
+
+/**
+ * Every built-in activation at width `n`: one list, so a new activation is covered by every suite
+ * that walks it (derivatives, purity, …).
+ */
+export const activationCases = (n: number): readonly LayerCase[] => [
+  { name: 'relu', layer: relu.at(n), kinked: true },
+  { name: 'leakyRelu(0.1)', layer: leakyRelu(0.1).at(n), kinked: true },
+  { name: 'tanh', layer: tanh.at(n) },
+  { name: 'sigmoid', layer: sigmoid.at(n) },
+  { name: 'softplus', layer: softplus.at(n) },
+  { name: 'identity', layer: identity.at(n) },
+  { name: 'softmax', layer: softmax.at(n) },
+];
 
 /** A `rows × cols` matrix of standard normal entries (times `std`). */
 export const randomMat = <R extends number, C extends number>(k: Key, rows: R, cols: C, std = 1): Mat<R, C> =>

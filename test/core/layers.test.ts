@@ -6,17 +6,11 @@ import { identity, leakyRelu, relu, sigmoid, softmax, softplus, tanh } from '../
 import * as P from '../../src/params.js';
 import { key } from '../../src/random.js';
 import { fromRows, toRows, unsafeMat, zeros, zerosVec } from '../../src/tensor/mat.js';
-import { bits, randomLike, randomMat, snapshot, type AnyLayer } from './helpers.js';
+import { activationCases, bits, randomLike, randomMat, snapshot, type AnyLayer, type LayerCase } from './helpers.js';
 
-const layers: readonly { readonly name: string; readonly layer: AnyLayer }[] = [
+const layers: readonly LayerCase[] = [
   { name: 'dense', layer: dense(4, 3) },
-  { name: 'relu', layer: relu.at(4) },
-  { name: 'leakyRelu', layer: leakyRelu(0.2).at(4) },
-  { name: 'tanh', layer: tanh.at(4) },
-  { name: 'sigmoid', layer: sigmoid.at(4) },
-  { name: 'softplus', layer: softplus.at(4) },
-  { name: 'softmax', layer: softmax.at(4) },
-  { name: 'identity', layer: identity.at(4) },
+  ...activationCases(4),
   { name: 'sequential', layer: sequential(dense(4, 8), relu, dense(8, 6), tanh, dense(6, 2)) },
   { name: 'compose (nested)', layer: compose(softmax, dense(5, 3), sequential(dense(4, 5), sigmoid)) },
 ];
