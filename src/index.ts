@@ -5,9 +5,21 @@
  */
 export * from './tensor/mat.js';
 export { matmul, matmulTransA, matmulTransB, transpose, add, sub, scale, addRowVector, sumRows, softmaxRows, argmaxRows } from './tensor/ops.js';
-/** All tensor operations (element-wise `map`/`zipWith` too), e.g. for writing custom layers. */
+/**
+ * All tensor operations (element-wise `map`/`zipWith` too), e.g. for writing custom layers.
+ *
+ * @since 0.1.0
+ * @category namespaces
+ */
 export * as ops from './tensor/ops.js';
 export { key, split, foldIn, uniform, normal, permutation, bernoulli, type Key } from './random.js';
+/**
+ * Parameter trees as vectors: `flatten`/`unflatten` (θ ∈ ℝⁿ in depth-first leaf order), `add`,
+ * `scale`, `axpy` (`α·x + y`), `dot`, `norm`, `zerosLike`, … over any architecture's parameters.
+ *
+ * @since 0.1.0
+ * @category namespaces
+ */
 export * as params from './params.js';
 export type { ParamTree } from './params.js';
 export * from './layer/layer.js';

@@ -44,8 +44,7 @@ export const grad =
  * counterpart of {@link valueAndGrad} (one forward pass, no pullbacks), for evaluating a model on
  * validation or test data; with a training `ctx` it is the value `valueAndGrad` returns.
  * `evaluate` (train) is the dataset-level report built on it (evaluation mode, plus an optional
- * metric). For a loss of
- * predictions you already have, call `loss.value(ŷ, y)`.
+ * metric). For a loss of predictions you already have, call `loss.value(ŷ, y)`.
  *
  * @example
  * const validationLoss = lossValue(net, mse)(params, xVal, yVal)

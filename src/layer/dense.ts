@@ -36,7 +36,12 @@ export interface DenseParams<I extends number, O extends number> {
  */
 export type Initializer = 'glorot' | 'he' | 'lecun' | { readonly uniform: number } | { readonly normal: number };
 
-/** @since 0.1.0 @category model */
+/**
+ * Options of {@link dense}: `init` draws `W` (default `'glorot'`, `W ~ U(±√(6/(I+O)))`); `b` starts at 0.
+ *
+ * @since 0.1.0
+ * @category model
+ */
 export interface DenseOptions {
   readonly init?: Initializer;
 }

@@ -33,7 +33,7 @@ export interface Vec<N extends number = number> {
   readonly data: Float64Array;
 }
 
-/** Any tensor: the leaves of a parameter tree. @category model */
+/** Any tensor, `Mat<R, C>` or `Vec<N>`: the leaves of a parameter tree. @since 0.1.0 @category model */
 export type Tensor = Mat<number, number> | Vec<number>;
 
 /**
