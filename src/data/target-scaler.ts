@@ -23,7 +23,9 @@ export interface TargetScaler<K extends number> {
 
 /**
  * Fits a {@link TargetScaler} on training targets `y: Mat<n, K>`: μ is the column mean, σ the
- * population standard deviation (ddof = 0), and a constant column gets σ = 1.
+ * population standard deviation (ddof = 0), and a constant column gets σ = 1. An empty `y`, or a
+ * later `transform`/`inverse` argument with other than `K` columns, throws a `RangeError` saying
+ * so (instead of NaNs).
  *
  * @example
  * const s = targetScaler(yTrain)
@@ -32,14 +34,19 @@ export interface TargetScaler<K extends number> {
  * @category preprocessing
  */
 export const targetScaler = <K extends number>(y: Mat<number, K>): TargetScaler<K> => {
+  if (y.rows < 1) throw new RangeError('targetScaler: needs at least one training target row');
   const { mean, std } = columnStats(y);
   const m = unsafeVec(y.cols, mean);
   const s = unsafeVec(y.cols, std);
   const broadcast = <B extends number>(rows: B, v: Vec<K>): Mat<B, K> => Ops.addRowVector(zeros(rows, y.cols), v);
+  const checked = <B extends number>(where: string, m: Mat<B, K>): Mat<B, K> => {
+    if (m.cols !== y.cols) throw new RangeError(`targetScaler.${where}: fitted on ${y.cols} target columns, got ${m.cols}`);
+    return m;
+  };
   return Object.freeze({
     mean: m,
     std: s,
-    transform: <B extends number>(v: Mat<B, K>) => Ops.zipWith3(v, broadcast(v.rows, m), broadcast(v.rows, s), (a, mu, sd) => (a - mu) / sd),
-    inverse: <B extends number>(z: Mat<B, K>) => Ops.zipWith3(z, broadcast(z.rows, s), broadcast(z.rows, m), (a, sd, mu) => a * sd + mu),
+    transform: <B extends number>(v: Mat<B, K>) => Ops.zipWith3(checked('transform', v), broadcast(v.rows, m), broadcast(v.rows, s), (a, mu, sd) => (a - mu) / sd),
+    inverse: <B extends number>(z: Mat<B, K>) => Ops.zipWith3(checked('inverse', z), broadcast(z.rows, s), broadcast(z.rows, m), (a, sd, mu) => a * sd + mu),
   });
 };

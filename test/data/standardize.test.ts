@@ -71,4 +71,11 @@ describe('targetScaler', () => {
     expect(variance).toBeCloseTo(1, 12);
     Array.from(s.inverse(z).data).forEach((v, i) => expect(v).toBeCloseTo(y.data[i]!, 10));
   });
+
+  it('an empty fit or a transform/inverse of the wrong width is a RangeError naming targetScaler, never NaNs', () => {
+    expect(() => targetScaler(unsafeMat(0, 2, new Float64Array(0)))).toThrow(/targetScaler: needs at least one/);
+    const s = targetScaler(unsafeMat(3, 2, Float64Array.from([1, 2, 3, 4, 5, 6]))) as ReturnType<typeof targetScaler<number>>;
+    expect(() => s.transform(unsafeMat(2, 3, new Float64Array(6)))).toThrow(/targetScaler\.transform: fitted on 2 target columns, got 3/);
+    expect(() => s.inverse(unsafeMat(1, 1, new Float64Array(1)))).toThrow(/targetScaler\.inverse: fitted on 2 target columns, got 1/);
+  });
 });
