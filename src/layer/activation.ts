@@ -3,12 +3,17 @@
  * the type checker passes the width of its neighbours through: `sequential(dense(4, 8), relu,
  * dense(8, 2))` checks 8 against 8.
  *
+ * The built-in activations (and the layers `leakyRelu(α)` returns) are marked trusted
+ * (src/tensor/trusted.ts), so chains of them run in the fast engine; a layer made with
+ * {@link elementwise} is not, whatever its `kind`, since its functions are the caller's.
+ *
  * @module
  */
 import * as Ops from '../tensor/ops.js';
 import type { Mat } from '../tensor/mat.js';
 import type { NoParams, PolyLayer } from './layer.js';
 import { definePolyLayer } from './define.js';
+import { markTrusted } from '../tensor/trusted.js';
 
 const noParams: NoParams = Object.freeze({});
 
@@ -46,7 +51,7 @@ export const elementwise = (
  * @since 0.1.0
  * @category activations
  */
-export const relu: PolyLayer<NoParams> = elementwise('relu', (x) => (x > 0 ? x : 0), (x) => (x > 0 ? 1 : 0));
+export const relu: PolyLayer<NoParams> = markTrusted(elementwise('relu', (x) => (x > 0 ? x : 0), (x) => (x > 0 ? 1 : 0)));
 
 /**
  * Leaky ReLU, `x` for x > 0 and `α·x` otherwise (default α = 0.01).
@@ -55,7 +60,7 @@ export const relu: PolyLayer<NoParams> = elementwise('relu', (x) => (x > 0 ? x :
  * @category activations
  */
 export const leakyRelu = (alpha = 0.01): PolyLayer<NoParams> =>
-  elementwise('leakyRelu', (x) => (x > 0 ? x : alpha * x), (x) => (x > 0 ? 1 : alpha), { alpha });
+  markTrusted(elementwise('leakyRelu', (x) => (x > 0 ? x : alpha * x), (x) => (x > 0 ? 1 : alpha), { alpha }));
 
 /**
  * Hyperbolic tangent; derivative `1 − y²`.
@@ -63,7 +68,7 @@ export const leakyRelu = (alpha = 0.01): PolyLayer<NoParams> =>
  * @since 0.1.0
  * @category activations
  */
-export const tanh: PolyLayer<NoParams> = elementwise('tanh', Math.tanh, (_x, y) => 1 - y * y);
+export const tanh: PolyLayer<NoParams> = markTrusted(elementwise('tanh', Math.tanh, (_x, y) => 1 - y * y));
 
 /**
  * Logistic sigmoid `σ(x) = 1 / (1 + e^{−x})`, computed without overflow; derivative `y(1 − y)`.
@@ -71,10 +76,12 @@ export const tanh: PolyLayer<NoParams> = elementwise('tanh', Math.tanh, (_x, y) 
  * @since 0.1.0
  * @category activations
  */
-export const sigmoid: PolyLayer<NoParams> = elementwise(
-  'sigmoid',
-  (x) => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x))),
-  (_x, y) => y * (1 - y),
+export const sigmoid: PolyLayer<NoParams> = markTrusted(
+  elementwise(
+    'sigmoid',
+    (x) => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x))),
+    (_x, y) => y * (1 - y),
+  ),
 );
 
 /**
@@ -83,10 +90,12 @@ export const sigmoid: PolyLayer<NoParams> = elementwise(
  * @since 0.1.0
  * @category activations
  */
-export const softplus: PolyLayer<NoParams> = elementwise(
-  'softplus',
-  (x) => Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x))),
-  (x) => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x))),
+export const softplus: PolyLayer<NoParams> = markTrusted(
+  elementwise(
+    'softplus',
+    (x) => Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x))),
+    (x) => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x))),
+  ),
 );
 
 /**
@@ -95,13 +104,15 @@ export const softplus: PolyLayer<NoParams> = elementwise(
  * @since 0.1.0
  * @category activations
  */
-export const identity: PolyLayer<NoParams> = definePolyLayer<NoParams>({
-  kind: 'identity',
-  init: () => noParams,
-  forward: (_p, x) => x,
-  vjp: (_p, x) => [x, (dy) => [noParams, dy]],
-  jvp: (_p, x, _dp, dx) => [x, dx],
-});
+export const identity: PolyLayer<NoParams> = markTrusted(
+  definePolyLayer<NoParams>({
+    kind: 'identity',
+    init: () => noParams,
+    forward: (_p, x) => x,
+    vjp: (_p, x) => [x, (dy) => [noParams, dy]],
+    jvp: (_p, x, _dp, dx) => [x, dx],
+  }),
+);
 
 /**
  * Row-wise softmax `s_j = e^{x_j − max x} / Σ_k e^{x_k − max x}` (stable for large logits).

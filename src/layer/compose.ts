@@ -9,11 +9,7 @@ import type { Mat } from '../tensor/mat.js';
 import { isPoly, type AnyLayer, type AnyPolyLayer, type Context, type Layer, type LayerSpec, type ParamsOf, type Part, type PolyLayer } from './layer.js';
 import { defineLayer, definePolyLayer, type LayerDefinition, type PolyLayerDefinition } from './define.js';
 import type { DimsMatch, ShapeError } from './shape.js';
-import { identity, relu, sigmoid, softplus, tanh } from './activation.js';
 import { isTrusted, markTrusted } from '../tensor/trusted.js';
-
-/** Built-in activations the fast engine may run from their spec (see src/tensor/trusted.ts). */
-const builtinActivations: ReadonlySet<unknown> = new Set<unknown>([relu, tanh, sigmoid, softplus, identity]);
 
 type Len<T extends readonly unknown[]> = T['length'] & number;
 
@@ -185,7 +181,8 @@ const build = (kind: string, args: readonly Part[], applied: readonly Part[], sl
     return Object.freeze({ ...poly, spec: Object.freeze({ ...poly.spec, children }) });
   }
   const layer = defineLayer<number, number, readonly unknown[]>({ kind, inputDim, outputDim, init, children, ...fns });
-  return args.every((l) => isTrusted(l) || builtinActivations.has(l)) ? markTrusted(layer) : layer;
+  // trusted when every part is foldnet's own (dense, the built-in activations, nested composites)
+  return args.every(isTrusted) ? markTrusted(layer) : layer;
 };
 
 /**
