@@ -51,7 +51,12 @@ export const trainTestSplit = (nOrLabels: number | ReadonlyArray<number>, option
   const groups: number[][] = [];
   if (stratify) {
     const byClass = new Map<number, number[]>();
-    (nOrLabels as ReadonlyArray<number>).forEach((c, i) => byClass.set(c, [...(byClass.get(c) ?? []), i]));
+    // Appending to each class's own (local) list keeps this linear; copying the list per row was O(n²).
+    (nOrLabels as ReadonlyArray<number>).forEach((c, i) => {
+      const rows = byClass.get(c);
+      if (rows === undefined) byClass.set(c, [i]);
+      else rows.push(i);
+    });
     [...byClass.keys()].sort((a, b) => a - b).forEach((c) => groups.push(byClass.get(c)!));
   } else groups.push(Array.from({ length: n }, (_, i) => i));
   const keys = splitKey(key, groups.length);

@@ -37,7 +37,12 @@ export const holdOut = <I extends number, O extends number>(
   if (stratify) {
     const classes = rowClasses(data.y);
     const byClass = new Map<number, number[]>();
-    for (const i of perm) byClass.set(classes[i]!, [...(byClass.get(classes[i]!) ?? []), i]);
+    // Appending to each class's own (local) list keeps this linear; copying the list per row was O(n²).
+    for (const i of perm) {
+      const rows = byClass.get(classes[i]!);
+      if (rows === undefined) byClass.set(classes[i]!, [i]);
+      else rows.push(i);
+    }
     for (const rows of byClass.values()) rows.slice(0, Math.round(rows.length * fraction)).forEach((i) => held.add(i));
   } else {
     Array.from(perm.subarray(0, Math.round(n * fraction))).forEach((i) => held.add(i));
