@@ -19,7 +19,6 @@ const deepFreeze = <T>(u: T): T => {
 const net = sequential(dense(3, 8), relu, dense(8, 6), relu, dense(6, 2));
 const params = net.init(key(7));
 const good = E.getOrElse((): string => { throw new Error('save failed'); })(save(net, params));
-const goodRoot = JSON.parse(good) as Record<string, unknown>;
 /** The saved file with one change applied to its parsed form. */
 const edited = (f: (root: Record<string, unknown> & { params: [{ w: { rows: number; cols: number; data: number[] }; b: { size: number; data: number[] } }, object, object, object, object] }) => void): string => {
   const root = JSON.parse(good);

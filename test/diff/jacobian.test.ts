@@ -112,7 +112,7 @@ describe('paramJacobian', () => {
     const Jp = paramJacobian(net, p, x);
     const flat = Params.flatten(p);
     const h = 1e-5;
-    const numeric = Array.from(flat, (v, k) => {
+    const numeric = Array.from(flat, (_, k) => {
       const at = (t: number) => net.forward(Params.unflatten(p, flat.map((u, i) => (i === k ? u + t : u))), x).data;
       const up = at(h);
       const down = at(-h);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   binaryCrossEntropy, categoricalCrossEntropy, categoricalCrossEntropyWith, centralDifference, fromArray, fromRows, huber, key,
-  mae, mse, perturbMat, probabilityEpsilon, relativeError, softmax, softmaxCrossEntropy, split, uniform, withWidth,
+  mae, mse, perturbMat, probabilityEpsilon, relativeError, softmax, softmaxCrossEntropy, uniform, withWidth,
   type Loss, type Mat,
 } from '../../src/index.js';
 import * as Ops from '../../src/tensor/ops.js';
