@@ -11,21 +11,10 @@
 import * as Params from '../params.js';
 import * as K from '../tensor/kernels.js';
 import type { GradientTransformation } from './transform.js';
+import { inRange, positive } from './check.js';
 import { checkLearningRate, learningRateAt, type LearningRate } from './schedule.js';
 
 const make = <S>(t: GradientTransformation<S>): GradientTransformation<S> => Object.freeze(t);
-
-const inRange = (where: string, name: string, v: number, lo: number, hi: number, closedHi = false): number => {
-  if (!(Number.isFinite(v) && v >= lo && (closedHi ? v <= hi : v < hi))) {
-    throw new RangeError(`${where}: ${name} must be in [${lo}, ${hi}${closedHi ? ']' : ')'}, got ${v}`);
-  }
-  return v;
-};
-
-const positive = (where: string, name: string, v: number): number => {
-  if (!(Number.isFinite(v) && v > 0)) throw new RangeError(`${where}: ${name} must be a finite number > 0, got ${v}`);
-  return v;
-};
 
 /** The state of a transformation that keeps none. @since 0.1.0 @category model */
 export type EmptyState = Readonly<Record<string, never>>;

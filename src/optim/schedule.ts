@@ -8,6 +8,7 @@
  *
  * @module
  */
+import { nonNegative, positive, positiveInteger } from './check.js';
 
 /**
  * A step size as a function of the number of updates already applied, `t ≥ 0`.
@@ -24,21 +25,6 @@ export type Schedule = (count: number) => number;
  * @category model
  */
 export type LearningRate = number | Schedule;
-
-const positive = (where: string, name: string, v: number): number => {
-  if (!(Number.isFinite(v) && v > 0)) throw new RangeError(`${where}: ${name} must be a finite number > 0, got ${v}`);
-  return v;
-};
-
-const nonNegative = (where: string, name: string, v: number): number => {
-  if (!(Number.isFinite(v) && v >= 0)) throw new RangeError(`${where}: ${name} must be a finite number ≥ 0, got ${v}`);
-  return v;
-};
-
-const positiveInteger = (where: string, name: string, v: number): number => {
-  if (!(Number.isInteger(v) && v > 0)) throw new RangeError(`${where}: ${name} must be an integer ≥ 1, got ${v}`);
-  return v;
-};
 
 /**
  * The step size at update count `t` of a learning rate (a number is constant).

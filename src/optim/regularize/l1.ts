@@ -7,11 +7,8 @@
 import * as Params from '../../params.js';
 import type { Penalty } from '../../train/penalty.js';
 import type { GradientTransformation } from '../transform.js';
+import { nonNegative } from '../check.js';
 import { allParams, maskTree, type ParamMask } from './mask.js';
-
-const checkNonNegative = (name: string, what: string, v: number): void => {
-  if (!(Number.isFinite(v) && v >= 0)) throw new RangeError(`${name}: ${what} must be a finite number ≥ 0, got ${v}`);
-};
 
 /**
  * `R(θ) = λ Σ_{i∈mask} |θ_i|` with the subgradient `λ·sign(θ)` (0 at θ = 0). With plain
@@ -24,7 +21,7 @@ const checkNonNegative = (name: string, what: string, v: number): void => {
  * @category regularizers
  */
 export const l1Penalty = (lambda: number, mask: ParamMask = allParams): Penalty => {
-  checkNonNegative('l1Penalty', 'λ', lambda);
+  nonNegative('l1Penalty', 'λ', lambda);
   return Object.freeze({
     kind: 'l1',
     value: <P>(params: P): number => lambda * Params.sumAbs(Params.zipWith(params, maskTree(params, mask), (t, m) => t * m)),
@@ -47,7 +44,7 @@ const softThreshold = (x: number, tau: number): number => (x > tau ? x - tau : x
  * @category regularizers
  */
 export const proximalL1 = (threshold: number, mask: ParamMask = allParams): GradientTransformation<null> => {
-  checkNonNegative('proximalL1', 'the threshold τ', threshold);
+  nonNegative('proximalL1', 'the threshold τ', threshold);
   return Object.freeze({
     init: () => null,
     update: <P>(updates: P, state: null, params: P): readonly [P, null] =>

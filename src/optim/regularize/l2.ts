@@ -8,11 +8,8 @@
 import * as Params from '../../params.js';
 import type { Penalty } from '../../train/penalty.js';
 import type { GradientTransformation } from '../transform.js';
+import { nonNegative } from '../check.js';
 import { allParams, maskTree, type ParamMask } from './mask.js';
-
-const checkLambda = (name: string, lambda: number): void => {
-  if (!(Number.isFinite(lambda) && lambda >= 0)) throw new RangeError(`${name}: λ must be a finite number ≥ 0, got ${lambda}`);
-};
 
 /**
  * The lecture's weight decay as a cost term: `R(θ) = λ Σ_{i∈mask} θ_i²`, `∂R/∂θ = 2λθ` on the
@@ -25,7 +22,7 @@ const checkLambda = (name: string, lambda: number): void => {
  * @category regularizers
  */
 export const l2Penalty = (lambda: number, mask: ParamMask = allParams): Penalty => {
-  checkLambda('l2Penalty', lambda);
+  nonNegative('l2Penalty', 'λ', lambda);
   return Object.freeze({
     kind: 'l2',
     value: <P>(params: P): number =>
@@ -46,7 +43,7 @@ export const l2Penalty = (lambda: number, mask: ParamMask = allParams): Penalty 
  * @category regularizers
  */
 export const weightDecay = (lambda: number, mask: ParamMask = allParams): GradientTransformation<null> => {
-  checkLambda('weightDecay', lambda);
+  nonNegative('weightDecay', 'λ', lambda);
   return Object.freeze({
     init: () => null,
     update: <P>(grads: P, state: null, params: P): readonly [P, null] =>
@@ -69,7 +66,7 @@ export const weightDecay = (lambda: number, mask: ParamMask = allParams): Gradie
  * @category regularizers
  */
 export const addDecayedWeights = (lambda: number, mask: ParamMask = allParams): GradientTransformation<null> => {
-  checkLambda('addDecayedWeights', lambda);
+  nonNegative('addDecayedWeights', 'λ', lambda);
   return Object.freeze({
     init: () => null,
     update: <P>(updates: P, state: null, params: P): readonly [P, null] =>
