@@ -175,12 +175,15 @@ export function addRowVector(out: Float64Array, v: Float64Array, rows: number, c
   }
 }
 
-/** out[j] = Σ_r a[r, j] (column sums of a rows×cols matrix), + out when `accumulate`. */
-export function sumRows(a: Float64Array, out: Float64Array, rows: number, cols: number, accumulate = false): void {
-  if (!accumulate) out.fill(0, 0, cols);
+/**
+ * out[j] = Σ_r a[r, j] (column sums of a rows×cols matrix, r ascending from 0), + out when
+ * `accumulate`; the matrix starts at `aOff` in a and the sums at `outOff` in out.
+ */
+export function sumRows(a: Float64Array, out: Float64Array, rows: number, cols: number, accumulate = false, aOff = 0, outOff = 0): void {
+  if (!accumulate) out.fill(0, outOff, outOff + cols);
   for (let r = 0; r < rows; r++) {
-    const o = r * cols;
-    for (let j = 0; j < cols; j++) out[j]! += a[o + j]!;
+    const o = aOff + r * cols;
+    for (let j = 0; j < cols; j++) out[outOff + j]! += a[o + j]!;
   }
 }
 
@@ -202,9 +205,19 @@ export function zipWith3(
   for (let i = 0; i < a.length; i++) out[i] = f(a[i]!, b[i]!, c[i]!);
 }
 
-/** out[i] = α·x[i] + y[i]. */
-export function axpy(alpha: number, x: Float64Array, y: Float64Array, out: Float64Array): void {
-  for (let i = 0; i < x.length; i++) out[i] = alpha * x[i]! + y[i]!;
+/**
+ * out[i] = α·x[i] + y[i] (out may be x or y). Returns ‖x‖² + Σ (out[i] − out[i]): finite exactly
+ * when ‖x‖² is and every output is, a divergence check for an optimizer step at no extra pass.
+ */
+export function axpy(alpha: number, x: Float64Array, y: Float64Array, out: Float64Array): number {
+  let s = 0;
+  for (let i = 0; i < x.length; i++) {
+    const xi = x[i]!;
+    const o = alpha * xi + y[i]!;
+    out[i] = o;
+    s += xi * xi + (o - o);
+  }
+  return s;
 }
 
 /** Σ a[i]·b[i]. */
@@ -214,9 +227,9 @@ export function dot(a: Float64Array, b: Float64Array): number {
   return s;
 }
 
-/** out[j, i] = a[i, j] for a rows×cols matrix. */
-export function transpose(a: Float64Array, out: Float64Array, rows: number, cols: number): void {
-  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) out[j * rows + i] = a[i * cols + j]!;
+/** out[j, i] = a[i, j] for a rows×cols matrix (starting at `aOff` in a and `outOff` in out). */
+export function transpose(a: Float64Array, out: Float64Array, rows: number, cols: number, aOff = 0, outOff = 0): void {
+  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) out[outOff + j * rows + i] = a[aOff + i * cols + j]!;
 }
 
 /**
@@ -370,12 +383,14 @@ export function perturbEntry(a: Float64Array, out: Float64Array, index: number, 
 
 /**
  * Adam in one pass: mOut = b1·m + (1−b1)·g; vOut = b2·v + (1−b2)·g²;
- * uOut = (mOut / c1) / (√(vOut / c2) + eps), with c1 = 1 − b1ᵗ, c2 = 1 − b2ᵗ.
+ * uOut = (mOut / c1) / (√(vOut / c2) + eps), with c1 = 1 − b1ᵗ, c2 = 1 − b2ᵗ. Returns ‖g‖²
+ * (i ascending), for a divergence check at no extra pass. Outputs may alias their own inputs.
  */
 export function adamUpdate(
   g: Float64Array, m: Float64Array, v: Float64Array, mOut: Float64Array, vOut: Float64Array, uOut: Float64Array,
   b1: number, b2: number, c1: number, c2: number, eps: number,
-): void {
+): number {
+  let gg = 0;
   for (let i = 0; i < g.length; i++) {
     const gi = g[i]!;
     const mi = b1 * m[i]! + (1 - b1) * gi;
@@ -383,10 +398,129 @@ export function adamUpdate(
     mOut[i] = mi;
     vOut[i] = vi;
     uOut[i] = mi / c1 / (Math.sqrt(vi / c2) + eps);
+    gg += gi * gi;
   }
+  return gg;
 }
 
 /** out = α·a (the learning-rate step), without a per-entry closure call. */
 export function scaleInto(a: Float64Array, alpha: number, out: Float64Array): void {
   for (let i = 0; i < a.length; i++) out[i] = alpha * a[i]!;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The fast training engine's loops (used by src/train/engine.ts). They work in place on one
+// buffer (the compute arena), addressed by offsets; the engine owns that memory privately.
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * The element-wise activations the engine runs, by code: 0 identity, 1 ReLU, 2 tanh, 3 sigmoid,
+ * 4 leaky ReLU (slope α below 0), 5 softplus. Same formulas as src/layer/activation.ts.
+ */
+export const ACTIVATION_CODES = { identity: 0, relu: 1, tanh: 2, sigmoid: 3, leakyRelu: 4, softplus: 5 } as const;
+
+/**
+ * Copies rows `index[indexOff + r]`, r < rows, of `src` (a srcRows×cols matrix) into `out` at
+ * `outOff + r·cols` (a batch gathered by a row order). Returns the number of rows copied: less
+ * than `rows` when an index is outside 0 … srcRows−1 (it stops at the first such position).
+ */
+export function gatherRows(
+  src: Float64Array, cols: number, srcRows: number, index: ArrayLike<number>, indexOff: number, rows: number,
+  out: Float64Array, outOff: number,
+): number {
+  for (let r = 0; r < rows; r++) {
+    const i = index[indexOff + r]!;
+    if (!(i >= 0 && i < srcRows)) return r;
+    const o = outOff + r * cols;
+    const s = i * cols;
+    for (let j = 0; j < cols; j++) out[o + j] = src[s + j]!;
+  }
+  return rows;
+}
+
+/**
+ * out[outOff + i] = φ(src[srcOff + i]), i < n, for the activation `code`
+ * ({@link ACTIVATION_CODES}; `alpha` is leaky ReLU's slope). `out` may be a Float32Array (the
+ * value is computed in f64 and rounded on store).
+ */
+export function activationForward(
+  code: number, alpha: number, src: Float64Array | Float32Array, srcOff: number, out: Float64Array | Float32Array, outOff: number, n: number,
+): void {
+  switch (code) {
+    case 1:
+      for (let i = 0; i < n; i++) {
+        const x = src[srcOff + i]!;
+        out[outOff + i] = x > 0 ? x : 0;
+      }
+      return;
+    case 2:
+      for (let i = 0; i < n; i++) out[outOff + i] = Math.tanh(src[srcOff + i]!);
+      return;
+    case 3:
+      for (let i = 0; i < n; i++) {
+        const x = src[srcOff + i]!;
+        out[outOff + i] = x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
+      }
+      return;
+    case 4:
+      for (let i = 0; i < n; i++) {
+        const x = src[srcOff + i]!;
+        out[outOff + i] = x > 0 ? x : alpha * x;
+      }
+      return;
+    case 5:
+      for (let i = 0; i < n; i++) {
+        const x = src[srcOff + i]!;
+        out[outOff + i] = Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x)));
+      }
+      return;
+    default:
+      for (let i = 0; i < n; i++) out[outOff + i] = src[srcOff + i]!;
+  }
+}
+
+/**
+ * The activation's VJP in place: dy[i] ← dy[i] · φ'(z[i], y[i]), i < n, with z the
+ * pre-activation and y = φ(z) (offsets `dyOff`, `zOff`, `yOff` into `f`). φ' is 1 − y² (tanh),
+ * y(1 − y) (sigmoid), 1 or α by the sign of z (leaky ReLU), σ(z) (softplus), and for ReLU
+ * 1 where y > 0, else 0 (z is not read; `zOff` may be −1). The identity leaves dy unchanged.
+ */
+export function activationBackward(code: number, alpha: number, f: Float64Array, dyOff: number, zOff: number, yOff: number, n: number): void {
+  switch (code) {
+    case 1:
+      for (let i = 0; i < n; i++) f[dyOff + i] = f[dyOff + i]! * (f[yOff + i]! > 0 ? 1 : 0);
+      return;
+    case 2:
+      for (let i = 0; i < n; i++) {
+        const y = f[yOff + i]!;
+        f[dyOff + i] = f[dyOff + i]! * (1 - y * y);
+      }
+      return;
+    case 3:
+      for (let i = 0; i < n; i++) {
+        const y = f[yOff + i]!;
+        f[dyOff + i] = f[dyOff + i]! * (y * (1 - y));
+      }
+      return;
+    case 4:
+      for (let i = 0; i < n; i++) f[dyOff + i] = f[dyOff + i]! * (f[zOff + i]! > 0 ? 1 : alpha);
+      return;
+    case 5:
+      for (let i = 0; i < n; i++) {
+        const x = f[zOff + i]!;
+        f[dyOff + i] = f[dyOff + i]! * (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x)));
+      }
+      return;
+    default:
+  }
+}
+
+/**
+ * True when every entry of `a` is finite (no NaN, no ±∞): Σ (aᵢ − aᵢ) is 0 exactly then and NaN
+ * otherwise, so the pass has no branch per entry.
+ */
+export function allFinite(a: Float64Array): boolean {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i]! - a[i]!;
+  return s === 0;
 }

@@ -10,7 +10,12 @@
  * Products of at least {@link SIMD_MIN_MACS} multiply-adds run in the WebAssembly SIMD GEMM;
  * smaller ones (tiny layers, online SGD) in the scalar register-blocked GEMM on the same memory.
  * Both sum in the same order as the generic kernels, so results agree with `makeStep` to the
- * last bit on every path (tests check ≤ 1e-12 relative).
+ * last bit on every path (tests check ≤ 1e-12 relative, and bit equality through `fit`).
+ * The loops themselves are kernels in `src/tensor/kernels.ts`; this module only lays out the
+ * arena and calls them. Each update is written into a second parameter (and Adam moment) buffer
+ * and the two swap when it is accepted, so the engine refuses an update exactly where `makeStep`
+ * does — non-finite loss, ‖g‖² or new parameters — and keeps the last finite state; the checks
+ * ride on sums the update passes return (no extra pass unless one of them is suspicious).
  *
  * Eligible: a `sequential`/`compose` tree (nested or not) of `dense` layers, each followed by at
  * most one of `relu`, `tanh`, `sigmoid`, `leakyRelu` (α ≥ 0), `softplus`, `identity`; losses `mse`
@@ -34,7 +39,7 @@ import { isTrusted } from '../tensor/trusted.js';
  */
 export const SIMD_MIN_MACS = 2048;
 
-const ACTS = { identity: 0, relu: 1, tanh: 2, sigmoid: 3, leakyRelu: 4, softplus: 5 } as const;
+const ACTS = K.ACTIVATION_CODES;
 type ActCode = (typeof ACTS)[keyof typeof ACTS];
 
 /**
@@ -153,9 +158,24 @@ export interface TrainChainOptions<P> {
 }
 
 /**
+ * Why {@link trainChain} stopped early, with `makeStep`'s causes and checks, in its order: the
+ * batch loss was not finite (`value` = the loss), ‖g‖² was not finite (`value` = ‖g‖²), or the
+ * updated parameters were not (`value` = NaN). `update` counts the updates applied before.
+ *
+ * @since 0.1.0
+ * @category model
+ */
+export interface TrainChainStop {
+  readonly update: number;
+  readonly cause: 'loss' | 'gradient' | 'parameters';
+  readonly value: number;
+}
+
+/**
  * What {@link trainChain} returns: fresh parameters and optimizer state, the number of updates,
- * and each update's batch loss (before the update) in order. `stopped` is set when a batch loss
- * was not finite: training stopped before that update and `params` are the last finite ones.
+ * and each update's batch loss (before the update) in order. `stopped` is set when an update was
+ * refused ({@link TrainChainStop}): training stopped before it, and `params` and `optState` are
+ * the last finite ones.
  *
  * @since 0.1.0
  * @category model
@@ -165,7 +185,7 @@ export interface TrainChainResult<P> {
   readonly optState: FastOptState<P>;
   readonly updates: number;
   readonly costs: Float64Array;
-  readonly stopped?: { readonly update: number; readonly cost: number };
+  readonly stopped?: TrainChainStop;
 }
 
 type LossKind = 'mse' | 'sce';
@@ -186,6 +206,12 @@ interface DenseLeaves {
   readonly w: Mat<number, number>;
   readonly b: { readonly size: number; readonly data: Float64Array };
 }
+
+/** Lexicographic order of parameter paths (the order `Params.leaves` visits them). */
+const comparePaths = (a: readonly number[], b: readonly number[]): number => {
+  for (let i = 0; i < Math.min(a.length, b.length); i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
+  return a.length - b.length;
+};
 
 const getAt = (p: unknown, path: readonly number[]): unknown => path.reduce<unknown>((q, i) => (q as readonly unknown[])[i], p);
 
@@ -208,9 +234,12 @@ const denseAt = (p: unknown, s: DenseStage, where: string): DenseLeaves => {
 interface Layout {
   readonly total: number;
   readonly P: number; // all params, per stage W then b
+  readonly P2: number; // the other parameter buffer: an update writes θ' there, so θ survives a refused one
   readonly G: number;
   readonly M: number;
   readonly V: number;
+  readonly M2: number;
+  readonly V2: number;
   readonly nParams: number;
   readonly w: readonly number[];
   readonly b: readonly number[];
@@ -232,9 +261,12 @@ const layout = (plan: ChainPlan, B: number, adam: boolean): Layout => {
   const st = plan.stages;
   const nParams = st.reduce((s, l) => s + l.inputDim * l.outputDim + l.outputDim, 0);
   const P = take(nParams);
+  const P2 = take(nParams);
   const G = take(nParams);
   const M = adam ? take(nParams) : -1;
   const V = adam ? take(nParams) : -1;
+  const M2 = adam ? take(nParams) : -1;
+  const V2 = adam ? take(nParams) : -1;
   // W and b contiguous inside P (and at the same relative offsets inside G, M, V)
   const w: number[] = [];
   const b: number[] = [];
@@ -251,37 +283,7 @@ const layout = (plan: ChainPlan, B: number, adam: boolean): Layout => {
   const h = st.map((l) => take(B * l.outputDim));
   const z = st.map((l) => (l.act >= 2 ? take(B * l.outputDim) : -1));
   const dh = st.map((l) => take(B * l.outputDim));
-  return { total: off, P, G, M, V, nParams, w, b, wt, h, z, dh, x, y };
-};
-
-const phi = (act: ActCode, alpha: number, x: number): number => {
-  switch (act) {
-    case 2:
-      return Math.tanh(x);
-    case 3:
-      return x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
-    case 4:
-      return x > 0 ? x : alpha * x;
-    case 5:
-      return Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x)));
-    default:
-      return x;
-  }
-};
-
-const dphi = (act: ActCode, alpha: number, x: number, y: number): number => {
-  switch (act) {
-    case 2:
-      return 1 - y * y;
-    case 3:
-      return y * (1 - y);
-    case 4:
-      return x > 0 ? 1 : alpha;
-    case 5:
-      return x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
-    default:
-      return 1;
-  }
+  return { total: off, P, P2, G, M, V, M2, V2, nParams, w, b, wt, h, z, dh, x, y };
 };
 
 interface StepContext {
@@ -294,6 +296,8 @@ interface StepContext {
   /** Wᵀ (for dX = dZ·Wᵀ in the SIMD GEMM, which reads B row-contiguous) is kept only for batches ≥ 8. */
   readonly useWt: boolean;
   wtStale: boolean;
+  /** Offset of the current parameters: `lay.P` or `lay.P2` (the update writes into the other). */
+  p: number;
 }
 
 // The step's parts are small top-level functions, so the JIT optimises them after a few calls
@@ -312,31 +316,23 @@ const gather = (
   f: Float64Array, lay: Layout, xd: Float64Array, yd: Float64Array, nRows: number, inDim: number, outDim: number,
   order: ArrayLike<number>, start: number, rows: number,
 ): void => {
-  for (let r = 0; r < rows; r++) {
-    const i = order[start + r]!;
-    if (!(i >= 0 && i < nRows)) throw new RangeError(`trainChain: row index ${i} out of range 0..${nRows - 1}`);
-    const xo = lay.x + r * inDim;
-    const xs = i * inDim;
-    for (let j = 0; j < inDim; j++) f[xo + j] = xd[xs + j]!;
-    const yo = lay.y + r * outDim;
-    const ys = i * outDim;
-    for (let j = 0; j < outDim; j++) f[yo + j] = yd[ys + j]!;
-  }
+  const got = K.gatherRows(xd, inDim, nRows, order, start, rows, f, lay.x);
+  if (got < rows) throw new RangeError(`trainChain: row index ${order[start + got]} out of range 0..${nRows - 1}`);
+  K.gatherRows(yd, outDim, nRows, order, start, rows, f, lay.y);
 };
 
 const forward = (c: StepContext, rows: number): void => {
-  const { f, ar, st, lay } = c;
+  const { f, ar, st, lay, p } = c;
   let hin = lay.x;
   for (let l = 0; l < st.length; l++) {
     const s = st[l]!;
     const O = s.outputDim;
     if (s.act <= 1) {
-      gemmAuto(ar, f, hin, s.inputDim, 1, lay.P + lay.w[l]!, O, lay.h[l]!, O, lay.P + lay.b[l]!, rows, s.inputDim, O, 2, s.act);
+      gemmAuto(ar, f, hin, s.inputDim, 1, p + lay.w[l]!, O, lay.h[l]!, O, p + lay.b[l]!, rows, s.inputDim, O, 2, s.act);
     } else {
       const z = lay.z[l]!;
-      const h = lay.h[l]!;
-      gemmAuto(ar, f, hin, s.inputDim, 1, lay.P + lay.w[l]!, O, z, O, lay.P + lay.b[l]!, rows, s.inputDim, O, 2, 0);
-      for (let i = 0; i < rows * O; i++) f[h + i] = phi(s.act, s.alpha, f[z + i]!);
+      gemmAuto(ar, f, hin, s.inputDim, 1, p + lay.w[l]!, O, z, O, p + lay.b[l]!, rows, s.inputDim, O, 2, 0);
+      K.activationForward(s.act, s.alpha, f, z, f, lay.h[l]!, rows * O);
     }
     hin = lay.h[l]!;
   }
@@ -344,13 +340,7 @@ const forward = (c: StepContext, rows: number): void => {
 
 const refreshWt = (c: StepContext): void => {
   const { f, st, lay } = c;
-  for (let l = 1; l < st.length; l++) {
-    const I = st[l]!.inputDim;
-    const O = st[l]!.outputDim;
-    const src = lay.P + lay.w[l]!;
-    const dst = lay.wt[l]!;
-    for (let i = 0; i < I; i++) for (let o = 0; o < O; o++) f[dst + o * I + i] = f[src + i * O + o]!;
-  }
+  for (let l = 1; l < st.length; l++) K.transpose(f, f, st[l]!.inputDim, st[l]!.outputDim, c.p + lay.w[l]!, lay.wt[l]!);
   c.wtStale = false;
 };
 
@@ -367,51 +357,18 @@ const backward = (c: StepContext, rows: number): void => {
     const rb = ar.reluBack;
     const fused = rb !== null && s.act <= 1 && cnt >= 64;
     if (fused) rb(dh, lay.h[l]!, gb, rows, O, s.act);
-    else if (s.act === 1) {
-      const h = lay.h[l]!;
-      for (let i = 0; i < cnt; i++) f[dh + i] = f[dh + i]! * (f[h + i]! > 0 ? 1 : 0);
-    } else if (s.act >= 2) {
-      const h = lay.h[l]!;
-      const z = lay.z[l]!;
-      for (let i = 0; i < cnt; i++) f[dh + i] = f[dh + i]! * dphi(s.act, s.alpha, f[z + i]!, f[h + i]!);
-    }
+    else K.activationBackward(s.act, s.alpha, f, dh, lay.z[l]!, lay.h[l]!, cnt);
     const hprev = l === 0 ? lay.x : lay.h[l - 1]!;
     gemmAuto(ar, f, hprev, 1, I, dh, O, lay.G + lay.w[l]!, O, 0, I, rows, O, 0, 0);
-    if (!fused) {
-      for (let j = 0; j < O; j++) f[gb + j] = 0;
-      for (let r = 0; r < rows; r++) {
-        const o = dh + r * O;
-        for (let j = 0; j < O; j++) f[gb + j]! += f[o + j]!;
-      }
-    }
+    if (!fused) K.sumRows(f, f, rows, O, false, dh, gb);
     if (l > 0) {
       if (c.useWt && rows >= 8) {
         if (c.wtStale) refreshWt(c);
         gemmAuto(ar, f, dh, O, 1, lay.wt[l]!, I, lay.dh[l - 1]!, I, 0, rows, O, I, 0, 0);
       } else {
-        K.gemm(f, dh, O, 1, f, lay.P + lay.w[l]!, 1, O, f, lay.dh[l - 1]!, I, rows, O, I, 0, f, 0, 0);
+        K.gemm(f, dh, O, 1, f, c.p + lay.w[l]!, 1, O, f, lay.dh[l - 1]!, I, rows, O, I, 0, f, 0, 0);
       }
     }
-  }
-};
-
-/** θ ← θ + (−ρ)·g, as `applyUpdates(θ, scale(g, −ρ))`. */
-const sgdUpdate = (f: Float64Array, P0: number, G0: number, np: number, nl: number): void => {
-  for (let i = 0; i < np; i++) f[P0 + i] = f[P0 + i]! + nl * f[G0 + i]!;
-};
-
-/** Adam's moments and step, in `scaleByAdam`'s order of operations, then θ ← θ + (−ρ)·u. */
-const adamUpdate = (
-  f: Float64Array, P0: number, G0: number, M0: number, V0: number, np: number, nl: number,
-  b1: number, b2: number, eps: number, c1: number, c2: number,
-): void => {
-  for (let i = 0; i < np; i++) {
-    const gi = f[G0 + i]!;
-    const m = b1 * f[M0 + i]! + (1 - b1) * gi;
-    const v = b2 * f[V0 + i]! + (1 - b2) * gi * gi;
-    f[M0 + i] = m;
-    f[V0 + i] = v;
-    f[P0 + i] = f[P0 + i]! + nl * (m / c1 / (Math.sqrt(v / c2) + eps));
   }
 };
 
@@ -490,7 +447,7 @@ export const trainChain = <P>(
   const totalUpdates = options.orders.reduce((s, o) => s + Math.ceil(o.length / B), 0);
   const costs = new Float64Array(totalUpdates);
   let update = 0;
-  let stopped: { update: number; cost: number } | undefined;
+  let stopped: TrainChainStop | undefined;
   // Views for the loss kernels (the full batch; the partial last batch makes its own).
   const lastH = lay.h[L - 1]!;
   const lastDh = lay.dh[L - 1]!;
@@ -502,8 +459,23 @@ export const trainChain = <P>(
   let fullViews = views(B);
 
   const ctx: StepContext = {
-    f, ar, st, lay, inDim, outDim, useWt: ar.simd && B >= 8, wtStale: true,
+    f, ar, st, lay, inDim, outDim, useWt: ar.simd && B >= 8, wtStale: true, p: lay.P,
   };
+  // Whole-buffer views for the optimizer kernels; index `cur` holds θ (and Adam's m, v), the
+  // other one receives the update, and they swap when the update is accepted.
+  const np = lay.nParams;
+  const view = (o: number): Float64Array => (o < 0 ? f.subarray(0, 0) : f.subarray(o, o + np));
+  const pv = [view(lay.P), view(lay.P2)] as const;
+  const mv = [view(lay.M), view(lay.M2)] as const;
+  const vv = [view(lay.V), view(lay.V2)] as const;
+  const gv = view(lay.G);
+  let cur: 0 | 1 = 0;
+  // The gradient's leaves in the parameter tree's order (`Params.sumOfSquares`'s order), for ‖g‖².
+  const leafOrder = st.map((_, l) => l).sort((a, b) => comparePaths(st[a]!.path, st[b]!.path));
+  const gLeaves = leafOrder.flatMap((l) => [
+    f.subarray(lay.G + lay.w[l]!, lay.G + lay.w[l]! + st[l]!.inputDim * st[l]!.outputDim),
+    f.subarray(lay.G + lay.b[l]!, lay.G + lay.b[l]! + st[l]!.outputDim),
+  ]);
   outer: for (const order of options.orders) {
     const n = order.length;
     for (let start = 0; start < n; start += B) {
@@ -516,19 +488,40 @@ export const trainChain = <P>(
       const total = lk === 'mse' ? K.squaredErrorLoss(yh, yt, g, sc) : K.softmaxCrossEntropyLoss(yh, yt, g, rows, outDim, sc);
       const cost = total / rows;
       if (!Number.isFinite(cost)) {
-        stopped = { update, cost };
+        stopped = { update, cause: 'loss', value: cost };
         break outer;
       }
       costs[update] = cost;
       backward(ctx, rows);
-      // update (the library's equations, in its order of operations)
+      // update (the library's equations, in its order of operations) into the other buffers, so a
+      // refused update leaves θ, m, v as they were: Adam writes m', v' and its step u (into θ's
+      // other buffer), then θ' = (−ρ)·u + θ (u = g for SGD)
       const rate = typeof lr === 'number' ? lr : lr(countLr);
+      const nxt: 0 | 1 = cur === 0 ? 1 : 0;
+      let u = gv;
+      let gg = 0;
       if (isAdam) {
-        count1++;
-        adamUpdate(f, lay.P, lay.G, lay.M, lay.V, lay.nParams, -rate, b1, b2, eps, 1 - Math.pow(b1, count1), 1 - Math.pow(b2, count1));
-      } else {
-        sgdUpdate(f, lay.P, lay.G, lay.nParams, -rate);
+        const t = count1 + 1;
+        gg = K.adamUpdate(gv, mv[cur], vv[cur], mv[nxt], vv[nxt], pv[nxt], b1, b2, 1 - Math.pow(b1, t), 1 - Math.pow(b2, t), eps);
+        u = pv[nxt];
       }
+      // makeStep's checks, in its order, from the sums these passes return (‖g‖², ‖u‖² + 0 or NaN
+      // for a non-finite θ'); redone exactly only when one is huge or not finite
+      const r = K.axpy(-rate, u, pv[cur], pv[nxt]);
+      if (!((isAdam ? gg : r) < 1e300 && Number.isFinite(r))) {
+        const g2 = gLeaves.reduce((acc, leaf) => acc + K.dot(leaf, leaf), 0); // Params.sumOfSquares' order
+        if (!Number.isFinite(g2)) {
+          stopped = { update, cause: 'gradient', value: g2 };
+          break outer;
+        }
+        if (!K.allFinite(pv[nxt])) {
+          stopped = { update, cause: 'parameters', value: NaN };
+          break outer;
+        }
+      }
+      cur = nxt;
+      ctx.p = cur === 0 ? lay.P : lay.P2;
+      if (isAdam) count1++;
       countLr++;
       ctx.wtStale = true;
       update++;
@@ -545,10 +538,10 @@ export const trainChain = <P>(
       const b = unsafeVec(s.outputDim, f.slice(base + lay.b[l]!, base + lay.b[l]! + s.outputDim));
       return setAt(acc, s.path, Object.freeze({ ...d, w, b }));
     }, like);
-  const out = readTree(lay.P, params) as P;
+  const out = readTree(ctx.p, params) as P;
   const optState: FastOptState<P> = isAdam
     ? Object.freeze([
-        Object.freeze({ count: count1, mu: readTree(lay.M, params) as P, nu: readTree(lay.V, params) as P }),
+        Object.freeze({ count: count1, mu: readTree(cur === 0 ? lay.M : lay.M2, params) as P, nu: readTree(cur === 0 ? lay.V : lay.V2, params) as P }),
         Object.freeze({ count: countLr }),
       ] as const)
     : Object.freeze({ count: countLr });
@@ -637,12 +630,11 @@ export const predictChain = <P>(spec: LayerSpec | ChainPlan, params: P, x: Mat<n
         g(hin, s.inputDim, 1, wOff[l]!, O, hout, O, bOff[l]!, rows, s.inputDim, O, 2, s.act);
       } else {
         g(hin, s.inputDim, 1, wOff[l]!, O, zOff, O, bOff[l]!, rows, s.inputDim, O, 2, 0);
-        for (let i = 0; i < rows * O; i++) buf[hout + i] = phi(s.act, s.alpha, buf[zOff + i]!);
+        K.activationForward(s.act, s.alpha, buf, zOff, buf, hout, rows * O);
       }
       hin = hout;
     }
-    if (f32) for (let i = 0; i < rows * outDim; i++) out[start * outDim + i] = buf[hin + i]!;
-    else out.set(buf.subarray(hin, hin + rows * outDim), start * outDim);
+    out.set(buf.subarray(hin, hin + rows * outDim), start * outDim); // f32 → f64 is exact
   }
   return unsafeMat(x.rows, outDim, out);
 };
@@ -653,7 +645,8 @@ export const predictChain = <P>(spec: LayerSpec | ChainPlan, params: P, x: Mat<n
  * returns the next one — or `undefined` when the run is not eligible (not a chain built by foldnet's
  * own `dense`/activations/`sequential`/`compose`, a penalty, an unsupported loss, an optimizer the
  * engine does not know). Same numbers as folding `makeStep`.
- * A non-finite batch loss stops the epoch before that update (`refused`), as `makeStep` refuses.
+ * A non-finite batch loss, gradient or updated parameters stops the epoch before that update
+ * (`Refused`, with `makeStep`'s cause and message).
  *
  * @since 0.1.0
  * @category training
@@ -665,15 +658,27 @@ export const makeFastEpoch = <P, S>(
   hasPenalty: boolean,
 ): ((state: { readonly params: P; readonly optState: S; readonly step: number }, x: Mat<number, number>, y: Mat<number, number>, order: ArrayLike<number>, batchSize: number) =>
   | { readonly _tag: 'Stepped'; readonly state: { readonly params: P; readonly optState: S; readonly step: number } }
-  | { readonly _tag: 'Refused'; readonly state: { readonly params: P; readonly optState: S; readonly step: number }; readonly message: string }) | undefined => {
+  | {
+      readonly _tag: 'Refused';
+      readonly state: { readonly params: P; readonly optState: S; readonly step: number };
+      readonly cause: 'loss' | 'gradient' | 'parameters';
+      readonly message: string;
+    }) | undefined => {
   if (hasPenalty || optimizer === undefined || lossKind(loss) === undefined || !isTrusted(model)) return undefined;
   const plan = planChain(model.spec);
   if (plan === undefined) return undefined;
   return (state, x, y, order, batchSize) => {
     const r = trainChain(plan, state.params, x, y, { loss, optimizer, batchSize, orders: [order], optState: state.optState as unknown as FastOptState<P> });
     const next = { params: r.params, optState: r.optState as unknown as S, step: state.step + r.updates };
-    return r.stopped === undefined
-      ? { _tag: 'Stepped', state: next }
-      : { _tag: 'Refused', state: next, message: `the loss is ${r.stopped.cost} at update ${next.step + 1}` };
+    if (r.stopped === undefined) return { _tag: 'Stepped', state: next };
+    const { cause, value } = r.stopped;
+    const at = `at update ${next.step + 1}`;
+    const message =
+      cause === 'loss'
+        ? `the loss is ${value} ${at}`
+        : cause === 'gradient'
+          ? `the gradient is not finite (‖g‖² = ${value}) ${at}`
+          : `the update made the parameters non-finite ${at}`;
+    return { _tag: 'Refused', state: next, cause, message };
   };
 };

@@ -146,7 +146,7 @@ const runEpoch = <I extends number, O extends number, P, S>(plan: Plan<I, O, P, 
     const n = plan.train.x.rows;
     const out = plan.fastEpoch(inner, plan.train.x, plan.train.y, idx ?? Array.from({ length: n }, (_, i) => i), plan.batchSize === 'full' ? n : plan.batchSize);
     if (out._tag === 'Refused') {
-      const reason: StopReason = { _tag: 'Diverged', epoch: e, step: out.state.step + 1, cause: 'loss', message: `${out.message} (epoch ${e})` };
+      const reason: StopReason = { _tag: 'Diverged', epoch: e, step: out.state.step + 1, cause: out.cause, message: `${out.message} (epoch ${e})` };
       return Object.freeze({ ...st, params: out.state.params, optState: out.state.optState, step: out.state.step, stopReason: reason });
     }
     inner = out.state;

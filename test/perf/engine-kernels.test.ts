@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import * as K from '../../src/tensor/kernels.js';
+import { identity, leakyRelu, relu, sigmoid, softplus, tanh } from '../../src/layer/activation.js';
+import { unsafeMat } from '../../src/tensor/mat.js';
+import { key, normal } from '../../src/random.js';
+
+const n = 37;
+const z = normal(key(3), n, 3);
+const dy = normal(key(4), n, 1);
+const acts = [
+  ['identity', 0, 0, identity],
+  ['relu', 1, 0, relu],
+  ['tanh', 2, 0, tanh],
+  ['sigmoid', 3, 0, sigmoid],
+  ['leakyRelu', 4, 0.2, leakyRelu(0.2)],
+  ['softplus', 5, 0, softplus],
+] as const;
+
+describe('the engine kernels give the layers’ numbers bit for bit', () => {
+  it.each(acts)('activationForward and activationBackward equal %s’s forward and VJP', (_name, code, alpha, layer) => {
+    const x = unsafeMat(1, n, z);
+    // at an offset inside a larger buffer, as in the arena
+    const f = new Float64Array(3 * n + 10);
+    f.set(z, 2);
+    K.activationForward(code, alpha, f, 2, f, 2 + n, n);
+    expect(f.subarray(2 + n, 2 + 2 * n)).toEqual(layer.forward({}, x).data);
+    f.set(dy, 2 + 2 * n);
+    K.activationBackward(code, alpha, f, 2 + 2 * n, 2, 2 + n, n);
+    const [, back] = layer.vjp({}, x);
+    expect(f.subarray(2 + 2 * n, 2 + 3 * n)).toEqual(back(unsafeMat(1, n, dy))[1].data);
+  });
+
+  it('activationForward rounds into a Float32Array', () => {
+    const out = new Float32Array(n);
+    K.activationForward(2, 0, z, 0, out, 0, n);
+    expect(out).toEqual(Float32Array.from(z, Math.tanh));
+  });
+
+  it('gatherRows copies the indexed rows and stops at the first out-of-range index', () => {
+    const src = Float64Array.from({ length: 12 }, (_, i) => i); // 4×3
+    const out = new Float64Array(2 + 9);
+    expect(K.gatherRows(src, 3, 4, [9, 3, 0, 2], 1, 3, out, 2)).toBe(3);
+    expect(Array.from(out.subarray(2))).toEqual([9, 10, 11, 0, 1, 2, 6, 7, 8]);
+    expect(K.gatherRows(src, 3, 4, [1, 4, 0], 0, 3, out, 0)).toBe(1);
+    expect(K.gatherRows(src, 3, 4, [1, Number.NaN], 0, 2, out, 0)).toBe(1);
+  });
+
+  it('sumRows and transpose at offsets match their whole-array forms', () => {
+    const a = normal(key(5), 5 * 7, 1);
+    const f = new Float64Array(3 + a.length + 7 + a.length);
+    f.set(a, 3);
+    const sums = new Float64Array(7);
+    K.sumRows(a, sums, 5, 7);
+    K.sumRows(f, f, 5, 7, false, 3, 3 + a.length);
+    expect(f.subarray(3 + a.length, 3 + a.length + 7)).toEqual(sums);
+    const t = new Float64Array(a.length);
+    K.transpose(a, t, 5, 7);
+    K.transpose(f, f, 5, 7, 3, 3 + a.length + 7);
+    expect(f.subarray(3 + a.length + 7)).toEqual(t);
+  });
+
+  it('allFinite is false exactly when an entry is NaN or ±∞', () => {
+    expect(K.allFinite(Float64Array.of(1, -2, 1e308, -1e308, 0))).toBe(true);
+    expect(K.allFinite(new Float64Array(0))).toBe(true);
+    for (const bad of [Number.NaN, Infinity, -Infinity]) expect(K.allFinite(Float64Array.of(1, bad, 3))).toBe(false);
+    expect(K.allFinite(Float64Array.of(Infinity, -Infinity))).toBe(false);
+  });
+});
