@@ -111,6 +111,20 @@ export interface Reference {
 }
 
 /**
+ * The reference protocol's optimizer settings (ACCURACY.md, torch anchor) for the run seeded
+ * `seed`: Adam(1e-3), batch 32, batch-order key `foldIn(key(seed), 1)` and the L2 term
+ * ½·α·Σw²/32 with α = 1e-4 on the weights only. Shared by the classification and regression
+ * examples so they cannot drift apart.
+ */
+export const referenceTraining = (seed: number) =>
+  ({
+    optimizer: adam(1e-3),
+    batchSize: 32,
+    key: foldIn(key(seed), 1),
+    penalty: l2Penalty((0.5 * 1e-4) / 32, excludeBiases),
+  }) as const;
+
+/**
  * The accuracy-reference protocol for one classification dataset (ACCURACY.md, torch anchor):
  * for each of the 5 fixed splits, standardize on the train rows only, build the net, train with
  * softmax cross-entropy, Adam(1e-3), batch 32, 200 epochs, the L2 term ½·α·Σw²/32 (α = 1e-4,
@@ -137,11 +151,8 @@ export const classificationProtocol = <F extends number, C extends number, P>(
     const seed = (options.seed ?? 0) + k;
     const states = fitIterator(net, net.init(key(seed)), { x: xTrain, y: yTrain }, {
       loss: softmaxCrossEntropy,
-      optimizer: adam(1e-3),
       epochs,
-      batchSize: 32,
-      key: foldIn(key(seed), 1),
-      penalty: l2Penalty((0.5 * 1e-4) / 32, excludeBiases),
+      ...referenceTraining(seed),
       validation: { x: xTest, y: oneHot(labelsTest, data.classes) },
       metric: accuracyMetric,
     });

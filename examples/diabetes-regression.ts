@@ -16,11 +16,11 @@
  * Run: `npm run example:diabetes-regression`
  */
 import {
-  adam, dense, excludeBiases, fitIterator, foldIn, historySvg, huber, key, l2Penalty, mae, meanAbsoluteError, mse, predict, r2,
+  dense, fitIterator, historySvg, huber, key, mae, meanAbsoluteError, mse, predict, r2,
   relu, rmse, sequential, standardize, takeRows, type Loss, type Metric,
 } from '../src/index.js';
 import { readCsvFile } from '../src/node.js';
-import { dataPath, orExit, pm, readSplitFile, table, trainWithProgress, writeOut } from './_shared.js';
+import { dataPath, orExit, pm, readSplitFile, referenceTraining, table, trainWithProgress, writeOut } from './_shared.js';
 
 const features = ['age', 'sex', 'bmi', 'bp', 's1', 's2', 's3', 's4', 's5', 's6'] as const;
 const diabetes = orExit('diabetes.csv', readCsvFile(dataPath('diabetes.csv'), { features, target: 'target', task: 'regression' }));
@@ -47,11 +47,8 @@ for (const [name, loss] of losses) {
     const net = sequential(standardize(xTrain), dense(10, 64), relu, dense(64, 64), relu, dense(64, 1));
     const states = fitIterator(net, net.init(key(k)), { x: xTrain, y: yTrain }, {
       loss,
-      optimizer: adam(1e-3),
       epochs,
-      batchSize: 32,
-      key: foldIn(key(k), 1),
-      penalty: l2Penalty((0.5 * 1e-4) / 32, excludeBiases),
+      ...referenceTraining(k),
       validation: { x: xTest, y: yTest },
       metric: rmseMetric,
     });
