@@ -20,7 +20,7 @@ describe('matrix', () => {
     const r = matrix(dyn(3)).decode([[1, 2, 3]]);
     expect(E.isRight(r) && r.right.cols).toBe(3);
   });
-  it('composes in fp-ts style', () => {
+  it('a decoder\'s decode composes with E.map in an fp-ts pipe (Right carries the decoded matrix)', () => {
     const sums = pipe([[1, 2], [3, 4]], matrix(2).decode, E.map((m) => m.data.reduce((a, v) => a + v, 0)));
     expect(sums).toEqual(E.right(10));
   });

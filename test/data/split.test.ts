@@ -17,7 +17,7 @@ describe('trainTestSplit', () => {
     expect([...s.train, ...s.test].sort((a, b) => a - b)).toEqual(Array.from({ length: 50 }, (_, i) => i));
     expect([...s.test]).toEqual([...s.test].sort((a, b) => a - b));
   });
-  it('is a function of the key', () => {
+  it('is a function of the key: the same key gives the same split, another key another', () => {
     expect(trainTestSplit(30, { testFraction: 0.3, key: key(1) })).toEqual(trainTestSplit(30, { testFraction: 0.3, key: key(1) }));
     expect(trainTestSplit(30, { testFraction: 0.3, key: key(1) })).not.toEqual(trainTestSplit(30, { testFraction: 0.3, key: key(2) }));
   });
@@ -27,7 +27,7 @@ describe('trainTestSplit', () => {
     const count = (idx: ReadonlyArray<number>, c: number): number => idx.filter((i) => labels[i] === c).length;
     expect([count(s.test, 0), count(s.test, 1), count(s.test, 2)]).toEqual([8, 4, 2]);
   });
-  it('works with takeRows', () => {
+  it('its indices select exactly those rows with takeRows', () => {
     const x = fromRows([[0], [1], [2], [3], [4]]);
     const s = trainTestSplit(5, { testFraction: 0.4, key: key(0) });
     expect(Array.from(takeRows(x, s.test).data)).toEqual([...s.test]);
