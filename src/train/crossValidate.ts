@@ -92,7 +92,8 @@ export const subsetRows = <I extends number, O extends number>(data: Dataset<I, 
  * Deterministic for a given key (the folds and each fold's training key derive from it), so two
  * settings compared with the same key see the same folds and the same random draws.
  *
- * @throws RangeError when x and y differ in rows, or the folds are invalid for the data.
+ * @throws RangeError when x and y differ in rows, `stratify` has the wrong length, no folds are
+ *   given, or the folds are invalid for the data.
  * @example
  * const cv = crossValidate({
  *   data: { x, y }, folds: 5, key: key(0),
@@ -107,15 +108,17 @@ export const crossValidate = <I extends number, O extends number, M>(options: Cr
   const { data, key } = options;
   const n = data.x.rows;
   if (data.y.rows !== n) throw new RangeError(`crossValidate: x has ${n} rows but y has ${data.y.rows}`);
+  // Checked before the folds are made, so a short label list is named here, not inside stratifiedKFold.
+  if (options.stratify !== undefined && options.stratify.length !== n) {
+    throw new RangeError(`crossValidate: stratify has ${options.stratify.length} labels for ${n} rows`);
+  }
   const folds =
     typeof options.folds === 'number'
       ? options.stratify === undefined
         ? kFold(n, options.folds, key)
         : stratifiedKFold(options.stratify, options.folds, key)
       : options.folds;
-  if (options.stratify !== undefined && options.stratify.length !== n) {
-    throw new RangeError(`crossValidate: stratify has ${options.stratify.length} labels for ${n} rows`);
-  }
+  if (folds.length === 0) throw new RangeError('crossValidate: no folds given (the mean score would be NaN)');
   folds.forEach((f, i) => {
     const bad = [...f.train, ...f.validation].find((r) => !(Number.isInteger(r) && r >= 0 && r < n));
     if (bad !== undefined) throw new RangeError(`crossValidate: fold ${i} names row ${bad}, outside 0..${n - 1}`);

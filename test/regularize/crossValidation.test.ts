@@ -112,6 +112,12 @@ describe('crossValidate', () => {
     expect(cv.folds.map((f) => f.fold)).toEqual(stratifiedKFold(labels, 3, key(2)));
   });
 
+  it('a stratify list of the wrong length, or no folds at all, is a RangeError naming crossValidate (not a NaN mean)', () => {
+    const opts = { data, key: key(0), train: (d: Dataset<1, 1>) => ridge(d, 0), score: negMse };
+    expect(() => crossValidate({ ...opts, folds: 5, stratify: [0, 1, 0] })).toThrow(/crossValidate: stratify has 3 labels for \d+ rows/);
+    expect(() => crossValidate({ ...opts, folds: [] })).toThrow(/crossValidate: no folds given/);
+  });
+
   it('summarizeScores: mean and sample std (n − 1), std 0 for one score', () => {
     expect(summarizeScores([1, 2, 3, 4])).toEqual({ scores: [1, 2, 3, 4], mean: 2.5, std: Math.sqrt(5 / 3) });
     expect(summarizeScores([7]).std).toBe(0);
