@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as K from '../../src/tensor/kernels.js';
+import { ensureArena } from '../../src/tensor/wasm/arena.js';
 import { identity, leakyRelu, relu, sigmoid, softplus, tanh } from '../../src/layer/activation.js';
 import { unsafeMat } from '../../src/tensor/mat.js';
 import { key, normal } from '../../src/random.js';
@@ -64,5 +65,32 @@ describe('the engine kernels give the layers’ numbers bit for bit', () => {
     expect(K.allFinite(new Float64Array(0))).toBe(true);
     for (const bad of [Number.NaN, Infinity, -Infinity]) expect(K.allFinite(Float64Array.of(1, bad, 3))).toBe(false);
     expect(K.allFinite(Float64Array.of(Infinity, -Infinity))).toBe(false);
+  });
+});
+
+describe('the arena GEMM packs B blocks of large products without changing a bit', () => {
+  it.each([
+    ['A, bias + ReLU', false, 2, 1],
+    ['Aᵀ (strided), accumulate', true, 1, 0],
+  ] as const)('70×600·300 (blocked and packed) equals the scalar kernel exactly: %s', (_name, transA, mode, act) => {
+    const m = 70, k = 600, n = 300;
+    const a = normal(key(11), m * k, 1);
+    const b = normal(key(12), k * n, 1);
+    const bias = normal(key(13), n, 1);
+    const c0 = normal(key(14), m * n, 1);
+    const [sai, sap] = transA ? [1, m] : [k, 1];
+    const ar = ensureArena(m * k + k * n + n + m * n + 8);
+    const f = ar.f64;
+    const B0 = m * k, b0 = B0 + k * n, C0 = b0 + n;
+    f.set(a, 0);
+    f.set(b, B0);
+    f.set(bias, b0);
+    f.set(c0, C0);
+    ar.gemm(0, sai, sap, B0, n, C0, n, b0, m, k, n, mode, act);
+    const ref = c0.slice();
+    K.gemm(a, 0, sai, sap, b, 0, n, 1, ref, 0, n, m, k, n, mode, bias, 0, act);
+    const differing = (x: Float64Array, y: Float64Array): number => x.reduce((cnt, v, i) => cnt + (Object.is(v, y[i]) ? 0 : 1), 0);
+    expect(differing(f.slice(C0, C0 + m * n), ref)).toBe(0);
+    expect(differing(f.slice(B0, B0 + k * n), b)).toBe(0); // B itself is untouched
   });
 });

@@ -63,6 +63,10 @@ export interface Arena {
 const PAGE = 65536;
 const KC = 256;
 const NC = 128;
+/** The packing buffer for one KC×NC block of B, kept free at the top of the memory. */
+const PACK = KC * NC;
+/** Pack B blocks from this many rows of A (the copy is paid once per block, read m times). */
+const PACK_MIN_M = 32;
 
 const decodeBase64 = (s: string): Uint8Array => {
   const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
@@ -118,14 +122,26 @@ const makeArena = (): Arena => {
         }
         // Cache blocking for large products: a KC×NC block of B stays in L2 while all rows of A
         // stream past it; later k-blocks accumulate, the activation is applied on the last one.
+        // With enough rows the block is first packed (rows contiguous, leading dim nb) into the
+        // buffer at the top of the memory, so the kernel reads B without a large stride. The
+        // values and the summation order are unchanged, so results are bitwise the same.
+        const pack = f64.length - PACK;
+        const packB = m >= PACK_MIN_M;
         for (let jc = 0; jc < n; jc += NC) {
           const nb = Math.min(NC, n - jc);
           for (let pc = 0; pc < k; pc += KC) {
             const kb = Math.min(KC, k - pc);
             const first = pc === 0;
             const last = pc + KC >= k;
+            let bb = b + pc * ldb + jc;
+            let lb = ldb;
+            if (packB) {
+              for (let p = 0; p < kb; p++) f64.copyWithin(pack + p * nb, bb + p * ldb, bb + p * ldb + nb);
+              bb = pack;
+              lb = nb;
+            }
             simdGemm(
-              (a + pc * sap) * 8, sai * 8, sap * 8, (b + pc * ldb + jc) * 8, ldb * 8, (c + jc) * 8, ldc * 8,
+              (a + pc * sap) * 8, sai * 8, sap * 8, bb * 8, lb * 8, (c + jc) * 8, ldc * 8,
               (bias + jc) * 8, m, kb, nb, first ? mode : 1, last ? act : 0,
             );
           }
@@ -152,8 +168,8 @@ const makeArena = (): Arena => {
  * @category internals
  */
 export const ensureArena = (doubles: number): Arena => {
-  const bytes = doubles * 8;
-  if (state !== null && arena !== null && state.f64.length >= doubles) return arena;
+  const bytes = (doubles + PACK) * 8; // PACK doubles at the top stay free for the GEMM's packing
+  if (state !== null && arena !== null && state.f64.length >= doubles + PACK) return arena;
   const wa = wasmApi();
   const wantPages = Math.max(16, Math.ceil(bytes / PAGE));
   if (state === null) {
