@@ -14,6 +14,16 @@ import type { GradientTransformation } from './transform.js';
 export type StateOf<T> = T extends GradientTransformation<infer S> ? S : never;
 
 /**
+ * Any gradient transformation, whatever its state type: `GradientTransformation<S>` is invariant
+ * in `S`, but every one of them is assignable to this (a state of some type comes out of `init`
+ * and `update`; `never` goes in), so `chain` needs no `any` bound.
+ */
+type SomeTransformation = {
+  readonly init: <P>(params: P) => unknown;
+  readonly update: <P>(grads: P, state: never, params: P) => readonly [updates: P, state: unknown];
+};
+
+/**
  * `chain(t₁, …, t_k)`: feeds the gradient through `t₁`, its output through `t₂`, and so on; the
  * state is the tuple of the parts' states. `chain(trace(0.9), scaleByLearningRate(0.1))` is
  * momentum SGD.
@@ -23,9 +33,7 @@ export type StateOf<T> = T extends GradientTransformation<infer S> ? S : never;
  * @since 0.1.0
  * @category combinators
  */
-// `any` is the only bound that admits every state type: GradientTransformation is invariant in S.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const chain = <const Ts extends readonly GradientTransformation<any>[]>(
+export const chain = <const Ts extends readonly SomeTransformation[]>(
   ...transforms: Ts
 ): GradientTransformation<{ readonly [K in keyof Ts]: StateOf<Ts[K]> }> => {
   type S = { readonly [K in keyof Ts]: StateOf<Ts[K]> };
