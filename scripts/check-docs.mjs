@@ -35,7 +35,9 @@ const report = (node, name, what) => {
   const sf = node.getSourceFile();
   const { line } = sf.getLineAndCharacterOfPosition(node.getStart(sf));
   const where = `${relative(root, sf.fileName)}:${line + 1}`;
-  problems.set(`${where} ${name}`, `${where}  ${name}: ${what}`);
+  // One line per place and problem (an export reachable under two names is reported once).
+  const id = `${where} ${what}`;
+  if (!problems.has(id)) problems.set(id, `${where}  ${name}: ${what}`);
 };
 
 /** The node a declaration's doc comment hangs on (a `const` carries it on its statement). */
@@ -58,8 +60,10 @@ const anyIn = (decl) => {
   const found = [];
   const visit = (n) => {
     if (n.kind === ts.SyntaxKind.AnyKeyword) return void found.push(n);
-    if ((ts.isFunctionLike(n) || ts.isArrowFunction(n)) && n.body !== undefined) {
-      for (const c of n.getChildren()) if (c !== n.body) visit(c);
+    if (ts.isFunctionLike(n)) {
+      n.typeParameters?.forEach(visit);
+      n.parameters.forEach(visit);
+      if (n.type !== undefined) visit(n.type);
       return;
     }
     if (ts.isVariableDeclaration(n) && n.type !== undefined) return visit(n.type);
