@@ -43,8 +43,8 @@ export const grad =
  * `lossValue(layer, loss)` → `(θ, x, y) ↦ L` with `L = loss(layer(θ, x), y)`: the forward-only
  * counterpart of {@link valueAndGrad} (one forward pass, no pullbacks), for evaluating a model on
  * validation or test data; with a training `ctx` it is the value `valueAndGrad` returns.
- * `evaluate` (train) is the dataset-level report built on it (evaluation mode, plus an optional
- * metric). For a loss of predictions you already have, call `loss.value(ŷ, y)`.
+ * `evaluate` (train) is the dataset-level report (evaluation mode, plus an optional metric from
+ * the same forward pass). For a loss of predictions you already have, call `loss.value(ŷ, y)`.
  *
  * @example
  * const validationLoss = lossValue(net, mse)(params, xVal, yVal)

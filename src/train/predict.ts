@@ -5,7 +5,7 @@
  */
 import type { Layer } from '../layer/layer.js';
 import type { Loss } from '../loss/loss.js';
-import { lossValue, type LossFits } from '../diff/grad.js';
+import type { LossFits } from '../diff/grad.js';
 import type { Mat } from '../tensor/mat.js';
 import type { Dataset, Evaluation, Metric } from './types.js';
 
@@ -25,10 +25,9 @@ export const predict = <I extends number, O extends number, P, B extends number>
 
 /**
  * A report on a held-out dataset, in evaluation mode: `{ loss: L(f(θ, x), y), metric: m(f(θ, x), y) }`,
- * the data loss as a batch mean (no penalty) and, if given, a metric. The loss is
- * {@link lossValue} without a context; use `lossValue` itself for the curried objective
- * `θ ↦ L` (it also takes a training context, like `valueAndGrad`). With a metric the forward pass
- * is run once more for `m` (the loss does not hand back `ŷ`).
+ * the data loss as a batch mean (no penalty) and, if given, a metric, both from one forward pass.
+ * For the curried objective `θ ↦ L` (which also takes a training context, like `valueAndGrad`)
+ * use {@link lossValue}.
  *
  * @example
  * const { loss, metric } = evaluate(net, result.params, { x: xTest, y: yTest }, mse)
@@ -42,6 +41,8 @@ export const evaluate = <I extends number, O extends number, P, N extends number
   loss: Loss<N> & LossFits<O, N>,
   metric?: Metric<NoInfer<O>>,
 ): Evaluation => {
-  const value = lossValue(model, loss)(params, data.x, data.y);
-  return metric === undefined ? { loss: value } : { loss: value, metric: metric.compute(predict(model, params, data.x), data.y) };
+  // One forward pass feeds both the loss and the metric.
+  const yhat = predict(model, params, data.x);
+  const value = (loss as Loss<number>).value(yhat, data.y);
+  return metric === undefined ? { loss: value } : { loss: value, metric: metric.compute(yhat, data.y) };
 };
