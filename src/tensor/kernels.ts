@@ -206,18 +206,28 @@ export function zipWith3(
 }
 
 /**
- * out[i] = α·x[i] + y[i] (out may be x or y). Returns ‖x‖² + Σ (out[i] − out[i]): finite exactly
- * when ‖x‖² is and every output is, a divergence check for an optimizer step at no extra pass.
+ * out[i] = α·x[i] + y[i] (out may be x or y). Returns ‖x‖² + Σ (out[i] − out[i]) (in four
+ * interleaved partial sums, so the check adds no dependency chain to the pass): finite exactly when
+ * every output is and ‖x‖² does not overflow — a divergence check for an optimizer step at no
+ * extra pass (its value can differ from a sequential ‖x‖² in the last bits).
  */
 export function axpy(alpha: number, x: Float64Array, y: Float64Array, out: Float64Array): number {
-  let s = 0;
-  for (let i = 0; i < x.length; i++) {
+  const n = x.length;
+  let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  let i = 0;
+  for (; i + 3 < n; i += 4) {
+    const x0 = x[i]!, x1 = x[i + 1]!, x2 = x[i + 2]!, x3 = x[i + 3]!;
+    const o0 = alpha * x0 + y[i]!, o1 = alpha * x1 + y[i + 1]!, o2 = alpha * x2 + y[i + 2]!, o3 = alpha * x3 + y[i + 3]!;
+    out[i] = o0; out[i + 1] = o1; out[i + 2] = o2; out[i + 3] = o3;
+    s0 += x0 * x0 + (o0 - o0); s1 += x1 * x1 + (o1 - o1); s2 += x2 * x2 + (o2 - o2); s3 += x3 * x3 + (o3 - o3);
+  }
+  for (; i < n; i++) {
     const xi = x[i]!;
     const o = alpha * xi + y[i]!;
     out[i] = o;
-    s += xi * xi + (o - o);
+    s0 += xi * xi + (o - o);
   }
-  return s;
+  return s0 + s1 + (s2 + s3);
 }
 
 /** Σ a[i]·b[i]. */
