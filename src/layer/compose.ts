@@ -177,8 +177,7 @@ const build = (kind: string, args: readonly Part[], applied: readonly Part[], sl
   const fns = run as unknown as Pick<LayerDefinition<number, number, readonly unknown[]>, 'forward' | 'vjp' | 'jvp'>;
   if (inputDim === null || outputDim === null) {
     const polyFns = run as unknown as Pick<PolyLayerDefinition<readonly unknown[]>, 'forward' | 'vjp' | 'jvp'>;
-    const poly = definePolyLayer<readonly unknown[]>({ kind, init, ...polyFns });
-    return Object.freeze({ ...poly, spec: Object.freeze({ ...poly.spec, children }) });
+    return definePolyLayer<readonly unknown[]>({ kind, init, children, ...polyFns });
   }
   const layer = defineLayer<number, number, readonly unknown[]>({ kind, inputDim, outputDim, init, children, ...fns });
   // trusted when every part is foldnet's own (dense, the built-in activations, nested composites)

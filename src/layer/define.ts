@@ -93,6 +93,7 @@ export interface PolyLayerDefinition<P> {
   readonly vjp: <B extends number, N extends number>(p: P, x: Mat<B, N>, ctx?: Context) => Vjp<B, N, N, P>;
   readonly jvp: <B extends number, N extends number>(p: P, x: Mat<B, N>, dp: P, dx: Mat<B, N>, ctx?: Context) => readonly [Mat<B, N>, Mat<B, N>];
   readonly config?: LayerSpec['config'];
+  readonly children?: LayerSpec['children'];
 }
 
 /**
@@ -107,6 +108,7 @@ export const definePolyLayer = <P>(d: PolyLayerDefinition<P>): PolyLayer<P> => {
     inputDim: null,
     outputDim: null,
     ...(d.config === undefined ? {} : { config: Object.freeze({ ...d.config }) }),
+    ...(d.children === undefined ? {} : { children: Object.freeze([...d.children]) }),
   });
   const poly: PolyLayer<P> = {
     kind: d.kind,
@@ -127,6 +129,7 @@ export const definePolyLayer = <P>(d: PolyLayerDefinition<P>): PolyLayer<P> => {
         vjp: d.vjp,
         jvp: d.jvp,
         ...(d.config === undefined ? {} : { config: d.config }),
+        ...(d.children === undefined ? {} : { children: d.children }),
       }),
   };
   return Object.freeze(poly);

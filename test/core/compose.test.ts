@@ -168,3 +168,15 @@ describe('run-time dims (dyn) and untyped callers', () => {
     expect(() => composeOf(dense(3, 1), dense(2, 2))).toThrow('compose: layer #1 expects input dim 3, but layer #2 (applied before it) outputs 2');
   });
 });
+
+describe('specs of composites', () => {
+  it('an activation-only composite lists its children in spec, also once fixed to a width with at(n)', () => {
+    const block = sequential(relu, tanh);
+    const kinds = (children: readonly { kind: string }[] | undefined) => children?.map((c) => c.kind);
+    expect(block.spec).toMatchObject({ kind: 'sequential', inputDim: null, outputDim: null });
+    expect(kinds(block.spec.children)).toEqual(['relu', 'tanh']);
+    const fixed = block.at(3);
+    expect(fixed.spec).toMatchObject({ kind: 'sequential', inputDim: 3, outputDim: 3 });
+    expect(kinds(fixed.spec.children)).toEqual(['relu', 'tanh']);
+  });
+});
