@@ -6,6 +6,7 @@
  */
 import * as E from 'fp-ts/lib/Either.js';
 import { unsafeVec, zeros, type Mat, type Vec } from '../tensor/mat.js';
+import { markTrusted } from '../tensor/trusted.js';
 import * as Ops from '../tensor/ops.js';
 import { defineLayer } from './define.js';
 import type { Layer, LayerSpec, NoParams } from './layer.js';
@@ -83,7 +84,8 @@ export const standardizeWith = <D extends number>(mean: Vec<D>, std: Vec<D>): St
     vjp: (p, x) => [forward(x), (dy) => [p, scaleRows(dy)]],
     jvp: (_p, x, _dp, dx) => [forward(x), scaleRows(dx)],
   });
-  return Object.freeze({ ...layer, mean: mu, std: sigma });
+  // trusted: the fast engine (src/train/engine.ts) may run a leading standardize from its spec
+  return markTrusted(Object.freeze({ ...layer, mean: mu, std: sigma }));
 };
 
 /**
@@ -107,6 +109,21 @@ const decodeList = (s: unknown, d: number): Float64Array | null => {
   if (parts.length !== d) return null;
   const xs = parts.map(Number);
   return xs.every(Number.isFinite) && parts.every((p) => /^-?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?$/.test(p)) ? Float64Array.from(xs) : null;
+};
+
+/**
+ * The statistics `μ`, `σ` recorded in a standardize layer's `spec.config` (exact: the lists are
+ * shortest round-trip decimals), or `undefined` when the spec is not a valid standardize spec.
+ *
+ * @since 0.1.0
+ * @category internals
+ */
+export const standardizeStatsOfSpec = (spec: LayerSpec): { readonly mean: Float64Array; readonly std: Float64Array } | undefined => {
+  const d = spec.inputDim;
+  if (spec.kind !== 'standardize' || d === null || spec.outputDim !== d) return undefined;
+  const mean = decodeList(spec.config?.['mean'], d);
+  const std = decodeList(spec.config?.['std'], d);
+  return mean === null || std === null || !std.every((v) => v > 0) ? undefined : { mean, std };
 };
 
 /**

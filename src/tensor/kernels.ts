@@ -534,3 +534,41 @@ export function allFinite(a: Float64Array): boolean {
   for (let i = 0; i < a.length; i++) s += a[i]! - a[i]!;
   return s === 0;
 }
+
+// ---- standardized input rows (the fast engine's leading `standardize`)
+
+/**
+ * Like {@link gatherRows}, but each copied entry is standardized on the way:
+ * out[outOff + r·cols + j] = (src[index[indexOff + r]·cols + j] − mean[j]) / std[j], with
+ * `standardize`'s own operation order (subtract, then divide). Returns the number of rows copied
+ * (less than `rows` at the first out-of-range index).
+ */
+export function gatherRowsStandardized(
+  src: Float64Array, cols: number, srcRows: number, index: ArrayLike<number>, indexOff: number, rows: number,
+  mean: Float64Array, std: Float64Array, out: Float64Array, outOff: number,
+): number {
+  for (let r = 0; r < rows; r++) {
+    const i = index[indexOff + r]!;
+    if (!(i >= 0 && i < srcRows)) return r;
+    const o = outOff + r * cols;
+    const s = i * cols;
+    for (let j = 0; j < cols; j++) out[o + j] = (src[s + j]! - mean[j]!) / std[j]!;
+  }
+  return rows;
+}
+
+/**
+ * out[outOff + r·cols + j] = (src[srcOff + r·cols + j] − mean[j]) / std[j], r < rows (contiguous
+ * rows; subtract, then divide, as `standardize`). `out` may be a Float32Array (the value is
+ * computed in f64 and rounded on store).
+ */
+export function standardizeRows(
+  src: Float64Array, srcOff: number, rows: number, cols: number,
+  mean: Float64Array, std: Float64Array, out: Float64Array | Float32Array, outOff: number,
+): void {
+  for (let r = 0; r < rows; r++) {
+    const o = outOff + r * cols;
+    const s = srcOff + r * cols;
+    for (let j = 0; j < cols; j++) out[o + j] = (src[s + j]! - mean[j]!) / std[j]!;
+  }
+}

@@ -18,7 +18,8 @@
  * ride on sums the update passes return (no extra pass unless one of them is suspicious).
  *
  * Eligible: a `sequential`/`compose` tree (nested or not) of `dense` layers, each followed by at
- * most one of `relu`, `tanh`, `sigmoid`, `leakyRelu` (α ≥ 0), `softplus`, `identity`; losses `mse`
+ * most one of `relu`, `tanh`, `sigmoid`, `leakyRelu` (α ≥ 0), `softplus`, `identity`, optionally
+ * led by one `standardize` (applied as the rows are gathered, {@link ChainPlan.input}); losses `mse`
  * and `softmaxCrossEntropy`; optimizers SGD and Adam ({@link FastOptimizer}). Anything else
  * (dropout, penalties, other losses) stays on the generic path: {@link planChain} returns `undefined`.
  *
@@ -26,6 +27,7 @@
  */
 import type { LayerSpec } from '../layer/layer.js';
 import type { Loss } from '../loss/loss.js';
+import { standardizeStatsOfSpec } from '../layer/standardize.js';
 import * as K from '../tensor/kernels.js';
 import { unsafeMat, unsafeVec, type Mat } from '../tensor/mat.js';
 import { ensureArena, type Arena } from '../tensor/wasm/arena.js';
@@ -58,16 +60,21 @@ export interface DenseStage {
 }
 
 /**
- * A chain the engine can run: its dense stages in application order.
+ * A chain the engine can run: its dense stages in application order, and the statistics of a
+ * leading `standardize` (`x ↦ (x − μ)/σ` applied to the input rows), if the chain has one.
  *
  * @since 0.1.0
  * @category model
  */
 export interface ChainPlan {
   readonly stages: readonly DenseStage[];
+  readonly input?: { readonly mean: Float64Array; readonly std: Float64Array };
 }
 
-type Item = { readonly kind: 'dense'; readonly spec: LayerSpec; readonly path: readonly number[] } | { readonly kind: 'act'; readonly act: ActCode; readonly alpha: number };
+type Item =
+  | { readonly kind: 'dense'; readonly spec: LayerSpec; readonly path: readonly number[] }
+  | { readonly kind: 'act'; readonly act: ActCode; readonly alpha: number }
+  | { readonly kind: 'standardize'; readonly mean: Float64Array; readonly std: Float64Array };
 
 const flatten = (spec: LayerSpec, path: readonly number[], out: Item[]): boolean => {
   if (spec.kind === 'sequential' || spec.kind === 'compose') {
@@ -87,12 +94,19 @@ const flatten = (spec: LayerSpec, path: readonly number[], out: Item[]): boolean
     out.push({ kind: 'act', act: ACTS[spec.kind as keyof typeof ACTS], alpha });
     return true;
   }
+  if (spec.kind === 'standardize') {
+    const stats = standardizeStatsOfSpec(spec);
+    if (stats === undefined) return false;
+    out.push({ kind: 'standardize', ...stats });
+    return true;
+  }
   return false;
 };
 
 /**
  * The engine's plan for a layer, read from its `spec`, or `undefined` when the layer is not a
- * plain chain of dense layers and element-wise activations (see the module doc).
+ * plain chain of dense layers and element-wise activations, optionally led by one `standardize`
+ * (recorded as `input`; a standardize anywhere else, or a second one, gives `undefined`).
  *
  * @example
  * planChain(sequential(dense(4, 8), relu, dense(8, 2)).spec)   // 2 stages
@@ -103,8 +117,12 @@ const flatten = (spec: LayerSpec, path: readonly number[], out: Item[]): boolean
 export const planChain = (spec: LayerSpec): ChainPlan | undefined => {
   const items: Item[] = [];
   if (!flatten(spec, [], items)) return undefined;
+  // at most one standardize, and only as the very first item (before any dense or activation)
+  const lead = items[0]?.kind === 'standardize' ? items[0] : undefined;
+  if (items.some((it, i) => it.kind === 'standardize' && i > 0)) return undefined;
   const stages: DenseStage[] = [];
   for (const it of items) {
+    if (it.kind === 'standardize') continue;
     if (it.kind === 'dense') {
       const prev = stages[stages.length - 1];
       if (prev !== undefined && prev.outputDim !== it.spec.inputDim) return undefined;
@@ -115,7 +133,12 @@ export const planChain = (spec: LayerSpec): ChainPlan | undefined => {
       stages[stages.length - 1] = { ...last, act: it.act, alpha: it.alpha };
     }
   }
-  return stages.length === 0 ? undefined : Object.freeze({ stages: Object.freeze(stages) });
+  if (stages.length === 0) return undefined;
+  if (lead === undefined) return Object.freeze({ stages: Object.freeze(stages) });
+  if (lead.mean.length !== stages[0]!.inputDim) return undefined;
+  // standardize's forward subtracts μ broadcast as 0 + μ (so a −0 mean acts as +0): the same here
+  const input = Object.freeze({ mean: lead.mean.map((m) => 0 + m), std: lead.std.slice() });
+  return Object.freeze({ stages: Object.freeze(stages), input });
 };
 
 /**
@@ -314,9 +337,12 @@ const gemmAuto = (
 
 const gather = (
   f: Float64Array, lay: Layout, xd: Float64Array, yd: Float64Array, nRows: number, inDim: number, outDim: number,
-  order: ArrayLike<number>, start: number, rows: number,
+  order: ArrayLike<number>, start: number, rows: number, input: ChainPlan['input'],
 ): void => {
-  const got = K.gatherRows(xd, inDim, nRows, order, start, rows, f, lay.x);
+  const got =
+    input === undefined
+      ? K.gatherRows(xd, inDim, nRows, order, start, rows, f, lay.x)
+      : K.gatherRowsStandardized(xd, inDim, nRows, order, start, rows, input.mean, input.std, f, lay.x);
   if (got < rows) throw new RangeError(`trainChain: row index ${order[start + got]} out of range 0..${nRows - 1}`);
   K.gatherRows(yd, outDim, nRows, order, start, rows, f, lay.y);
 };
@@ -399,6 +425,9 @@ export const trainChain = <P>(
   const L = st.length;
   const inDim = st[0]!.inputDim;
   const outDim = st[L - 1]!.outputDim;
+  if (plan.input !== undefined && (plan.input.mean.length !== inDim || plan.input.std.length !== inDim)) {
+    throw new RangeError(`trainChain: the input statistics do not have ${inDim} entries`);
+  }
   if (x.cols !== inDim || y.cols !== outDim || x.rows !== y.rows) {
     throw new RangeError(`trainChain: data ${x.rows}×${x.cols} → ${y.rows}×${y.cols} does not fit a ${inDim}→${outDim} chain`);
   }
@@ -480,7 +509,7 @@ export const trainChain = <P>(
     const n = order.length;
     for (let start = 0; start < n; start += B) {
       const rows = Math.min(B, n - start);
-      gather(f, lay, xd, yd, x.rows, inDim, outDim, order, start, rows);
+      gather(f, lay, xd, yd, x.rows, inDim, outDim, order, start, rows, plan.input);
       forward(ctx, rows);
       // loss and its gradient (the library's own loss kernels, on views of the arena)
       const [yh, yt, g] = rows === B ? fullViews : views(rows);
@@ -586,6 +615,9 @@ export const predictChain = <P>(spec: LayerSpec | ChainPlan, params: P, x: Mat<n
   const inDim = st[0]!.inputDim;
   const outDim = st[L - 1]!.outputDim;
   if (x.cols !== inDim) throw new RangeError(`predictChain: input has ${x.cols} columns, the chain takes ${inDim}`);
+  if (plan.input !== undefined && (plan.input.mean.length !== inDim || plan.input.std.length !== inDim)) {
+    throw new RangeError(`predictChain: the input statistics do not have ${inDim} entries`);
+  }
   const B = Math.max(1, Math.min(x.rows, Math.floor(options.batchSize ?? 1024)));
   const nParams = st.reduce((s, l) => s + l.inputDim * l.outputDim + l.outputDim, 0);
   const maxW = st.reduce((s, l) => Math.max(s, l.outputDim), inDim);
@@ -620,7 +652,8 @@ export const predictChain = <P>(spec: LayerSpec | ChainPlan, params: P, x: Mat<n
   const xd = x.data;
   for (let start = 0; start < x.rows; start += B) {
     const rows = Math.min(B, x.rows - start);
-    buf.set(xd.subarray(start * inDim, (start + rows) * inDim), xOff);
+    if (plan.input === undefined) buf.set(xd.subarray(start * inDim, (start + rows) * inDim), xOff);
+    else K.standardizeRows(xd, start * inDim, rows, inDim, plan.input.mean, plan.input.std, buf, xOff);
     let hin = xOff;
     for (let l = 0; l < L; l++) {
       const s = st[l]!;
@@ -643,7 +676,7 @@ export const predictChain = <P>(spec: LayerSpec | ChainPlan, params: P, x: Mat<n
  * The engine as `fit`'s epoch: given the model, loss, optimizer and penalty of a run, a function
  * that runs one epoch's batches (rows in `order`, `batchSize` at a time) from a step state and
  * returns the next one — or `undefined` when the run is not eligible (not a chain built by foldnet's
- * own `dense`/activations/`sequential`/`compose`, a penalty, an unsupported loss, an optimizer the
+ * own `dense`/activations/`standardize`/`sequential`/`compose`, a penalty, an unsupported loss, an optimizer the
  * engine does not know). Same numbers as folding `makeStep`.
  * A non-finite batch loss, gradient or updated parameters stops the epoch before that update
  * (`Refused`, with `makeStep`'s cause and message).
