@@ -431,19 +431,21 @@ export const ACTIVATION_CODES = { identity: 0, relu: 1, tanh: 2, sigmoid: 3, lea
 
 /**
  * Copies rows `index[indexOff + r]`, r < rows, of `src` (a srcRows×cols matrix) into `out` at
- * `outOff + r·cols` (a batch gathered by a row order). Returns the number of rows copied: less
+ * `outOff + r·cols` (a batch gathered by a row order); with `standardizeBy`, each row is
+ * standardized on the way by {@link standardizeRows}. Returns the number of rows copied: less
  * than `rows` when an index is outside 0 … srcRows−1 (it stops at the first such position).
  */
 export function gatherRows(
   src: Float64Array, cols: number, srcRows: number, index: ArrayLike<number>, indexOff: number, rows: number,
-  out: Float64Array, outOff: number,
+  out: Float64Array, outOff: number, standardizeBy?: { readonly mean: Float64Array; readonly std: Float64Array },
 ): number {
   for (let r = 0; r < rows; r++) {
     const i = index[indexOff + r]!;
     if (!(i >= 0 && i < srcRows)) return r;
     const o = outOff + r * cols;
     const s = i * cols;
-    for (let j = 0; j < cols; j++) out[o + j] = src[s + j]!;
+    if (standardizeBy === undefined) for (let j = 0; j < cols; j++) out[o + j] = src[s + j]!;
+    else standardizeRows(src, s, 1, cols, standardizeBy.mean, standardizeBy.std, out, o);
   }
   return rows;
 }
@@ -536,26 +538,6 @@ export function allFinite(a: Float64Array): boolean {
 }
 
 // ---- standardized input rows (the fast engine's leading `standardize`)
-
-/**
- * Like {@link gatherRows}, but each copied entry is standardized on the way:
- * out[outOff + r·cols + j] = (src[index[indexOff + r]·cols + j] − mean[j]) / std[j], with
- * `standardize`'s own operation order (subtract, then divide). Returns the number of rows copied
- * (less than `rows` at the first out-of-range index).
- */
-export function gatherRowsStandardized(
-  src: Float64Array, cols: number, srcRows: number, index: ArrayLike<number>, indexOff: number, rows: number,
-  mean: Float64Array, std: Float64Array, out: Float64Array, outOff: number,
-): number {
-  for (let r = 0; r < rows; r++) {
-    const i = index[indexOff + r]!;
-    if (!(i >= 0 && i < srcRows)) return r;
-    const o = outOff + r * cols;
-    const s = i * cols;
-    for (let j = 0; j < cols; j++) out[o + j] = (src[s + j]! - mean[j]!) / std[j]!;
-  }
-  return rows;
-}
 
 /**
  * out[outOff + r·cols + j] = (src[srcOff + r·cols + j] − mean[j]) / std[j], r < rows (contiguous

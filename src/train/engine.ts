@@ -339,10 +339,7 @@ const gather = (
   f: Float64Array, lay: Layout, xd: Float64Array, yd: Float64Array, nRows: number, inDim: number, outDim: number,
   order: ArrayLike<number>, start: number, rows: number, input: ChainPlan['input'],
 ): void => {
-  const got =
-    input === undefined
-      ? K.gatherRows(xd, inDim, nRows, order, start, rows, f, lay.x)
-      : K.gatherRowsStandardized(xd, inDim, nRows, order, start, rows, input.mean, input.std, f, lay.x);
+  const got = K.gatherRows(xd, inDim, nRows, order, start, rows, f, lay.x, input);
   if (got < rows) throw new RangeError(`trainChain: row index ${order[start + got]} out of range 0..${nRows - 1}`);
   K.gatherRows(yd, outDim, nRows, order, start, rows, f, lay.y);
 };
