@@ -1,11 +1,11 @@
 /**
  * SLOW (≈ 10 s of CPU; 20–40 s on a busy machine): model selection by cross-validation on real data. For each of the 5 fixed
- * splits of ../shared/data/diabetes.csv, λ of an L2 penalty on a small tanh net is chosen by 3-fold
+ * splits of the bundled data/diabetes.csv, λ of an L2 penalty on a small tanh net is chosen by 3-fold
  * cross-validation on the TRAINING rows only, the net is refitted on all training rows with the
- * chosen λ, and scored on the test rows. The mean test R² must reach the ridge baseline of
- * ../shared/bench/ACCURACY.md (0.4180) minus one split-std (0.0513).
+ * chosen λ, and scored on the test rows. The mean test R² must reach the accuracy reference's ridge
+ * baseline (0.4180, examples/README.md) minus one split-std (0.0513).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { key } from '../../src/random.js';
 import { unsafeMat, type Mat } from '../../src/tensor/mat.js';
@@ -20,11 +20,9 @@ import { crossValidate, subsetRows } from '../../src/train/crossValidate.js';
 import { gridSearch } from '../../src/train/gridSearch.js';
 import type { Dataset } from '../../src/train/types.js';
 
-const dir = new URL('../../../shared/data/', import.meta.url);
+const dir = new URL('../../data/', import.meta.url);
 const csvPath = new URL('diabetes.csv', dir);
 const splitsPath = new URL('diabetes.splits.json', dir);
-const present = existsSync(csvPath) && existsSync(splitsPath);
-if (!present) console.warn('diabetes.slow.test: ../shared/data/diabetes.csv not found, skipping the accuracy check');
 
 const RIDGE_R2 = 0.418;
 const SPLIT_STD = 0.0513;
@@ -63,7 +61,7 @@ const trainNet = (d: Rows, lambda: number, seed: number) =>
     penalty: l2Penalty(lambda, excludeBiases),
   }).params;
 
-describe.skipIf(!present)('SLOW: L2 strength chosen by cross-validation on diabetes (5 fixed splits)', () => {
+describe('SLOW: L2 strength chosen by cross-validation on diabetes (5 fixed splits)', () => {
   it(`mean test R² ≥ ridge baseline − one split-std (${(RIDGE_R2 - SPLIT_STD).toFixed(4)})`, () => {
     const { data, splits } = load();
     const results = splits.map((split, s) => {

@@ -1,21 +1,19 @@
 /**
- * Real data (slow): ../shared/bench/ACCURACY.md's torch-anchor protocol on iris and breast_cancer
- * — the given 5 splits, standardization fitted on the train split, in → 64 → ReLU → 64 → ReLU → C,
+ * Real data (slow): the accuracy reference's PyTorch-anchor protocol (examples/README.md) on the
+ * bundled iris and breast_cancer data — the given 5 splits, standardization fitted on the train split, in → 64 → ReLU → 64 → ReLU → C,
  * softmax cross-entropy, Adam 1e-3, batch 32 reshuffled every epoch, the L2 term
  * ½·α·Σw²/32 (α = 1e-4, weights only), exactly 200 epochs. The mean test accuracy over the splits
- * must be within one split-std of the reference MLP. Skips with a message when ../shared is absent.
+ * must be within one split-std of the reference MLP.
  * CSV parsing and standardization are done minimally here so the test depends only on fit.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   adam, argmaxRows, dense, excludeBiases, fit, fromArray, key, l2Penalty, predict, relu, sequential, softmaxCrossEntropy, type Layer, type Mat,
 } from '../../src/index.js';
 
-const dataDir = resolve(__dirname, '../../../shared/data');
-const present = existsSync(resolve(dataDir, 'iris.csv'));
-if (!present) console.warn(`accuracy tests skipped: ${dataDir} is absent (the shared data folder is not mounted)`);
+const dataDir = resolve(__dirname, '../../data');
 
 interface Table { readonly features: number[][]; readonly labels: number[]; readonly splits: { train: number[]; test: number[] }[] }
 
@@ -55,7 +53,7 @@ const summary = (xs: number[]): { mean: number; std: number } => {
   return { mean, std: Math.sqrt(xs.reduce((s, v) => s + (v - mean) ** 2, 0) / (xs.length - 1)) };
 };
 
-describe.skipIf(!present)('accuracy on real data, ACCURACY.md torch-anchor protocol (slow)', () => {
+describe('accuracy on real data, the reference protocol with its PyTorch anchor (slow)', () => {
   it('iris: mean test accuracy over 5 splits within one split-std of the reference 0.9667 ± 0.0577', () => {
     const { mean, std } = summary(accuracyOnSplits(load('iris'), sequential(dense(4, 64), relu, dense(64, 64), relu, dense(64, 3))));
     console.info(`iris: test accuracy ${mean.toFixed(4)} ± ${std.toFixed(4)} (reference 0.9667 ± 0.0577)`);

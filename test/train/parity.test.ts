@@ -1,41 +1,22 @@
 /**
- * Parity with independent implementations (PyTorch, TensorFlow.js, plain JS): fed the shared
- * workload data, initial weights and permutations of ../shared/bench (see WORKLOADS.md), `fit`
- * must end at the same training MSE. Skips with a message when ../shared is absent.
+ * Parity with independent implementations (PyTorch, TensorFlow.js, plain JS): fed the benchmark
+ * workloads' data, initial weights and per-epoch permutations (generated in-process by
+ * bench/data.ts; the workloads are described in bench/README.md), `fit` must end at the same
+ * training MSE those implementations reach (the "oracle" losses).
  *
  * Their MSE is the mean over batch rows AND outputs, without ½. foldnet's `mse` is
  * (1/B)Σ½‖y − ŷ‖²; for W1 (one output) theirs is 2× ours, so W1 trains with `meanSquaredError`
  * below (their definition, gradient 2(ŷ − y)/(B·C)); for W3 (two outputs) the two coincide, value
  * and gradient, so W3 uses `mse` itself.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { dense, fit, fromArray, mse, relu, sequential, sgd, unsafeVec, key, type Loss, type Mat } from '../../src/index.js';
 import * as Ops from '../../src/tensor/ops.js';
+import { makeWorkloadData } from '../../bench/data.js';
 
-const script = resolve(__dirname, '../../../shared/bench/make-workload-data.js');
-const present = existsSync(script);
-if (!present) console.warn(`parity tests skipped: ${script} is absent (the shared bench folder is not mounted)`);
-
-const dir = present ? mkdtempSync(join(tmpdir(), 'foldnet-workload-')) : '';
-if (present) execFileSync(process.execPath, [script, dir], { stdio: 'ignore' });
-afterAll(() => {
-  if (present) rmSync(dir, { recursive: true, force: true });
-});
-
-const f32 = (name: string): Float64Array => {
-  const b = readFileSync(join(dir, name));
-  return Float64Array.from(new Float32Array(b.buffer, b.byteOffset, b.byteLength / 4));
-};
-const i32 = (name: string): Int32Array => {
-  const b = readFileSync(join(dir, name));
-  return new Int32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
-};
-const mat = <R extends number, C extends number>(r: R, c: C, data: Float64Array): Mat<R, C> => fromArray(r, c, data);
-const layer = <I extends number, O extends number>(tag: string, l: number, i: I, o: O) => ({ w: mat(i, o, f32(`${tag}_k${l}.f32`)), b: unsafeVec(o, new Float64Array(o)) });
+const d = makeWorkloadData();
+const mat = <R extends number, C extends number>(r: R, c: C, data: Float32Array): Mat<R, C> => fromArray(r, c, Float64Array.from(data));
+const layer = <I extends number, O extends number>(tag: 'w1' | 'w3', l: number, i: I, o: O) => ({ w: mat(i, o, d.inits[tag][l]!), b: unsafeVec(o, new Float64Array(o)) });
 
 /** PyTorch's / TensorFlow.js's MSE: mean over rows and outputs, no ½. */
 const meanSquaredError: Loss<number> = {
@@ -48,12 +29,12 @@ const meanSquaredError: Loss<number> = {
   },
 };
 
-describe.skipIf(!present)('parity with PyTorch / TensorFlow.js on the shared workloads (slow)', () => {
+describe('parity with PyTorch / TensorFlow.js on the benchmark workloads (slow)', () => {
   it('W1-B64: 32-64-64-1 ReLU, SGD 0.01, B = 64 over the given permutations, 5 epochs → train MSE 0.16133', () => {
     const n = 20000;
-    const x = mat(n, 32, f32('X.f32'));
-    const y = mat(n, 1, f32('y_reg.f32'));
-    const perm = i32('perm.i32');
+    const x = mat(n, 32, d.X);
+    const y = mat(n, 1, d.yReg);
+    const perm = d.perm;
     const net = sequential(dense(32, 64), relu, dense(64, 64), relu, dense(64, 1));
     const p0 = [layer('w1', 0, 32, 64), {}, layer('w1', 1, 64, 64), {}, layer('w1', 2, 64, 1)] as const;
     const r = fit(net, p0 as unknown as Parameters<typeof net.forward>[0], { x, y }, {
@@ -66,8 +47,8 @@ describe.skipIf(!present)('parity with PyTorch / TensorFlow.js on the shared wor
   }, 120_000);
 
   it('W3: the lecture network 4-8-6-4-2, online SGD 0.01 in file order, 4 epochs → MSE 0.0324195', () => {
-    const x = mat(1000, 4, f32('tiny_X.f32'));
-    const y = mat(1000, 2, f32('tiny_Y.f32'));
+    const x = mat(1000, 4, d.tinyX);
+    const y = mat(1000, 2, d.tinyY);
     const net = sequential(dense(4, 8), relu, dense(8, 6), relu, dense(6, 4), relu, dense(4, 2));
     const p0 = [layer('w3', 0, 4, 8), {}, layer('w3', 1, 8, 6), {}, layer('w3', 2, 6, 4), {}, layer('w3', 3, 4, 2)] as const;
     const r = fit(net, p0 as unknown as Parameters<typeof net.forward>[0], { x, y }, {
