@@ -1,6 +1,6 @@
 /**
- * The benchmark workloads' data, generated in-process exactly as WORKLOADS.md specifies
- * (a TypeScript re-implementation of ../shared/bench/make-workload-data.js's algorithm):
+ * The benchmark workloads' data (bench/README.md), generated in-process: a TypeScript port of the
+ * JavaScript generator the oracle losses were measured on, byte for byte (bench/workload-data.sha256):
  * mulberry32(20240601) uniforms, Box–Muller normals (both outputs used), values computed in f64 and
  * rounded to f32, teachers, Glorot-uniform initial kernels ([in, out], zero biases) and 5 per-epoch
  * Fisher–Yates permutations — drawn from one stream in the same order as the reference script.

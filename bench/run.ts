@@ -1,11 +1,11 @@
 /**
  * `npm run bench [-- --quick] [-- --json [file]] [-- --memory] [-- --only W3,W1-B1] [-- --no-tfjs]`
  *
- * Runs WORKLOADS.md's workloads (W1-B64, W1-B256, W1-B1, W2, W3, W4, W5) for foldnet, a
+ * Runs the workloads described in bench/README.md (W1-B64, W1-B256, W1-B1, W2, W3, W4, W5) for foldnet, a
  * hand-written typed-array loop and TensorFlow.js (cpu backend; wasm backend with SIMD, one
  * thread) in one process, on the same data (generated in-process by bench/data.ts, byte-identical
- * to ../shared/bench/make-workload-data.js), and prints one table with rates, ratios and final
- * losses next to the WORKLOADS oracle. Everything runs single-threaded.
+ * to the generator the oracle losses were measured on), and prints one table with rates, ratios and final
+ * losses next to the oracle. Everything runs single-threaded.
  */
 import { cpus, totalmem } from 'node:os';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -156,7 +156,7 @@ const runTraining = async (): Promise<void> => {
         if (p < np - 1) await r.trained();
         last = r;
       }
-      // W1-B1's final MSE is over all 20000 rows (WORKLOADS: "MSE over all rows")
+      // W1-B1's final MSE is over all 20000 rows, as its oracle's
       const ev: TrainSpec = s.id === 'W1-B1' ? { ...s, x: X, y: yReg, rows: N } : s;
       const yhat = await last!.predict(ev.x, ev.rows);
       const m = metrics(ev, yhat);

@@ -104,14 +104,14 @@ export const table = (header: readonly string[], rows: readonly (readonly string
   return [fmt(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(fmt)].join('\n');
 };
 
-/** A reference row of `../shared/bench/ACCURACY.md` (copied here so the examples run without it). */
+/** A row of the accuracy reference's tables (examples/README.md): who measured it, and the score. */
 export interface Reference {
   readonly name: string;
   readonly value: string;
 }
 
 /**
- * The reference protocol's optimizer settings (ACCURACY.md, torch anchor) for the run seeded
+ * The accuracy reference's optimizer settings (examples/README.md, PyTorch anchor) for the run seeded
  * `seed`: Adam(1e-3), batch 32, batch-order key `foldIn(key(seed), 1)` and the L2 term
  * ½·α·Σw²/32 with α = 1e-4 on the weights only. Shared by the classification and regression
  * examples so they cannot drift apart.
@@ -125,7 +125,7 @@ export const referenceTraining = (seed: number) =>
   }) as const;
 
 /**
- * The accuracy-reference protocol for one classification dataset (ACCURACY.md, torch anchor):
+ * The accuracy reference's protocol for one classification dataset (examples/README.md, PyTorch anchor):
  * for each of the 5 fixed splits, standardize on the train rows only, build the net, train with
  * softmax cross-entropy, Adam(1e-3), batch 32, 200 epochs, the L2 term ½·α·Σw²/32 (α = 1e-4,
  * weights only), and score the test rows. Prints one line per split and returns the per-split

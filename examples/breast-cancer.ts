@@ -1,6 +1,6 @@
 /**
  * Breast Cancer Wisconsin (569 tumours × 30 features, malignant/benign) under the accuracy
- * reference's protocol (`../shared/bench/ACCURACY.md`, torch anchor): the 5 fixed stratified
+ * reference's protocol (`examples/README.md`, PyTorch anchor): the 5 fixed stratified
  * splits in `data/breast_cancer.splits.json`, train-split standardization, 30 → 64 → 64 → 2 ReLU
  * with softmax over the 2 classes, Adam(1e-3), batch 32, 200 epochs, L2 α = 1e-4 on the weights.
  * Prints mean ± std of the test accuracy next to the reference numbers and writes split 1's curves

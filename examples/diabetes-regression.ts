@@ -1,7 +1,7 @@
 /**
  * Regression on the diabetes data (442 patients × 10 baseline measurements → disease progression
  * one year later, 25..346) with three losses, following the accuracy reference's protocol
- * (`../shared/bench/ACCURACY.md`, torch anchor): the 5 fixed 80/20 splits, features standardized
+ * (`examples/README.md`, PyTorch anchor): the 5 fixed 80/20 splits, features standardized
  * on each split's training rows, targets NOT scaled (the net predicts raw `target`, so RMSE is in
  * target units), a 10 → 64 → 64 → 1 ReLU net, Adam(1e-3), batch 32, 200 epochs, L2 α = 1e-4.
  *

@@ -1,6 +1,6 @@
 /**
  * Iris (150 flowers × 4 measurements, 3 species) under the accuracy reference's protocol
- * (`../shared/bench/ACCURACY.md`): the 5 fixed stratified 80/20 splits in `data/iris.splits.json`,
+ * (written out in `examples/README.md`): the 5 fixed stratified 80/20 splits in `data/iris.splits.json`,
  * standardization fitted on each split's training rows, a 4 → 64 → 64 → 3 ReLU net, softmax
  * cross-entropy, Adam(1e-3), batch 32, 200 epochs, L2 α = 1e-4 on the weights. Prints the test
  * accuracy per split and mean ± std next to scikit-learn's and PyTorch's numbers, and writes split

@@ -1,11 +1,11 @@
 /**
- * The Jacobian of a composed function, built both ways (the lecture's equations (13) and (14)),
- * on the lecture's 4-8-6-4-2 network f = f₄ ∘ f₃ ∘ f₂ ∘ f₁.
+ * The Jacobian of a composed function, built both ways as in the lecture on training multilayer
+ * perceptrons, on its 4-8-6-4-2 network f = f₄ ∘ f₃ ∘ f₂ ∘ f₁.
  *
  * By the chain rule J = J₄ J₃ J₂ J₁, with J_k = ∂f_k/∂x at the point the k-th layer sees.
- * - (13) Forward mode builds J one COLUMN at a time, multiplying right to left:
+ * - Forward mode builds J one COLUMN at a time, multiplying right to left:
  *        J e_j = J₄ (J₃ (J₂ (J₁ e_j))), i.e. one JVP per input direction e_j (I = 4 of them).
- * - (14) Reverse mode builds J one ROW at a time, multiplying left to right:
+ * - Reverse mode builds J one ROW at a time, multiplying left to right:
  *        e_iᵀ J = (((e_iᵀ J₄) J₃) J₂) J₁, i.e. one VJP per output e_i (O = 2 of them).
  * Reverse mode wins when there are fewer outputs than inputs (as for a loss: one output), forward
  * mode when there are fewer inputs; `jacobian(…, { mode: 'auto' })` picks by comparing I and O.
@@ -48,9 +48,9 @@ const J3 = jacobian(f3, p3, x2); // 4×6
 const J4 = jacobian(f4, p4, x3); // 2×4
 console.log(`layer Jacobians: J₁ ${J1.rows}×${J1.cols}, J₂ ${J2.rows}×${J2.cols}, J₃ ${J3.rows}×${J3.cols}, J₄ ${J4.rows}×${J4.cols}\n`);
 
-// (13) Forward mode: each column J e_j, pushed through the layers' JVPs from f₁ to f₄ (right to left
+// Forward mode: each column J e_j, pushed through the layers' JVPs from f₁ to f₄ (right to left
 // in J₄ J₃ J₂ J₁). Each JVP returns [f_k(x), J_k·v]; the parameter tangent is zero.
-console.log('(13) forward mode: column j = J₄(J₃(J₂(J₁ e_j))), one JVP chain per input');
+console.log('forward mode: column j = J₄(J₃(J₂(J₁ e_j))), one JVP chain per input');
 const columns = [0, 1, 2, 3].map((j) => {
   const ej = row(eye(4), j);
   const [, v1] = f1.jvp(p1, x0, f1.zerosLike(p1), ej);
@@ -63,9 +63,9 @@ const columns = [0, 1, 2, 3].map((j) => {
 const Jforward = transpose(stack(columns)) as Mat<2, 4>;
 show('   J (forward mode, columns side by side)', Jforward);
 
-// (14) Reverse mode: each row e_iᵀ J, pulled back through the layers' VJPs from f₄ to f₁ (left to
+// Reverse mode: each row e_iᵀ J, pulled back through the layers' VJPs from f₄ to f₁ (left to
 // right in J₄ J₃ J₂ J₁). Each pullback maps u_{k+1}ᵀ to [u_{k+1}ᵀ ∂f_k/∂θ_k, u_kᵀ = u_{k+1}ᵀ J_k].
-console.log('\n(14) reverse mode: row i = (((e_iᵀ J₄) J₃) J₂) J₁, one forward pass, one VJP chain per output');
+console.log('\nreverse mode: row i = (((e_iᵀ J₄) J₃) J₂) J₁, one forward pass, one VJP chain per output');
 const [, back1] = f1.vjp(p1, x0);
 const [, back2] = f2.vjp(p2, x1);
 const [, back3] = f3.vjp(p3, x2);
@@ -89,7 +89,7 @@ const batchedForward = jacobian(net, params, x0, { mode: 'forward' });
 const batchedReverse = jacobian(net, params, x0, { mode: 'reverse' });
 const numeric = numericalJacobian(net, params, x0);
 console.log('\nmax |difference|:');
-console.log(`   forward (13) vs reverse (14)          ${maxAbsDiff(Jforward, Jreverse).toExponential(2)}`);
+console.log(`   forward vs reverse                    ${maxAbsDiff(Jforward, Jreverse).toExponential(2)}`);
 console.log(`   forward vs J₄·J₃·J₂·J₁ multiplied out  ${maxAbsDiff(Jforward, product).toExponential(2)}`);
 console.log(`   batched jacobian, 'forward' mode       ${maxAbsDiff(Jforward, batchedForward).toExponential(2)}`);
 console.log(`   batched jacobian, 'reverse' mode       ${maxAbsDiff(Jforward, batchedReverse).toExponential(2)}`);

@@ -1,7 +1,7 @@
 /**
  * Regularization and model selection on the diabetes data (442 × 10 → disease progression).
  *
- * The accuracy reference (`../shared/bench/ACCURACY.md`) warns that the 10 → 64 → 64 → 1 ReLU net,
+ * The accuracy reference (`examples/README.md`) warns that the 10 → 64 → 64 → 1 ReLU net,
  * trained on a STANDARDIZED target, overfits the 353 training rows. This example trains that net
  * on split 1's training rows (features and target standardized on them), holding out 25 % of them
  * as a validation set for the curves, five ways:

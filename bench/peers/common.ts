@@ -10,7 +10,7 @@ export interface TrainSpec {
   readonly rows: number;
   readonly orders: readonly Int32Array[]; // one row order per epoch
   readonly batch: number;
-  readonly loss: 'mse' | 'ce'; // 'mse' = mean over batch and outputs, no ½ (WORKLOADS.md)
+  readonly loss: 'mse' | 'ce'; // 'mse' = mean over batch and outputs, no ½ (bench/README.md)
   readonly opt: { readonly kind: 'sgd'; readonly lr: number } | { readonly kind: 'adam'; readonly lr: number; readonly b1: number; readonly b2: number; readonly eps: number };
   readonly unit: 'rows/s' | 'steps/s';
 }
@@ -31,7 +31,7 @@ export interface TrainRun {
 export const updatesOf = (s: TrainSpec): number => s.orders.reduce((t, o) => t + Math.ceil(o.length / s.batch), 0);
 export const rowsSeen = (s: TrainSpec): number => s.orders.reduce((t, o) => t + o.length, 0);
 
-/** WORKLOADS.md's final metrics: MSE (mean over rows and outputs) or softmax CE + accuracy. */
+/** The workloads' final metrics (bench/README.md): MSE (mean over rows and outputs) or softmax CE + accuracy. */
 export const metrics = (s: TrainSpec, yhat: ArrayLike<number>): { loss: number; acc?: number } => {
   const out = s.sizes[s.sizes.length - 1]!;
   const n = s.rows;

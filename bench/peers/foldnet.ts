@@ -3,10 +3,10 @@
  * through the fast chain engine (`trainChain`, what `fit` uses for such chains), evaluation and
  * inference through the public `forward`.
  *
- * Loss convention: WORKLOADS' MSE is mean over batch *and outputs*, without ½; foldnet's `mse`
+ * Loss convention: the workloads' MSE (bench/README.md) is mean over batch *and outputs*, without ½; foldnet's `mse`
  * is (1/B)Σ½‖ŷ−y‖², whose gradient is (O/2)× smaller. With learning rate lr·2/O (0.02 for one
  * output, 0.01 for two) the SGD steps are bit-for-bit the same (×2 is exact in floating point);
- * reported losses are converted back to the WORKLOADS convention.
+ * reported losses are converted back to the workloads' convention.
  */
 import { dense, denseParams } from '../../src/layer/dense.js';
 import { relu } from '../../src/layer/activation.js';

@@ -70,7 +70,7 @@ export const trainTestSplit = (nOrLabels: number | ReadonlyArray<number>, option
   return Object.freeze({ train: sorted(train), test: sorted(test) });
 };
 
-/** A split file: the format of `../shared/data/*.splits.json`. @since 0.1.0 @category model */
+/** A split file: the format of the bundled `data/*.splits.json`. @since 0.1.0 @category model */
 export interface SplitFile {
   readonly rows: number;
   readonly splits: ReadonlyArray<Split & { readonly seed?: number }>;

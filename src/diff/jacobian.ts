@@ -1,8 +1,11 @@
 /**
  * Jacobians of a layer, built from its JVPs (forward mode, one column per input direction) or its
- * VJPs (reverse mode, one row per output), as in the lecture's equations (13) and (14):
- * `J = J_K ⋯ J_2 J_1`, multiplied right to left by pushing columns `J e_j` forward, or left to
- * right by pulling rows `e_iᵀ J` back.
+ * VJPs (reverse mode, one row per output), as in the lecture on training multilayer perceptrons.
+ * For a composite `f = f_K ∘ ⋯ ∘ f_1` the chain rule gives `J = J_K ⋯ J_2 J_1` (`J_k` the Jacobian
+ * of `f_k` at its own input). Forward mode multiplies it right to left, one column at a time:
+ * column `j` is `J e_j = J_K(⋯(J_2 (J_1 e_j)))`, a JVP per input direction. Reverse mode multiplies
+ * it left to right, one row at a time: row `i` is `e_iᵀ J = ((e_iᵀ J_K) ⋯ J_2) J_1`, a VJP per
+ * output.
  *
  * @module
  */
@@ -57,9 +60,9 @@ const fixedWidth = (layer: AnyLayer | PolyLayer<unknown>, width: number): AnyLay
  * is the gradient of output `i` and whose column `j` is the derivative of all outputs along input
  * `j`.
  *
- * - `'forward'` (eq. 13): the batch `1·x` (I copies of `x`) with tangents `dX = Id_I` and a zero
+ * - `'forward'` (columns `J e_j`): the batch `1·x` (I copies of `x`) with tangents `dX = Id_I` and a zero
  *   parameter tangent goes through one `jvp`; row `j` of the result is `J e_j`, so `J = dYᵀ`.
- * - `'reverse'` (eq. 14): one `vjp` on the batch of `O` copies of `x`, and one pullback of the
+ * - `'reverse'` (rows `e_iᵀ J`): one `vjp` on the batch of `O` copies of `x`, and one pullback of the
  *   seeds `Id_O`; row `i` of `dX` is `e_iᵀ J`.
  * - `'auto'` (default): forward when `I < O`, else reverse (see {@link autoMode}).
  *

@@ -12,7 +12,7 @@ import type { Dataset } from './types.js';
 
 /**
  * Scores over folds: `mean = (1/k)Σ s_f` and the sample standard deviation
- * `std = √(Σ (s_f − mean)² / (k − 1))` (0 for a single score), as in ../shared/bench/ACCURACY.md.
+ * `std = √(Σ (s_f − mean)² / (k − 1))` (0 for a single score), as accuracy references over splits report it.
  *
  * @since 0.1.0
  * @category model

@@ -1,5 +1,6 @@
 // Every layer's derivatives, checked against the definition: central finite differences for vjp
-// and jvp, the adjoint identity between them, and the chain rule for composites (lecture eq. 6).
+// and jvp, the adjoint identity between them, and the chain rule for composites
+// (J_{f∘g}(x) = J_f(g(x)) · J_g(x), so a chain's Jacobian is the product of its layers').
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { compose, sequential } from '../../src/layer/compose.js';
@@ -88,7 +89,7 @@ describe.each(cases)('$name', (c) => {
   });
 });
 
-describe('the chain rule for composites (lecture eq. 6)', () => {
+describe('the chain rule for composites: J_{f∘g}(x) = J_f(g(x)) · J_g(x)', () => {
   // The lecture's 4 → 8 → 6 → 4 → 2 network, with relu between (kinks are fine here: no
   // finite differences, only exact products of the layers' own Jacobians).
   const args = [dense(6, 2), relu, dense(4, 6), tanh, dense(8, 4), relu, dense(4, 8)] as const;

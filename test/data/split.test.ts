@@ -38,7 +38,7 @@ describe('trainTestSplit', () => {
 });
 
 describe('readSplits', () => {
-  it('decodes the shared split format', () => {
+  it('decodes the split-file format of data/*.splits.json', () => {
     const r = readSplits({ n_rows: 3, index_base: 0, splits: [{ seed: 0, train: [0, 2], test: [1] }] }, 3);
     expect(r).toEqual(E.right({ rows: 3, splits: [{ seed: 0, train: [0, 2], test: [1] }] }));
   });
