@@ -2,7 +2,8 @@
  * The browser demo: trains a small net on iris inside the page and draws the loss curve live.
  *
  * The data is embedded at build time (esbuild's text loader), decoded with the same io-ts
- * boundary as in Node, split with split 0 of `data/iris.splits.json`, and trained with the lazy
+ * boundary as in Node, split with split 0 of `data/iris.splits.json` (a validation set is carved
+ * from its training rows; the test rows are scored once, at the end), and trained with the lazy
  * training iterator: the page takes one epoch per animation frame and redraws the SVG chart from
  * `historySvg`, so the UI stays responsive. When training ends, `#accuracy` holds the test
  * accuracy and `#status` gets `data-state="done"` (the end-to-end test waits for it).
@@ -49,9 +50,9 @@ const run = async (): Promise<void> => {
     const h = s.history;
     $('chart').innerHTML = historySvg(h, {
       title: `iris: 4 → 16 → 3, Adam(0.01), epoch ${s.epoch}/${epochs}`,
-      metricLabel: 'accuracy', labels: { valLoss: 'test loss', valMetric: 'test accuracy' },
+      metricLabel: 'accuracy', labels: { valLoss: 'validation loss', valMetric: 'validation accuracy' },
     });
-    $('epoch').textContent = `${s.epoch}/${epochs} · train loss ${h.trainLoss[s.epoch - 1]!.toFixed(4)} · test accuracy ${h.valMetric[s.epoch - 1]!.toFixed(4)}`;
+    $('epoch').textContent = `${s.epoch}/${epochs} · train loss ${h.trainLoss[s.epoch - 1]!.toFixed(4)} · validation accuracy ${h.valMetric[s.epoch - 1]!.toFixed(4)}`;
     await nextFrame();
   }
   if (last === undefined) return fail('no epochs were run');

@@ -2,13 +2,14 @@
  * The quick-start demo (`npm run demo`): a small network learns the iris flowers.
  *
  * 1. decode `data/iris.csv` (150 flowers, 4 measurements, 3 species) into a typed `Mat<n, 4>`;
- * 2. take split 0 of `data/iris.splits.json` (120 train / 30 test rows, stratified);
+ * 2. take split 0 of `data/iris.splits.json` (120 train / 30 test rows, stratified), and hold out a
+ *    stratified 20 % of the training rows as a validation set (96 rows fitted, 24 validation);
  * 3. build `standardize → dense(4, 16) → relu → dense(16, 3)` (the compiler checks the dims) with
- *    the standardization fitted on the training rows only;
+ *    the standardization fitted on the fitted rows only;
  * 4. train with softmax cross-entropy and Adam, walking the lazy training iterator with a
- *    progress line;
- * 5. print the test accuracy, the confusion matrix and a few predictions, and write the loss curve
- *    to `out/demo-iris.svg`.
+ *    progress line that shows the validation loss and accuracy (the test rows stay unseen);
+ * 5. print the test accuracy, the confusion matrix and a few predictions, and write the loss and
+ *    validation-accuracy curves to `out/demo-iris.svg`.
  */
 import { accuracy, confusionMatrix, historySvg, predict, softmaxRows, toRows } from '../src/index.js';
 import { readCsvFile } from '../src/node.js';
@@ -27,9 +28,9 @@ const split = readSplitFile('iris', iris.x.rows).splits[0]!;
 //    dense(16, 3) (see _iris-quick-start.ts, shared with the browser page).
 // 4. Training is a fold; fitIterator is its lazy form, one state per epoch.
 const epochs = 100;
-const { xTrain, xTest, labelsTest, net, states } = irisQuickStart(iris, split, epochs);
-console.log(`iris: ${xTrain.rows} training rows, ${xTest.rows} test rows; net 4 → 16 → 3, softmax cross-entropy, Adam(0.01), batch 16`);
-const final = trainWithProgress(states, epochs, { metricName: 'test acc', valLabel: 'test loss' });
+const { xTrain, xVal, xTest, labelsTest, net, states } = irisQuickStart(iris, split, epochs);
+console.log(`iris: ${xTrain.rows} rows to fit and ${xVal.rows} validation rows (both from split 0's training rows), ${xTest.rows} test rows; net 4 → 16 → 3, softmax cross-entropy, Adam(0.01), batch 16`);
+const final = trainWithProgress(states, epochs, { metricName: 'val acc', valLabel: 'val loss' });
 
 // 5. What it learned.
 const scores = predict(net, final.params, xTest);
@@ -57,6 +58,6 @@ console.log(
 
 const svg = historySvg(final.history, {
   title: 'iris: 4 → 16 → 3, Adam(0.01)',
-  metricLabel: 'accuracy', labels: { trainLoss: 'train loss', valLoss: 'test loss', valMetric: 'test accuracy' },
+  metricLabel: 'accuracy', labels: { trainLoss: 'train loss', valLoss: 'validation loss', valMetric: 'validation accuracy' },
 });
 console.log(`\nloss curve: ${writeOut('demo-iris.svg', svg)}`);

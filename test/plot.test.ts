@@ -103,6 +103,45 @@ describe('history chart', () => {
     expect(history).toEqual(copy);
   });
 
+  it('gives every line its own colour, train and validation of one quantity included', () => {
+    const strokes = [...historySvg(history).matchAll(/<path d="[^"]*" fill="none" stroke="([^"]+)"/g)].map((m) => m[1]!);
+    expect(strokes).toHaveLength(3);
+    expect(new Set(strokes).size).toBe(3);
+    const many = lineChartSvg(Array.from({ length: 7 }, (_, i) => ({ name: `s${i}`, values: [i + 1, i + 2] })));
+    expect(new Set([...many.matchAll(/<path d="[^"]*" fill="none" stroke="([^"]+)"/g)].map((m) => m[1])).size).toBe(7);
+  });
+
+  it('labels a log-scale axis as such, and only when the scale is logarithmic', () => {
+    const yLabels = (svg: string): string[] => [...svg.matchAll(/class="y-label"[^>]*>([^<]*)</g)].map((m) => m[1]!);
+    expect(yLabels(historySvg(history, { metricLabel: 'accuracy' }))).toEqual(['loss (log scale)', 'accuracy']);
+    expect(yLabels(historySvg(history, { logLoss: false }))).toEqual(['loss', 'metric']);
+    expect(yLabels(lineChartSvg([{ name: 'a', values: [1, 10] }], { logY: true, yLabel: 'cost' }))).toEqual(['cost (log scale)']);
+    // a value ≤ 0 falls back to a linear axis, which must not claim to be logarithmic
+    expect(yLabels(lineChartSvg([{ name: 'a', values: [0, 10] }], { logY: true, yLabel: 'cost' }))).toEqual(['cost']);
+  });
+
+  it('keeps every legend entry outside the plot area, also when lines coincide', () => {
+    const same = [1, 0.5, 0.25];
+    const svg = lineChartSvg([
+      { name: 'train loss', values: same },
+      { name: 'validation loss', values: [...same], dashed: true },
+      { name: 'a much longer third name that forces the legend to wrap', values: [0.3, 0.3, 0.3] },
+    ], { xLabel: 'epoch', width: 360 });
+    const area = /class="plot-area" x="([\d.]+)" y="([\d.]+)" width="([\d.]+)" height="([\d.]+)"/.exec(svg)!.slice(1).map(Number);
+    const bottom = area[1]! + area[3]!;
+    const legend = svg.slice(svg.indexOf('<g class="legend">'));
+    const entries = [...legend.matchAll(/<text x="([\d.]+)" y="([\d.]+)"[^>]*>([^<]*)</g)];
+    expect(entries.map((m) => m[3])).toEqual(['train loss', 'validation loss', 'a much longer third name that forces the legend to wrap']);
+    for (const m of entries) expect(Number(m[2])).toBeGreaterThan(bottom + 20); // below the x tick labels too
+    expect(new Set(entries.map((m) => m[2])).size).toBe(2); // the long name wrapped onto a second row
+    const svgH = Number(/height="(\d+)"/.exec(svg)![1]);
+    for (const m of entries) expect(Number(m[2])).toBeLessThan(svgH);
+    // each legend sample has its line's colour and dash
+    const samples = [...legend.matchAll(/<line [^>]*stroke="([^"]+)"[^>]*?( stroke-dasharray="[^"]*")?\/>/g)].map((m) => [m[1], m[2] !== undefined]);
+    const lines = [...svg.matchAll(/<path d="[^"]*" fill="none" stroke="([^"]+)"[^>]*?( stroke-dasharray="[^"]*")?>/g)].map((m) => [m[1], m[2] !== undefined]);
+    expect(samples).toEqual(lines);
+  });
+
   it('renders an empty history without throwing', () => {
     expect(historySvg({ trainLoss: [] })).toContain('<svg');
   });

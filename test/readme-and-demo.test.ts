@@ -2,6 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { fromRows } from '../src/index.js';
+import { irisQuickStart } from '../examples/_iris-quick-start.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const read = (file: string): string => readFileSync(`${root}/${file}`, 'utf8');
@@ -23,6 +25,17 @@ describe('README quick start and tour', () => {
     expect(normalize(snippet).length).toBeLessThanOrEqual(32);
   });
 
+  it('the demo watches a validation set carved from the training rows and never sees the test rows while training', () => {
+    const iris = { x: fromRows(Array.from({ length: 150 }, (_, i) => [i, i, i, i] as const)), labels: Array.from({ length: 150 }, (_, i) => i % 3) };
+    const split = { train: Array.from({ length: 120 }, (_, i) => i), test: Array.from({ length: 30 }, (_, i) => 120 + i) };
+    const { rows, xTrain, xVal } = irisQuickStart(iris, split, 1);
+    expect([rows.fit.length, rows.validation.length, xTrain.rows, xVal.rows]).toEqual([96, 24, 96, 24]);
+    expect([...rows.fit, ...rows.validation].sort((a, b) => a - b)).toEqual(split.train);
+    expect(rows.validation.filter((i) => split.test.includes(i))).toEqual([]);
+    // stratified: 8 validation rows of each class
+    expect([0, 1, 2].map((c) => rows.validation.filter((i) => iris.labels[i] === c).length)).toEqual([8, 8, 8]);
+  });
+
   it('npm run demo trains on the bundled iris data and prints a test accuracy of at least 90%', () => {
     const out = execFileSync(process.execPath, [`${root}/node_modules/tsx/dist/cli.mjs`, 'examples/demo.ts'], {
       cwd: root,
@@ -33,6 +46,10 @@ describe('README quick start and tour', () => {
     expect(m, out).not.toBeNull();
     expect(Number(m![1])).toBeGreaterThanOrEqual(90);
     expect(out).toContain('confusion matrix');
+    expect(out).toMatch(/24 validation rows \(both from split 0's training rows\)/);
+    const progress = out.split('\n').filter((l) => l.startsWith('epoch'));
+    expect(progress.length).toBeGreaterThan(0);
+    for (const l of progress) expect(l).toMatch(/val loss .* val acc /);
     expect(out).toMatch(/loss curve: .*demo-iris\.svg/);
   });
 });

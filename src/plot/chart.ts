@@ -16,9 +16,9 @@ import { formatTick, linearScale, logScale, type Scale } from './scale.js';
 export interface Series {
   readonly name: string;
   readonly values: readonly number[];
-  /** CSS colour; by default taken from a colour-blind-safe palette in order. */
+  /** CSS colour; by default the series' position in the Okabe–Ito {@link palette}, so each line has its own. */
   readonly color?: string;
-  /** Draw dashed (e.g. validation next to training). */
+  /** Also draw it dashed (e.g. validation next to training), a second cue besides the colour. */
   readonly dashed?: boolean;
 }
 
@@ -34,7 +34,7 @@ export interface LineChartOptions {
   readonly title?: string;
   readonly xLabel?: string;
   readonly yLabel?: string;
-  /** Log-scale y axis (useful for losses); falls back to linear when a value is ≤ 0. */
+  /** Log-scale y axis (useful for losses), labelled "(log scale)"; falls back to linear when a value is ≤ 0. */
   readonly logY?: boolean;
 }
 
@@ -86,15 +86,44 @@ const pathOf = (values: readonly number[], xs: Scale, ys: Scale): string => {
   return pieces.join('');
 };
 
+/** Approximate width of `text` at `fontSize` in a sans-serif font (≈ 0.6 em a character). */
+const textWidth = (text: string, fontSize: number): number => text.length * fontSize * 0.6;
+
+/**
+ * The legend's layout: one entry per series (a line sample and the name), flowing left to right
+ * and wrapping at `width`; positions are offsets from the legend's top-left corner.
+ */
+const legendLayout = (series: readonly Series[], width: number): { readonly at: readonly (readonly [x: number, y: number])[]; readonly height: number } => {
+  const rowH = 16;
+  const at: [number, number][] = [];
+  let x = 0;
+  let y = 0;
+  for (const s of series) {
+    const w = 30 + textWidth(s.name, 11) + 14;
+    if (x > 0 && x + w > width) {
+      x = 0;
+      y += rowH;
+    }
+    at.push([x, y]);
+    x += w;
+  }
+  return { at, height: series.length === 0 ? 0 : y + rowH };
+};
+
 /**
  * One chart panel (axes, grid, lines, legend) inside `box`, as an SVG `<g>` fragment. Used by
- * {@link lineChartSvg} and by the history chart, which stacks two panels.
+ * {@link lineChartSvg} and by the history chart, which stacks two panels. The legend sits below
+ * the plot area, outside it, so no line can cover an entry, and every series keeps its entry even
+ * when its line lies exactly on another's. A log-scale y axis says so in its label.
  *
  * @since 0.1.0
  * @category plot
  */
 export const panelSvg = (series: readonly Series[], box: Box, opts: LineChartOptions = {}): string => {
-  const m = { left: 56, right: 12, top: opts.title === undefined ? 12 : 28, bottom: opts.xLabel === undefined ? 28 : 42 };
+  const m0 = { left: 56, right: 12 };
+  const legend = legendLayout(series, box.width - m0.left - m0.right);
+  const axisH = opts.xLabel === undefined ? 24 : 40;
+  const m = { ...m0, top: opts.title === undefined ? 12 : 28, bottom: axisH + (legend.height === 0 ? 4 : legend.height + 14) };
   const plot = { x: box.x + m.left, y: box.y + m.top, width: box.width - m.left - m.right, height: box.height - m.top - m.bottom };
   const finite = series.flatMap((s) => s.values.filter((v) => Number.isFinite(v)));
   const n = Math.max(1, ...series.map((s) => s.values.length));
@@ -102,13 +131,16 @@ export const panelSvg = (series: readonly Series[], box: Box, opts: LineChartOpt
   const lo = finite.length === 0 ? 0 : Math.min(...finite);
   const hi = finite.length === 0 ? 1 : Math.max(...finite);
   const ys = opts.logY === true && lo > 0 ? logScale(lo, hi, plot.y + plot.height, plot.y) : linearScale(lo, hi, plot.y + plot.height, plot.y, 5);
+  const yLabel = ys.kind === 'log' ? (opts.yLabel === undefined ? 'log scale' : `${opts.yLabel} (log scale)`) : opts.yLabel;
   const xTicks = xs.ticks.filter((t) => Number.isInteger(t) && t >= 1);
+  const colorOf = (s: Series, i: number): string => escapeXml(s.color ?? palette[i % palette.length]!);
+  const dashOf = (s: Series): string => (s.dashed === true ? ' stroke-dasharray="6 4"' : '');
   const parts: string[] = [];
   parts.push(`<g class="panel">`);
   if (opts.title !== undefined) {
     parts.push(`<text x="${num(plot.x)}" y="${num(box.y + 18)}" font-size="13" font-weight="bold">${escapeXml(opts.title)}</text>`);
   }
-  parts.push(`<rect x="${num(plot.x)}" y="${num(plot.y)}" width="${num(plot.width)}" height="${num(plot.height)}" fill="#fff" stroke="#999"/>`);
+  parts.push(`<rect class="plot-area" x="${num(plot.x)}" y="${num(plot.y)}" width="${num(plot.width)}" height="${num(plot.height)}" fill="#fff" stroke="#999"/>`);
   for (const t of ys.ticks) {
     const y = num(ys.toPixel(t));
     parts.push(`<line x1="${num(plot.x)}" x2="${num(plot.x + plot.width)}" y1="${y}" y2="${y}" stroke="#e5e5e5"/>`);
@@ -120,36 +152,29 @@ export const panelSvg = (series: readonly Series[], box: Box, opts: LineChartOpt
     parts.push(`<text x="${x}" y="${num(plot.y + plot.height + 16)}" font-size="11" text-anchor="middle">${formatTick(t)}</text>`);
   }
   if (opts.xLabel !== undefined) {
-    parts.push(`<text x="${num(plot.x + plot.width / 2)}" y="${num(box.y + box.height - 6)}" font-size="12" text-anchor="middle">${escapeXml(opts.xLabel)}</text>`);
+    parts.push(`<text class="x-label" x="${num(plot.x + plot.width / 2)}" y="${num(plot.y + plot.height + 33)}" font-size="12" text-anchor="middle">${escapeXml(opts.xLabel)}</text>`);
   }
-  if (opts.yLabel !== undefined) {
+  if (yLabel !== undefined) {
     const cx = num(box.x + 14);
     const cy = num(plot.y + plot.height / 2);
-    parts.push(`<text x="${cx}" y="${cy}" font-size="12" text-anchor="middle" transform="rotate(-90 ${cx} ${cy})">${escapeXml(opts.yLabel)}</text>`);
-  }
-  // The legend goes in the corner the lines leave free: top right if they end low, else bottom right.
-  const ends = series.flatMap((s) => s.values.slice(-Math.max(1, Math.ceil(s.values.length / 4))).filter((v) => Number.isFinite(v) && (ys.kind === 'linear' || v > 0)));
-  const endsHigh = ends.length > 0 && ends.reduce((acc, v) => acc + ys.toPixel(v), 0) / ends.length < plot.y + plot.height / 2;
-  const legendH = series.length * 16 + 6;
-  const legendY = endsHigh ? plot.y + plot.height - legendH - 6 : plot.y + 6;
-  const legendW = 36 + 7 * Math.max(0, ...series.map((s) => s.name.length));
-  const lx = plot.x + plot.width - legendW - 6;
-  if (series.length > 0) {
-    parts.push(`<rect x="${num(lx)}" y="${num(legendY)}" width="${num(legendW)}" height="${num(legendH)}" fill="#fff" fill-opacity="0.85" stroke="#ddd"/>`);
+    parts.push(`<text class="y-label" x="${cx}" y="${cy}" font-size="12" text-anchor="middle" transform="rotate(-90 ${cx} ${cy})">${escapeXml(yLabel)}</text>`);
   }
   series.forEach((s, i) => {
-    const color = escapeXml(s.color ?? palette[i % palette.length]!);
     const d = pathOf(s.values, xs, ys);
-    const dash = s.dashed === true ? ' stroke-dasharray="6 4"' : '';
-    if (d !== '') parts.push(`<path d="${d}" fill="none" stroke="${color}" stroke-width="2"${dash}><title>${escapeXml(s.name)}</title></path>`);
+    if (d !== '') parts.push(`<path d="${d}" fill="none" stroke="${colorOf(s, i)}" stroke-width="2"${dashOf(s)}><title>${escapeXml(s.name)}</title></path>`);
   });
-  series.forEach((s, i) => {
-    const color = escapeXml(s.color ?? palette[i % palette.length]!);
-    const dash = s.dashed === true ? ' stroke-dasharray="6 4"' : '';
-    const ly = legendY + 11 + i * 16;
-    parts.push(`<line x1="${num(lx + 6)}" x2="${num(lx + 28)}" y1="${num(ly)}" y2="${num(ly)}" stroke="${color}" stroke-width="2"${dash}/>`);
-    parts.push(`<text x="${num(lx + 34)}" y="${num(ly)}" font-size="11" dominant-baseline="middle">${escapeXml(s.name)}</text>`);
-  });
+  if (series.length > 0) {
+    const top = plot.y + plot.height + axisH + 8;
+    parts.push(`<g class="legend">`);
+    series.forEach((s, i) => {
+      const [dx, dy] = legend.at[i]!;
+      const x = plot.x + dx;
+      const y = top + dy + 8;
+      parts.push(`<line x1="${num(x)}" x2="${num(x + 24)}" y1="${num(y)}" y2="${num(y)}" stroke="${colorOf(s, i)}" stroke-width="2.5"${dashOf(s)}/>`);
+      parts.push(`<text x="${num(x + 30)}" y="${num(y)}" font-size="11" dominant-baseline="middle">${escapeXml(s.name)}</text>`);
+    });
+    parts.push('</g>');
+  }
   parts.push('</g>');
   return parts.join('\n');
 };

@@ -1,6 +1,6 @@
 /**
- * The training-history chart: loss per epoch on top (log scale), metrics per epoch below,
- * validation drawn dashed next to training.
+ * The training-history chart: loss per epoch on top (log scale), metrics per epoch below, each
+ * line in its own colour (validation also dashed) and named in a legend below its panel.
  *
  * @module
  */
@@ -80,7 +80,10 @@ export const historySeries = (
 /**
  * Renders a training history (train/validation loss and metrics per epoch) as a standalone SVG
  * string: losses and costs (fields whose name contains "loss" or "cost", e.g. `trainCost` = loss +
- * penalty) in the top panel, everything else (accuracy, RMSE, …) in a second panel below. Pure: no DOM, no file system.
+ * penalty) in the top panel, on a log axis labelled "loss (log scale)" unless `logLoss: false`,
+ * everything else (accuracy, RMSE, …) in a second panel below. Each line gets its own colour from
+ * the colour-blind-safe Okabe–Ito {@link palette} (validation and test lines are dashed as well),
+ * and each panel's legend sits below its plot, so every entry stays visible. Pure: no DOM, no file system.
  *
  * @example
  * const svg = historySvg(result.history, { title: 'iris, 4-16-3, Adam' })
@@ -91,20 +94,15 @@ export const historySeries = (
 export const historySvg = (history: HistoryLike, opts: HistoryChartOptions = {}): string => {
   const width = opts.width ?? 640;
   const ph = opts.panelHeight ?? 280;
-  const series = historySeries(history, opts.fields, opts.labels);
+  // One colour per line across both panels (the Okabe–Ito palette in order): no two lines share one.
+  const series = historySeries(history, opts.fields, opts.labels).map((s, i) => ({ ...s, color: s.color ?? palette[i % palette.length]! }));
   const isLoss = (s: Series): boolean => /loss|cost/i.test(s.name);
   const losses = series.filter(isLoss);
   const metrics = series.filter((s) => !isLoss(s));
-  const colored = (ss: readonly Series[]): Series[] => {
-    // train and validation of the same quantity share a colour (validation is dashed).
-    const base = (name: string): string => name.replace(/\b(train|training|val|validation|test)\b\s*/g, '');
-    const bases = [...new Set(ss.map((s) => base(s.name)))];
-    return ss.map((s) => ({ ...s, color: s.color ?? palette[bases.indexOf(base(s.name)) % palette.length]! }));
-  };
   const panels: string[] = [];
   const titleH = opts.title === undefined ? 0 : 24;
-  const lossPanel = losses.length > 0 ? [colored(losses)] : [];
-  const metricPanel = metrics.length > 0 ? [colored(metrics)] : [];
+  const lossPanel = losses.length > 0 ? [losses] : [];
+  const metricPanel = metrics.length > 0 ? [metrics] : [];
   [...lossPanel, ...metricPanel].forEach((ss, i) => {
     const isLossPanel = i === 0 && lossPanel.length > 0;
     panels.push(
