@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { fromRows } from '../src/index.js';
+import { fromArray } from '../src/index.js';
 import { irisQuickStart } from '../examples/_iris-quick-start.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -26,7 +26,7 @@ describe('README quick start and tour', () => {
   });
 
   it('the demo watches a validation set carved from the training rows and never sees the test rows while training', () => {
-    const iris = { x: fromRows(Array.from({ length: 150 }, (_, i) => [i, i, i, i] as const)), labels: Array.from({ length: 150 }, (_, i) => i % 3) };
+    const iris = { x: fromArray(150, 4, Float64Array.from({ length: 600 }, (_, k) => Math.floor(k / 4))), labels: Array.from({ length: 150 }, (_, i) => i % 3) };
     const split = { train: Array.from({ length: 120 }, (_, i) => i), test: Array.from({ length: 30 }, (_, i) => 120 + i) };
     const { rows, xTrain, xVal } = irisQuickStart(iris, split, 1);
     expect([rows.fit.length, rows.validation.length, xTrain.rows, xVal.rows]).toEqual([96, 24, 96, 24]);
