@@ -1,5 +1,6 @@
 /**
- * Full-batch optimizers the lecture names as faster alternatives to gradient descent: nonlinear
+ * Full-batch optimizers that the lecture on training multilayer perceptrons names as faster
+ * alternatives to gradient descent: nonlinear
  * conjugate gradient (Polak–Ribière+) and L-BFGS, both with a strong-Wolfe line search, against
  * plain batch gradient descent, on one small regression net. Prints the loss after a given number
  * of iterations (one iteration = one update = one epoch for batch GD), the objective evaluations

@@ -1,6 +1,6 @@
 /**
- * Batch, online and mini-batch gradient descent on the same regression problem, each with the
- * lecture's step size ρ_r = 1/r (r = the update number), printing the training loss and the
+ * Batch, online and mini-batch gradient descent on the same regression problem, each with the step
+ * size ρ_r = 1/r of the lecture on training multilayer perceptrons (r = the update number), printing the training loss and the
  * number of updates of every epoch: batch learning makes 1 update per epoch, online learning N,
  * mini-batch ⌈N/B⌉.
  *

@@ -1,5 +1,6 @@
 /**
- * The lecture's network, 4 → 8 → 6 → 4 → 2, written as the lecture writes it: a composition
+ * The network of the lecture on training multilayer perceptrons, 4 → 8 → 6 → 4 → 2, written as the
+ * lecture writes it: a composition
  * f4 ∘ f3 ∘ f2 ∘ f1 of dense layers (with relu between), checked by the compiler. Shows its type,
  * one forward pass, and one backward pass: the seed u = ∂L/∂y (here from L = mse against a
  * target) pulled back through every layer, giving ∂L/∂θ_k for each layer and ∂L/∂x.

@@ -1,5 +1,6 @@
 /**
- * Backprop by hand on the lecture's single-hidden-layer network, checked against `valueAndGrad`.
+ * Backprop by hand on the single-hidden-layer network of the lecture on training multilayer
+ * perceptrons, checked against `valueAndGrad`.
  *
  *   L = ½‖y − W₂ φ(W₁ x)‖²      (here with φ = tanh and one example x ∈ ℝ³, y ∈ ℝ²)
  *

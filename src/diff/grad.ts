@@ -1,6 +1,6 @@
 /**
- * Backprop as the lecture on training multilayer perceptrons writes it: one forward pass keeping each layer's pullback, then the
- * chain of VJPs from the loss back to the parameters.
+ * Backprop as the lecture on training multilayer perceptrons writes it: one forward pass keeping
+ * each layer's pullback, then the chain of VJPs from the loss back to the parameters.
  *
  * @module
  */

@@ -1,5 +1,5 @@
 /**
- * Mean squared error, the lecture's regression loss.
+ * Mean squared error, the regression loss of the lecture on training multilayer perceptrons.
  *
  * @module
  */

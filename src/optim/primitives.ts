@@ -78,7 +78,7 @@ export interface TraceState {
 /**
  * Momentum (heavy ball): `v_t = β·v_{t−1} + g_t`, `u = v_t`; with `nesterov`,
  * `u = g_t + β·v_t` (the look-ahead form of Sutskever et al. 2013). `v_0 = 0`, `β ∈ [0, 1)`.
- * Follow with {@link scaleByLearningRate}: then `θ ← θ − ρ·v`, the lecture's momentum.
+ * Follow with {@link scaleByLearningRate}: then `θ ← θ − ρ·v`, the momentum of the lecture on training multilayer perceptrons.
  *
  * @since 0.1.0
  * @category primitives

@@ -3,7 +3,7 @@
  * (updates applied so far) to a step size `ρ_t`. Wherever a learning rate is accepted, a plain
  * number means the constant schedule.
  *
- * The lecture counts iterations from one, `r = t + 1`; so `inverseTime(ρ₀)` gives its
+ * The lecture on training multilayer perceptrons counts iterations from one, `r = t + 1`; so `inverseTime(ρ₀)` gives its
  * `ρ_r = ρ₀ / r`.
  *
  * @module

@@ -1,7 +1,7 @@
 /**
  * Penalties: terms added to the training cost that depend on the parameters only, such as the
- * lecture's weight decay λ(Σw² + Σb²) or L1's λΣ|w|. `fit` adds `value` to the reported cost and
- * `grad` to the data gradient at every step.
+ * weight decay λ(Σw² + Σb²) of the lecture on training multilayer perceptrons, or L1's λΣ|w|.
+ * `fit` adds `value` to the reported cost and `grad` to the data gradient at every step.
  *
  * @module
  */

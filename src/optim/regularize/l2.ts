@@ -1,5 +1,5 @@
 /**
- * L2 regularization (weight decay), as the lecture writes it: C ← C + λ(Σw² + Σb²). Three forms:
+ * L2 regularization (weight decay), as the lecture on training multilayer perceptrons writes it: C ← C + λ(Σw² + Σb²). Three forms:
  * a {@link Penalty} for `fit`'s `penalty` option, the same gradient as an optimizer primitive for
  * `chain(weightDecay(λ), sgd(ρ))`, and decoupled (AdamW-style) decay.
  *

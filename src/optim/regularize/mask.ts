@@ -5,8 +5,9 @@
  * parameter type.
  *
  * Every regularizer in foldnet takes an optional mask whose default is {@link allParams}: the
- * lecture's weight decay `λ(Σw² + Σb²)` includes the biases, and so does the default here. Pass
- * {@link excludeBiases} (or {@link onlyWeights}) for the convention of scikit-learn and Keras.
+ * weight decay of the lecture on training multilayer perceptrons, `λ(Σw² + Σb²)`, includes the
+ * biases, and so does the default here. Pass {@link excludeBiases} (or {@link onlyWeights}) for the
+ * convention of scikit-learn and Keras.
  *
  * @module
  */
