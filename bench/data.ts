@@ -3,7 +3,7 @@
  * JavaScript generator the oracle losses were measured on, byte for byte (bench/workload-data.sha256):
  * mulberry32(20240601) uniforms, Box–Muller normals (both outputs used), values computed in f64 and
  * rounded to f32, teachers, Glorot-uniform initial kernels ([in, out], zero biases) and 5 per-epoch
- * Fisher–Yates permutations — drawn from one stream in the same order as the reference script.
+ * Fisher–Yates permutations — drawn from one stream in the same order as the original generator.
  *
  * @module
  */
@@ -27,7 +27,7 @@ const mulberry32 = (seed: number): (() => number) => {
   };
 };
 
-/** The workloads' arrays, as stored by the reference script (f32 values, i32 labels). */
+/** The workloads' arrays, as the original generator stores them (f32 values, i32 labels). */
 export interface WorkloadData {
   readonly X: Float32Array; // N×D
   readonly yReg: Float32Array; // N×1
@@ -144,7 +144,7 @@ export const makeWorkloadData = (): WorkloadData => {
   };
 };
 
-/** The files the reference script writes, name → bytes, for a byte-for-byte comparison. */
+/** The files the original generator writes, name → bytes, for a byte-for-byte comparison (bench/workload-data.sha256). */
 export const workloadFiles = (d: WorkloadData): ReadonlyMap<string, Uint8Array> => {
   const bytes = (a: Float32Array | Int32Array): Uint8Array => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
   const m = new Map<string, Uint8Array>();
