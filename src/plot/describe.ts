@@ -85,8 +85,6 @@ const dimsOf = (u: unknown): Dims | null => (isDims(u) ? u : null);
  */
 export const formatDims = (d: Dims | null): string => (d === null ? '?' : typeof d === 'number' ? String(d) : d.join('×'));
 
-/** The number of entries of one example at these dims (`28×28×1` → 784). */
-export const dimsSize = (d: Dims): number => (typeof d === 'number' ? d : d.reduce((a, b) => a * b, 1));
 
 const countLeaves = (p: unknown, prefix: string, trainable: ParamMask): { params: number; trainable: number } =>
   Params.leaves(p).reduce(
