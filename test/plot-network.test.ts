@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
   compose, defineLayer, dense, dropout, dyn, fromRows, key, leakyRelu, onlyLayers, params as Params, relu, sequential, standardize, tanh,
-  type Mat,
+  type AnyLayer, type Layer, type Mat, type NoParams, type Part,
 } from '../src/index.js';
 import { describeNet, divergingColor, formatDims, graphSvg, jacobianSvg, layersOf, summary } from '../src/plot/index.js';
 
@@ -25,10 +25,18 @@ const attrs = (svg: string, cls: string, attr: string): string[] =>
 const count = (svg: string, re: RegExp): number => [...svg.matchAll(re)].length;
 
 /** A random chain of dense layers with activations between, and its widths. */
-const chainOf = (widths: readonly number[]) => {
-  const parts = widths.slice(1).flatMap((w, i) => [dense(dyn(widths[i]!), dyn(w)), ...(i < widths.length - 2 ? [tanh] : [])]);
-  return (sequential as (...ls: readonly unknown[]) => ReturnType<typeof sequential<[ReturnType<typeof dense<4, 2>>]>>)(...parts);
+const chainOf = (widths: readonly number[]): AnyLayer => {
+  const parts: Part[] = widths.slice(1).flatMap((w, i) => [dense(dyn(widths[i]!), dyn(w)), ...(i < widths.length - 2 ? [tanh] : [])]);
+  // A run-time list of layers: the compile-time check is for literal chains, so go around it.
+  return (sequential as unknown as (...ls: readonly Part[]) => AnyLayer)(...parts);
 };
+
+/** The identity at width n under a user-chosen kind: a user-defined layer. */
+const custom = <N extends number>(kind: string, n: N): Layer<N, N, NoParams> =>
+  defineLayer<N, N, NoParams>({
+    kind, inputDim: n, outputDim: n, init: () => ({}),
+    forward: (_p, x) => x, vjp: (_p, x) => [x, (dy) => [{}, dy]], jvp: (_p, x, _dp, dx) => [x, dx],
+  });
 
 describe('summary', () => {
   it('lists the layers in the order they run, with the lecture’s widths and the parameter counts of the parameter record', () => {
@@ -95,11 +103,7 @@ describe('summary', () => {
   });
 
   it('works for a user-defined layer and does not touch the parameters it is given', () => {
-    const twice = defineLayer({
-      kind: 'twice<x>', inputDim: 3, outputDim: 3, init: () => ({}),
-      forward: (_p, x) => x, vjp: (_p, x) => [x, (dy) => [{}, dy]], jvp: (_p, x, _dp, dx) => [x, dx],
-    });
-    const net = sequential(dense(2, 3), twice);
+    const net = sequential(dense(2, 3), custom('twice<x>', 3));
     const p = net.init(key(5));
     const before = Array.from(Params.flatten(p));
     expect(summary(net, { params: p })).toMatch(/^ 2 +twice<x> +3 → 3 +0/m);
@@ -165,11 +169,7 @@ describe('graphSvg', () => {
   });
 
   it('escapes text from the layers', () => {
-    const odd = defineLayer({
-      kind: 'a<b&"c"', inputDim: 2, outputDim: 2, init: () => ({}),
-      forward: (_p, x) => x, vjp: (_p, x) => [x, (dy) => [{}, dy]], jvp: (_p, x, _dp, dx) => [x, dx],
-    });
-    const svg = graphSvg(sequential(odd, dense(2, 1)), { title: '<script>' });
+    const svg = graphSvg(sequential(custom('a<b&"c"', 2), dense(2, 1)), { title: '<script>' });
     expect(svg).not.toContain('<script>');
     expect(svg).toContain('a&lt;b&amp;&quot;c&quot;');
     expect(balanced(svg)).toBe(true);

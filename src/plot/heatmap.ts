@@ -117,7 +117,8 @@ export const jacobianSvg = (J: Mat<number, number> | readonly HeatmapPanel[], op
   const left = 58; // row axis name and tick labels
   const top = titleH + panelTitleH + 26; // column tick labels and the axis name above the matrix
   const gap = 72; // between panels: room for the next panel's row axis
-  const panelW = (p: HeatmapPanel): number => Math.max(p.matrix.cols * cell, 60);
+  // A panel is as wide as its matrix or its title (rough text width: no DOM to measure with).
+  const panelW = (p: HeatmapPanel): number => Math.max(p.matrix.cols * cell, 60, [...(p.title ?? '')].length * 13 * 0.62);
   const barX = left + panels.reduce((s, p) => s + panelW(p), 0) + gap * (panels.length - 1) + 36;
   const barH = Math.max(120, Math.min(260, rows * cell));
   const width = barX + 90;
@@ -131,10 +132,12 @@ export const jacobianSvg = (J: Mat<number, number> | readonly HeatmapPanel[], op
   panels.forEach((p, k) => {
     const { matrix: m } = p;
     const w = m.cols * cell;
+    const pw = panelW(p);
     out.push(`<g class="heatmap" data-panel="${k}" data-rows="${m.rows}" data-cols="${m.cols}">`);
     if (p.title !== undefined) {
-      out.push(`<text x="${num(x0 + w / 2)}" y="${num(titleH + 15)}" font-size="13" font-weight="bold" text-anchor="middle">${escapeXml(p.title)}</text>`);
+      out.push(`<text x="${num(x0 + pw / 2)}" y="${num(titleH + 15)}" font-size="13" font-weight="bold" text-anchor="middle">${escapeXml(p.title)}</text>`);
     }
+    x0 += (pw - w) / 2; // the matrix centred under its title
     out.push(`<text x="${num(x0 + w / 2)}" y="${num(top - 16)}" font-size="11" text-anchor="middle" fill="#444">${escapeXml(xLabel)}</text>`);
     const cy = top + (m.rows * cell) / 2;
     out.push(`<text x="${num(x0 - 40)}" y="${num(cy)}" font-size="11" text-anchor="middle" fill="#444" transform="rotate(-90 ${num(x0 - 40)} ${num(cy)})">${escapeXml(yLabel)}</text>`);
@@ -162,7 +165,7 @@ export const jacobianSvg = (J: Mat<number, number> | readonly HeatmapPanel[], op
     }
     out.push(`<rect x="${num(x0)}" y="${num(top)}" width="${w}" height="${m.rows * cell}" fill="none" stroke="#666"/>`);
     out.push(`</g>`);
-    x0 += panelW(p) + gap;
+    x0 += w + (pw - w) / 2 + gap;
   });
 
   // The colour bar: −maxAbs at the bottom, +maxAbs at the top, ticks at nice values inside.
