@@ -1,9 +1,13 @@
+import { readFileSync } from 'node:fs';
+import * as E from 'fp-ts/lib/Either.js';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
-  compose, defineLayer, dense, dropout, dyn, fromRows, key, leakyRelu, onlyLayers, params as Params, relu, sequential, standardize, tanh,
+  compose, defineLayer, dense, dropout, dyn, fromRows, key, leakyRelu, onlyLayers, params as Params, relu, sequential, standardize, takeRows, tanh,
+  trainTestSplit,
   type AnyLayer, type Layer, type Mat, type NoParams, type Part,
 } from '../src/index.js';
+import { readCsvFile } from '../src/node.js';
 import { describeNet, divergingColor, formatDims, graphSvg, jacobianSvg, layersOf, summary } from '../src/plot/index.js';
 
 /** The lecture's 4 → 8 → 6 → 4 → 2 net, written right to left as the lecture writes it. */
@@ -71,6 +75,18 @@ describe('summary', () => {
     expect(text).toMatch(/mean=1,2,… \(4 values\) +std=0\.8165,0\.8165,… \(4 values\)/);
     expect(text).toContain('sequential: 4 → 3, 4 layers, 5 in all');
     expect(text).toContain('total: 131 parameters, 131 trainable, 0 frozen');
+  });
+
+  it('the README shows what summary prints for the tour’s net', () => {
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    const shown = /```text\n(sequential: 4 → 3[^`]*)```/.exec(readme)![1]!.trimEnd();
+    // The tour's steps 1 to 3.
+    const features = ['sepal_length_cm', 'sepal_width_cm', 'petal_length_cm', 'petal_width_cm'] as const;
+    const decoded = readCsvFile(new URL('../data/iris.csv', import.meta.url).pathname, { features, target: 'label', task: 'classification', classes: 3 });
+    if (E.isLeft(decoded)) throw new Error('iris.csv did not decode');
+    const iris = decoded.right;
+    const { train } = trainTestSplit(iris.labels, { testFraction: 0.2, stratify: true, key: key(0) });
+    expect(summary(sequential(standardize(takeRows(iris.x, train)), dense(4, 16), relu, dense(16, 3)))).toBe(shown);
   });
 
   it('counts frozen parameters by the trainable mask', () => {
