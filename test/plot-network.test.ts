@@ -97,6 +97,13 @@ describe('summary', () => {
     expect(text).toContain('total: 58 parameters, 18 trainable, 40 frozen');
   });
 
+  it('shows a plain layer as a net of one layer', () => {
+    const text = summary(dense(4, 2));
+    expect(text).toMatch(/^ 1 +dense +4 → 2 +10 +yes +θ +init=glorot$/m);
+    expect(text).toContain('dense: 4 → 2, 1 layer\n');
+    expect(attrs(graphSvg(dense(4, 2)), 'layer', 'data-params')).toEqual(['10']);
+  });
+
   it('prints shape tuples as d₁×d₂×d₃', () => {
     expect(formatDims([28, 28, 1])).toBe('28×28×1');
     expect(summary(sequential(relu, tanh), { input: [28, 28, 1] })).toMatch(/^ 1 +relu +28×28×1 → 28×28×1 +0/m);

@@ -127,7 +127,8 @@ const describeSpec = (spec: LayerSpec, p: unknown, path: readonly number[], dept
 /**
  * Describes a network from its values: the layers of `net.spec` in the order they run, each with
  * its dims (a shape-polymorphic layer at the width it takes there), its parameter count read from
- * the parameter record, and its children. The root is `net` itself at depth −1.
+ * the parameter record, and its children. The root is `net` itself at depth −1; a plain layer is
+ * also its root's only child, so every net has at least one layer to show.
  *
  * @example
  * describeNet(sequential(dense(4, 8), relu, dense(8, 2))).root.children.map((l) => l.params) // [40, 0, 18]
@@ -136,7 +137,9 @@ const describeSpec = (spec: LayerSpec, p: unknown, path: readonly number[], dept
  */
 export const describeNet = (net: Part, options: DescribeOptions = {}): NetInfo => {
   const p = options.params === undefined ? net.init(key(0)) : options.params;
-  return Object.freeze({ root: describeSpec(net.spec, p, [], -1, options.input ?? null, options.trainable ?? (() => true)) });
+  const root = describeSpec(net.spec, p, [], -1, options.input ?? null, options.trainable ?? (() => true));
+  // A plain layer (no children) is its own one and only layer.
+  return Object.freeze({ root: root.children.length > 0 ? root : Object.freeze({ ...root, children: Object.freeze([{ ...root, depth: 0 }]) }) });
 };
 
 /**

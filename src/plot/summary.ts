@@ -95,7 +95,7 @@ export const summary = (net: Part, options: SummaryOptions = {}): string => {
     ].join('  ').trimEnd();
   const leaves = layers.filter((l) => l.children.length === 0).length;
   const nested = layers.length > leaves ? `, ${leaves} in all` : '';
-  const title = `${root.kind}: ${formatDims(root.input)} → ${formatDims(root.output)}, ${root.children.length} layers${nested}`;
+  const title = `${root.kind}: ${formatDims(root.input)} → ${formatDims(root.output)}, ${root.children.length} layer${root.children.length === 1 ? '' : 's'}${nested}`;
   const rule = '─'.repeat(Math.max(title.length, ...all.map((r) => line(r).length)));
   const frozen = root.params - root.trainable;
   const total = `total: ${grouped(root.params)} parameters, ${grouped(root.trainable)} trainable, ${grouped(frozen)} frozen`;
