@@ -89,6 +89,14 @@ describe('summary', () => {
     expect(summary(sequential(standardize(takeRows(iris.x, train)), dense(4, 16), relu, dense(16, 3)))).toBe(shown);
   });
 
+  it('its documentation example shows what it prints', () => {
+    const source = readFileSync(new URL('../src/plot/summary.ts', import.meta.url), 'utf8');
+    const example = source.slice(source.indexOf(' * @example'), source.indexOf(' * @since', source.indexOf(' * @example')));
+    const shown = example.split('\n').filter((l) => l.startsWith(' * // ')).map((l) => l.slice(6)).join('\n');
+    expect(example).toContain('console.log(summary(sequential(dense(4, 8), relu, dense(8, 2))))');
+    expect(summary(sequential(dense(4, 8), relu, dense(8, 2)))).toBe(shown);
+  });
+
   it('counts frozen parameters by the trainable mask', () => {
     const net = sequential(dense(4, 8), relu, dense(8, 2));
     const text = summary(net, { trainable: onlyLayers(2) });
@@ -232,6 +240,7 @@ describe('jacobianSvg', () => {
     const rgb = (c: string): number[] => [1, 3, 5].map((i) => Number.parseInt(c.slice(i, i + 2), 16));
     const light = (c: string): number => rgb(c).reduce((a, b) => a + b, 0);
     expect(divergingColor(0)).toBe('#f7f7f7');
+    expect(divergingColor(-1)).toBe('#053061');
     expect(divergingColor(Number.NaN)).toBe('#bbbbbb');
     fc.assert(
       fc.property(fc.double({ min: 0.05, max: 1, noNaN: true }), (t) => {

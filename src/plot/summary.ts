@@ -45,10 +45,13 @@ const pad = (s: string, n: number, right = false): string => (right ? s.padStart
  * @example
  * console.log(summary(sequential(dense(4, 8), relu, dense(8, 2))))
  * // sequential: 4 → 2, 3 layers
- * //  #  layer     in → out  params  trainable  θ     config
- * //  1  dense     4 → 8         40  yes        θ[0]  init=glorot
- * //  2  relu      8 → 8          0  –
- * //  3  dense     8 → 2         18  yes        θ[2]  init=glorot
+ * // ────────────────────────────────────────────────────────
+ * //  #  layer  in → out  params  trainable  θ     config
+ * // ────────────────────────────────────────────────────────
+ * //  1  dense   4 → 8        40  yes        θ[0]  init=glorot
+ * //  2  relu    8 → 8         0  –
+ * //  3  dense   8 → 2        18  yes        θ[2]  init=glorot
+ * // ────────────────────────────────────────────────────────
  * // total: 58 parameters, 58 trainable, 0 frozen
  * @since 0.2.0
  * @category plot
