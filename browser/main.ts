@@ -5,11 +5,11 @@
  * boundary as in Node, split with split 0 of `data/iris.splits.json` (a validation set is carved
  * from its training rows; the test rows are scored once, at the end), and trained with the lazy
  * training iterator: the page takes one epoch per animation frame and redraws the SVG chart from
- * `historySvg`, so the UI stays responsive. When training ends, `#accuracy` holds the test
+ * `historySvg`, so the UI stays responsive. Next to the chart, `graphSvg` draws the net itself. When training ends, `#accuracy` holds the test
  * accuracy and `#status` gets `data-state="done"` (the end-to-end test waits for it).
  */
 import * as E from 'fp-ts/lib/Either.js';
-import { accuracy, confusionMatrix, formatErrors, historySvg, predict, readCsv, readSplits } from '../src/index.js';
+import { accuracy, confusionMatrix, formatErrors, graphSvg, historySvg, predict, readCsv, readSplits } from '../src/index.js';
 import { irisQuickStart } from '../examples/_iris-quick-start.js';
 import irisCsv from '../data/iris.csv';
 import irisSplits from '../data/iris.splits.json' with { type: 'json' };
@@ -40,6 +40,8 @@ const run = async (): Promise<void> => {
 
   const epochs = Number(new URLSearchParams(location.search).get('epochs') ?? 100);
   const { xTest, labelsTest, net, states } = irisQuickStart(iris, split, epochs);
+  // The net being trained, as the lecture draws it (forward and backward pass), next to its loss curve.
+  $('graph').innerHTML = graphSvg(net, { backward: true, maxWidth: 600, title: 'the net: f = f₃ ∘ f₂ ∘ f₁', idPrefix: 'iris-graph' });
 
   $('status').textContent = 'training…';
   $('status').dataset['state'] = 'training';

@@ -9,7 +9,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { accuracyMetric } from './_iris-quick-start.js';
 import {
   accuracy, adam, excludeBiases, fitIterator, foldIn, formatErrors, historySvg, key, l2Penalty, oneHot, predict, progressLine,
-  readSplits, softmaxCrossEntropy, takeRows,
+  readSplits, softmaxCrossEntropy, summary, takeRows,
   type DataErrors, type History, type Layer, type Mat, type SplitFile, type TrainState,
 } from '../src/index.js';
 import { readTextFile, writeTextFile } from '../src/node.js';
@@ -129,7 +129,7 @@ export const referenceTraining = (seed: number) =>
  * for each of the 5 fixed splits, standardize on the train rows only, build the net, train with
  * softmax cross-entropy, Adam(1e-3), batch 32, 200 epochs, the L2 term ½·α·Σw²/32 (α = 1e-4,
  * weights only), and score the test rows. Prints one line per split and returns the per-split
- * accuracies and the first split's history (for the chart).
+ * accuracies and the first split's history (for the chart); prints the net's summary first.
  */
 export const classificationProtocol = <F extends number, C extends number, P>(
   name: string,
@@ -148,6 +148,7 @@ export const classificationProtocol = <F extends number, C extends number, P>(
     const yTrain = oneHot(split.train.map((i) => data.labels[i]!), data.classes);
     const labelsTest = split.test.map((i) => data.labels[i]!);
     const net = makeNet(xTrain);
+    if (k === 0) console.log(`${summary(net)}\n`);
     const seed = (options.seed ?? 0) + k;
     const states = fitIterator(net, net.init(key(seed)), { x: xTrain, y: yTrain }, {
       loss: softmaxCrossEntropy,

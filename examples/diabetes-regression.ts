@@ -17,7 +17,7 @@
  */
 import {
   dense, fitIterator, historySvg, huber, key, mae, meanAbsoluteError, mse, predict, r2,
-  relu, rmse, sequential, standardize, takeRows, type Loss, type Metric,
+  relu, rmse, sequential, standardize, summary, takeRows, type Loss, type Metric,
 } from '../src/index.js';
 import { readCsvFile } from '../src/node.js';
 import { dataPath, orExit, pm, readSplitFile, referenceTraining, table, trainWithProgress, writeOut } from './_shared.js';
@@ -45,6 +45,7 @@ for (const [name, loss] of losses) {
     const xTest = takeRows(diabetes.x, split.test);
     const yTest = takeRows(diabetes.y, split.test);
     const net = sequential(standardize(xTrain), dense(10, 64), relu, dense(64, 64), relu, dense(64, 1));
+    if (k === 0 && name === losses[0]![0]) console.log(`${summary(net)}\n`);
     const states = fitIterator(net, net.init(key(k)), { x: xTrain, y: yTrain }, {
       loss,
       epochs,

@@ -10,11 +10,14 @@
  * Reverse mode wins when there are fewer outputs than inputs (as for a loss: one output), forward
  * mode when there are fewer inputs; `jacobian(…, { mode: 'auto' })` picks by comparing I and O.
  *
+ * Writes both Jacobians as heatmaps side by side to `out/jacobian.svg`.
+ *
  * Run: `npm run example:jacobian`
  *
  * @module
  */
-import { autoMode, dense, eye, fromRows, jacobian, key, matmul, numericalJacobian, row, sequential, tanh, toRows, transpose, type Mat } from '../src/index.js';
+import { autoMode, dense, eye, fromRows, jacobian, jacobianSvg, key, matmul, numericalJacobian, row, sequential, summary, tanh, toRows, transpose, type Mat } from '../src/index.js';
+import { writeOut } from './_shared.js';
 
 const show = (title: string, m: Mat<number, number>): void => {
   console.log(`${title}  (${m.rows}×${m.cols})`);
@@ -31,6 +34,7 @@ const f2 = sequential(dense(8, 6), tanh);
 const f3 = sequential(dense(6, 4), tanh);
 const f4 = dense(4, 2);
 const net = sequential(f1, f2, f3, f4);
+console.log(summary(net) + '\n');
 const [p1, p2, p3, p4] = net.init(key(2024));
 const params = [p1, p2, p3, p4] as const;
 
@@ -95,3 +99,13 @@ console.log(`   batched jacobian, 'forward' mode       ${maxAbsDiff(Jforward, ba
 console.log(`   batched jacobian, 'reverse' mode       ${maxAbsDiff(Jforward, batchedReverse).toExponential(2)}`);
 console.log(`   finite differences                    ${maxAbsDiff(Jforward, numeric).toExponential(2)}`);
 console.log(`\n'auto' uses ${autoMode(4, 2)} mode here: 2 outputs need 2 VJPs, 4 inputs would need 4 JVPs.`);
+
+// Both Jacobians as heatmaps, side by side on one colour scale: the same picture, built two ways.
+const heatmaps = jacobianSvg(
+  [
+    { matrix: Jforward, title: '(13) forward mode: 4 JVPs (columns)' },
+    { matrix: Jreverse, title: '(14) reverse mode: 2 VJPs (rows)' },
+  ],
+  { title: 'J = ∂f/∂x at x₀ of the 4-8-6-4-2 net', yLabel: 'output i of f', xLabel: 'input j of x₀' },
+);
+console.log(`heatmaps: ${writeOut('jacobian.svg', heatmaps)}`);

@@ -3,11 +3,14 @@
  * lecture writes it: a composition
  * f4 ∘ f3 ∘ f2 ∘ f1 of dense layers (with relu between), checked by the compiler. Shows its type,
  * one forward pass, and one backward pass: the seed u = ∂L/∂y (here from L = mse against a
- * target) pulled back through every layer, giving ∂L/∂θ_k for each layer and ∂L/∂x.
+ * target) pulled back through every layer, giving ∂L/∂θ_k for each layer and ∂L/∂x. Prints the
+ * net's `summary` and draws its computational graph, forward and backward, to
+ * `out/lecture-network.svg`.
  *
  * Run: `npm run example:lecture-network`
  */
-import { compose, dense, fromRows, key, mse, params, relu, shapeOf, toRows, type Mat } from '../src/index.js';
+import { compose, dense, fromRows, graphSvg, key, mse, params, relu, shapeOf, summary, toRows, type Mat } from '../src/index.js';
+import { writeOut } from './_shared.js';
 
 // f_k: ℝ^{n_k} → ℝ^{n_{k+1}}, y = x·W + b; widths 4 → 8 → 6 → 4 → 2.
 const f1 = dense(4, 8);
@@ -34,6 +37,12 @@ const show = (name: string, m: Mat<number, number>, maxRows = 3): void => {
   for (const r of toRows(m).slice(0, maxRows)) console.log(`  [${r.map(fmt).join(' ')}]`);
   if (m.rows > maxRows) console.log(`  … ${m.rows - maxRows} more rows`);
 };
+
+// The layers in the order they run (f1 first), their widths and parameter counts; the graph as the
+// lecture draws it: x₁ → f₁ → x₂ → … → f₄ → o, and the backward pass u_k = ∂L/∂x_k right to left.
+console.log(summary(net));
+const graph = writeOut('lecture-network.svg', graphSvg(net, { backward: true, title: 'f = f₄ ∘ f₃ ∘ f₂ ∘ f₁: 4 → 8 → 6 → 4 → 2' }));
+console.log(`computational graph: ${graph}\n`);
 
 // Parameters: a tuple in argument order, [θ4, {}, θ3, {}, θ2, {}, θ1]; Glorot-initialised from a key.
 const theta = net.init(key(3));

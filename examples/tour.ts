@@ -4,7 +4,7 @@
  * curve. The README shows the same lines importing from 'foldnet' and 'foldnet/node'.
  */
 import * as E from 'fp-ts/lib/Either.js';
-import { accuracy, adam, dense, fit, formatErrors, historySvg, key, oneHot, predict, relu, save, sequential, softmaxCrossEntropy, standardize, takeRows, trainTestSplit } from '../src/index.js';
+import { accuracy, adam, dense, fit, formatErrors, historySvg, key, oneHot, predict, relu, save, sequential, softmaxCrossEntropy, standardize, summary, takeRows, trainTestSplit } from '../src/index.js';
 import { readCsvFile, writeTextFile } from '../src/node.js';
 
 // 1. Decode untrusted text into typed data: Either<DataErrors, ClassificationTable<4, 3>>
@@ -22,6 +22,7 @@ const y = oneHot(train.map((i) => iris.labels[i]!), 3);
 const net = sequential(standardize(x), dense(4, 16), relu, dense(16, 3));
 // sequential(standardize(x), dense(4, 16), relu, dense(8, 3))
 //                                                ~~~~~~~~~~~ ShapeError<"sequential: layer #4 expects input dim 8, but layer #2 outputs 16">
+console.log(summary(net)); // layers in the order they run, widths, parameter counts (printed below)
 
 // 4. Train: a fold over epochs that returns new parameters and the loss history
 const opts = { loss: softmaxCrossEntropy, optimizer: adam(0.01), epochs: 100, batchSize: 16, key: key(1) } as const;

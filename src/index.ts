@@ -28,7 +28,7 @@ export { defineLayer, definePolyLayer, type LayerDefinition, type PolyLayerDefin
 export { dense, denseParams, type DenseParams, type DenseOptions, type Initializer } from './layer/dense.js';
 export { relu, leakyRelu, tanh, sigmoid, softplus, identity, softmax, elementwise } from './layer/activation.js';
 export { dropout } from './layer/dropout.js';
-export { sequential, compose, type SequentialArgs, type ComposeArgs, type Sequential, type Composed, type ParamsTuple } from './layer/compose.js';
+export { sequential, compose, appliedOrder, type SequentialArgs, type ComposeArgs, type Sequential, type Composed, type ParamsTuple } from './layer/compose.js';
 export * from './loss/index.js';
 export * from './diff/index.js';
 export * from './optim/index.js';
@@ -36,4 +36,8 @@ export * from './train/index.js';
 export * from './data/index.js';
 export * from './io/index.js';
 export { historySvg, historySeries, lineChartSvg, type HistoryLike, type HistoryChartOptions, type Series, type LineChartOptions } from './plot/index.js';
+export {
+  summary, graphSvg, jacobianSvg, describeNet, layersOf, formatDims, realSpace, divergingColor,
+  type SummaryOptions, type GraphOptions, type HeatmapOptions, type HeatmapPanel, type DescribeOptions, type Dims, type LayerInfo, type NetInfo,
+} from './plot/index.js';
 export { progressLine, formatDuration, etaMs, type ProgressState, type ProgressOptions } from './progress.js';

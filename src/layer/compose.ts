@@ -185,6 +185,20 @@ const build = (kind: string, args: readonly Part[], applied: readonly Part[], sl
 };
 
 /**
+ * The positions of a composite's `spec.children` in the order they run: as listed for
+ * `sequential`, last to first for `compose` (whose children are its arguments, `fn ∘ … ∘ f1`).
+ * A spec without children gives `[]`. Readers of a spec (summary, graph pictures) use this
+ * instead of knowing which composite reverses.
+ *
+ * @since 0.2.0
+ * @category destructors
+ */
+export const appliedOrder = (spec: LayerSpec): readonly number[] => {
+  const order = (spec.children ?? []).map((_, i) => i);
+  return spec.kind === 'compose' ? order.reverse() : order;
+};
+
+/**
  * `sequential(f1, f2, …, fn)`: the network x ↦ fn(…f2(f1(x))). Accepts any number of layers and
  * fails to compile when a layer's input dim differs from the output dim before it, naming both
  * positions and dims. The result is itself a `Layer` (nets nest); its parameters are the tuple

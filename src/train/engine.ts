@@ -28,6 +28,7 @@
 import type { LayerSpec } from '../layer/layer.js';
 import type { Loss } from '../loss/loss.js';
 import { standardizeStatsOfSpec } from '../layer/standardize.js';
+import { appliedOrder } from '../layer/compose.js';
 import * as K from '../tensor/kernels.js';
 import { unsafeMat, unsafeVec, type Mat } from '../tensor/mat.js';
 import { ensureArena, type Arena } from '../tensor/wasm/arena.js';
@@ -79,9 +80,7 @@ type Item =
 const flatten = (spec: LayerSpec, path: readonly number[], out: Item[]): boolean => {
   if (spec.kind === 'sequential' || spec.kind === 'compose') {
     const ch = spec.children ?? [];
-    const order = ch.map((_, i) => i);
-    if (spec.kind === 'compose') order.reverse();
-    return order.every((i) => flatten(ch[i]!, [...path, i], out));
+    return appliedOrder(spec).every((i) => flatten(ch[i]!, [...path, i], out));
   }
   if (spec.kind === 'dense') {
     if (spec.inputDim === null || spec.outputDim === null) return false;
