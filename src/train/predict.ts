@@ -4,6 +4,7 @@
  * @module
  */
 import type { Layer } from '../layer/layer.js';
+import type { Count, DataFits, WidthFits } from '../layer/shape.js';
 import type { Loss } from '../loss/loss.js';
 import type { LossFits } from '../diff/grad.js';
 import type { Mat } from '../tensor/mat.js';
@@ -17,11 +18,11 @@ import type { Dataset, Evaluation, Metric } from './types.js';
  * @since 0.1.0
  * @category training
  */
-export const predict = <I extends number, O extends number, P, B extends number>(
+export const predict = <I extends number, O extends number, P, B extends number, C extends number>(
   model: Layer<I, O, P>,
   params: NoInfer<P>,
-  x: Mat<B, NoInfer<I>>,
-): Mat<B, O> => model.forward(params, x);
+  x: Mat<B, C> & WidthFits<NoInfer<I>, C, 'predict: x', 'x', `takes ${Count<NoInfer<I>, 'input'>}`>,
+): Mat<B, O> => model.forward(params, x as Mat<B, number> as Mat<B, I>);
 
 /**
  * A report on a held-out dataset, in evaluation mode: `{ loss: L(f(θ, x), y), metric: m(f(θ, x), y) }`,
@@ -34,15 +35,17 @@ export const predict = <I extends number, O extends number, P, B extends number>
  * @since 0.1.0
  * @category training
  */
-export const evaluate = <I extends number, O extends number, P, N extends number>(
+export const evaluate = <I extends number, O extends number, P, N extends number, X extends number, Y extends number>(
   model: Layer<I, O, P>,
   params: NoInfer<P>,
-  data: Dataset<NoInfer<I>, NoInfer<O>>,
+  data: Dataset<X, Y> & DataFits<NoInfer<I>, NoInfer<O>, X, Y, 'evaluate'>,
   loss: Loss<N> & LossFits<O, N>,
   metric?: Metric<NoInfer<O>>,
 ): Evaluation => {
   // One forward pass feeds both the loss and the metric.
-  const yhat = predict(model, params, data.x);
-  const value = (loss as Loss<number>).value(yhat, data.y);
-  return metric === undefined ? { loss: value } : { loss: value, metric: metric.compute(yhat, data.y) };
+  const x = data.x as Mat<number, number> as Mat<number, I>;
+  const yhat = model.forward(params, x);
+  const y = data.y as Mat<number, number> as Mat<number, O>;
+  const value = (loss as Loss<number>).value(yhat, y);
+  return metric === undefined ? { loss: value } : { loss: value, metric: metric.compute(yhat, y) };
 };
