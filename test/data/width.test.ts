@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as E from 'fp-ts/lib/Either.js';
-import { dense, dyn, fit, fromRows, key, mse, predict, relu, sequential, sgd, withCols, withColsE, type Mat } from '../../src/index.js';
+import { dense, dyn, evaluate, fit, fromRows, key, mse, predict, relu, sequential, sgd, withCols, withColsE, type Mat } from '../../src/index.js';
 
 const rows: number[][] = [[1, 2, 3, 4], [5, 6, 7, 8]];
 
@@ -39,6 +39,19 @@ describe('withCols: a run-time width checked into a literal one', () => {
     const dynNet = sequential(dense(dyn(x.cols), 3), relu, dense(3, 1));
     const r = fit(dynNet, dynNet.init(key(0)), { x: withCols(x, dyn(x.cols)), y }, opts);
     expect(r.history.trainLoss).toHaveLength(3);
+  });
+});
+
+describe('a net built with dyn(n) checks the width of what it is given at run time', () => {
+  const dynNet = sequential(dense(dyn(3), 2), relu, dense(2, dyn(1)));
+  const p = dynNet.init(key(0));
+  it('predict names the argument and both widths', () => {
+    expect(() => predict(dynNet, p, fromRows([[1, 2, 3, 4]]))).toThrow(new RangeError('predict: x has 4 columns, but the model takes 3 inputs'));
+    expect(predict(dynNet, p, fromRows([[1, 2, 3]])).cols).toBe(1);
+  });
+  it('evaluate checks x and y', () => {
+    expect(() => evaluate(dynNet, p, { x: fromRows([[1, 2]]), y: fromRows([[1]]) }, mse)).toThrow(/evaluate: data\.x has 2 columns, but the model takes 3 inputs/);
+    expect(() => evaluate(dynNet, p, { x: fromRows([[1, 2, 3]]), y: fromRows([[1, 2]]) }, mse)).toThrow(/evaluate: data\.y has 2 columns, but the model gives 1 output/);
   });
 });
 
