@@ -272,4 +272,4 @@ if (failures > 0) {
   console.error(`package check FAILED: ${failures} problem(s) (${seconds} s)`);
   process.exit(1);
 }
-console.log(`package check passed: ${sources.map((s) => s.name).join(', ')} installs compile under ${compilers.map((c) => c.name).join(' and ')} (nodenext and bundler), reject planted mistakes with the expected texts, and run (${seconds} s)`);
+console.log(`package check passed in ${seconds} s: ${sources.map((s) => s.name).join(', ')} installs (details above)`);

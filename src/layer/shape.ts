@@ -86,7 +86,7 @@ export type WidthFits<Want, Got, Where extends string, Name extends string, Side
       : ShapeError<`${Where} has ${Got & number} columns, but the model ${Side}`>;
 
 /**
- * `fit`'s and `evaluate`'s data check: each of `x` and `y` meets {@link WidthFits} against the
+ * `fit`'s and `evaluate`'s data check: each of `x` and `y` meets `WidthFits` against the
  * model's input and output width, so the compiler underlines the field at fault and prints the fix.
  */
 export interface DataFits<I, O, X, Y, Fn extends string> {

@@ -25,7 +25,7 @@ type CheckedOptions<I extends number, O extends number, N extends number, P, S> 
 };
 
 /**
- * `fit`'s data: any widths `X`, `Y`, checked against the model's `I`, `O` by {@link DataFits} (a
+ * `fit`'s data: any widths `X`, `Y`, checked against the model's `I`, `O` by `DataFits` (a
  * `ShapeError` naming the fix when they differ, or when data of a run-time width meets a literal).
  */
 type FitData<I extends number, O extends number, X extends number, Y extends number> = Dataset<X, Y> & DataFits<NoInfer<I>, NoInfer<O>, X, Y, 'fit'>;
@@ -254,6 +254,9 @@ export const fitIterator = <I extends number, O extends number, P, N extends num
  * Stops when the epochs run out, early stopping triggers, or a step meets a non-finite value
  * (then the last finite parameters are kept and `stopReason` says where). With early stopping
  * and `restoreBest` (default), `params` are the best epoch's. Invalid options give a `Left`.
+ * `data.x` must be `I` wide and `data.y` `O` wide: data of a width known only at run time
+ * (`Mat<number, number>`, `Mat<number, DynDim>`) does not compile against a model with literal
+ * dims, and the message names the fix (`withCols(x, 4)`, or a model built with `dyn(n)`).
  *
  * @example
  * const r = fitE(net, net.init(key(1)), { x, y }, { loss: mse, optimizer: adam(1e-2), epochs: 100, batchSize: 32, key: key(2) })
