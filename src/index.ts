@@ -34,6 +34,7 @@ export * from './diff/index.js';
 export * from './optim/index.js';
 export * from './train/index.js';
 export * from './data/index.js';
+export { withCols, withColsE, type WidthError } from './data/width.js';
 export * from './io/index.js';
 export { historySvg, historySeries, lineChartSvg, type HistoryLike, type HistoryChartOptions, type Series, type LineChartOptions } from './plot/index.js';
 export {

@@ -65,3 +65,34 @@ export type DimsMatch<A, B> = IsLoose<A> extends true ? true : IsLoose<B> extend
 export const checkDim = (n: number, where: string): void => {
   if (!Number.isInteger(n) || n < 1) throw new RangeError(`${where} must be a positive integer, got ${n}`);
 };
+
+/**
+ * Whether data `Got` columns wide may feed a model side of width `Want`: `unknown` when it may
+ * (equal widths, or a model width known only at run time, which is checked when the data
+ * arrives), else a `ShapeError` that names the fix. Data of a run-time width (`number`, `DynDim`)
+ * meeting a literal gets `… has a width known only at run time, but the model takes 4 inputs;
+ * check it with withCols(x, 4) or build the model with dyn(n)`. `Where` names the argument
+ * (`fit: data.x`), `Name` the variable in the hint, `Side` the model's side (`takes 4 inputs`).
+ *
+ * The first test is on `[Got] extends [Want]` with no `infer`, so that generic code passing
+ * `Mat<B, I>` to a `Layer<I, …>` still type-checks: the compiler sees that branch is always taken.
+ */
+export type WidthFits<Want, Got, Where extends string, Name extends string, Side extends string> = [Got] extends [Want]
+  ? unknown
+  : IsLoose<Want> extends true
+    ? unknown
+    : IsLoose<Got> extends true
+      ? ShapeError<`${Where} has a width known only at run time, but the model ${Side}; check it with withCols(${Name}, ${Want & number}) or build the model with dyn(n)`>
+      : ShapeError<`${Where} has ${Got & number} columns, but the model ${Side}`>;
+
+/**
+ * `fit`'s and `evaluate`'s data check: each of `x` and `y` meets `WidthFits` against the
+ * model's input and output width, so the compiler underlines the field at fault and prints the fix.
+ */
+export interface DataFits<I, O, X, Y, Fn extends string> {
+  readonly x: WidthFits<I, X, `${Fn}: data.x`, 'x', `takes ${Count<I, 'input'>}`>;
+  readonly y: WidthFits<O, Y, `${Fn}: data.y`, 'y', `gives ${Count<O, 'output'>}`>;
+}
+
+/** `1 input`, `4 inputs`: a count and its noun, for messages. */
+export type Count<N, Noun extends string> = `${N & number} ${Noun}${N extends 1 ? '' : 's'}`;

@@ -75,18 +75,27 @@ export const eye = <N extends number>(n: N): Mat<N, N> => {
   return unsafeMat(n, n, data);
 };
 
-/** Number of columns of the first row of a row list, as a literal type when the rows are literals. */
+/**
+ * Number of columns of a row list as a literal type when the rows are tuples: the first row's
+ * length for literal rows (`[[1, 2], [3, 4]]`), the element's length for an array of tuples
+ * (`[number, number][]`), and `number` for `number[][]`.
+ */
 type Width<Rs extends readonly (readonly number[])[]> = Rs extends readonly [infer F extends readonly number[], ...unknown[]]
   ? F['length']
-  : number;
+  : Rs[number]['length'];
 
 /**
  * Builds a matrix from a list of rows (copied). With literal rows the dims are literal types:
- * `fromRows([[1, 2, 3]])` is a `Mat<1, 3>`. Throws on ragged or empty input, since literal
- * data in code is a programming error; untrusted data goes through the io-ts codecs instead.
+ * `fromRows([[1, 2, 3]])` is a `Mat<1, 3>`; rows typed as tuples give a literal width and a
+ * run-time row count (`rows: [number, number][]` gives `Mat<number, 2>`); `number[][]` gives
+ * `Mat<number, number>`, which {@link withCols} checks into a literal width. Throws on ragged or
+ * empty input, since literal data in code is a programming error; untrusted data goes through
+ * the io-ts codecs instead.
  *
  * @example
  * const x = fromRows([[5.1, 3.5, 1.4, 0.2]]) // Mat<1, 4>
+ * const pairs: [number, number][] = points.map((p) => [p.x, p.y])
+ * const xs = fromRows(pairs)                   // Mat<number, 2>
  * @since 0.1.0
  * @category constructors
  */

@@ -7,6 +7,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type { LossFits } from '../diff/grad.js';
 import type { Layer } from '../layer/layer.js';
+import type { DataFits } from '../layer/shape.js';
 import type { Loss } from '../loss/loss.js';
 import * as Params from '../params.js';
 import { foldIn, permutation, split, type Key } from '../random.js';
@@ -22,6 +23,12 @@ import { holdOut } from './validationSplit.js';
 type CheckedOptions<I extends number, O extends number, N extends number, P, S> = FitOptions<I, O, N, P, S> & {
   readonly loss: Loss<N> & LossFits<O, N>;
 };
+
+/**
+ * `fit`'s data: any widths `X`, `Y`, checked against the model's `I`, `O` by `DataFits` (a
+ * `ShapeError` naming the fix when they differ, or when data of a run-time width meets a literal).
+ */
+type FitData<I extends number, O extends number, X extends number, Y extends number> = Dataset<X, Y> & DataFits<NoInfer<I>, NoInfer<O>, X, Y, 'fit'>;
 
 const fail = (option: string, message: string): E.Either<FitError, never> => E.left({ _tag: 'FitError', option, message: `fit: ${message}` });
 
@@ -209,14 +216,14 @@ const initialState = <I extends number, O extends number, N extends number, P, S
  * @since 0.1.0
  * @category training
  */
-export const fitIteratorE = <I extends number, O extends number, P, N extends number, S>(
+export const fitIteratorE = <I extends number, O extends number, P, N extends number, S, X extends number, Y extends number>(
   model: Layer<I, O, P>,
   params: NoInfer<P>,
-  data: Dataset<NoInfer<I>, NoInfer<O>>,
+  data: FitData<I, O, X, Y>,
   options: CheckedOptions<NoInfer<I>, NoInfer<O>, N, NoInfer<P>, S>,
 ): E.Either<FitError, Iterable<TrainState<P, S>>> => {
   if (options.resume === undefined && !Params.isFinite(params)) return fail('params', 'the initial parameters contain NaN or ±Infinity');
-  return E.map((plan: Plan<I, O, P, S>) => ({ [Symbol.iterator]: () => unfold(plan, initialState(params, options)) }))(makePlan(model, data, options));
+  return E.map((plan: Plan<I, O, P, S>) => ({ [Symbol.iterator]: () => unfold(plan, initialState(params, options)) }))(makePlan(model, data as Dataset<number, number> as Dataset<I, O>, options));
 };
 
 const orThrow = <A>(r: E.Either<FitError, A>): A => {
@@ -233,10 +240,10 @@ const orThrow = <A>(r: E.Either<FitError, A>): A => {
  * @since 0.1.0
  * @category training
  */
-export const fitIterator = <I extends number, O extends number, P, N extends number, S>(
+export const fitIterator = <I extends number, O extends number, P, N extends number, S, X extends number, Y extends number>(
   model: Layer<I, O, P>,
   params: NoInfer<P>,
-  data: Dataset<NoInfer<I>, NoInfer<O>>,
+  data: FitData<I, O, X, Y>,
   options: CheckedOptions<NoInfer<I>, NoInfer<O>, N, NoInfer<P>, S>,
 ): Iterable<TrainState<P, S>> => orThrow(fitIteratorE(model, params, data, options));
 
@@ -247,16 +254,19 @@ export const fitIterator = <I extends number, O extends number, P, N extends num
  * Stops when the epochs run out, early stopping triggers, or a step meets a non-finite value
  * (then the last finite parameters are kept and `stopReason` says where). With early stopping
  * and `restoreBest` (default), `params` are the best epoch's. Invalid options give a `Left`.
+ * `data.x` must be `I` wide and `data.y` `O` wide: data of a width known only at run time
+ * (`Mat<number, number>`, `Mat<number, DynDim>`) does not compile against a model with literal
+ * dims, and the message names the fix (`withCols(x, 4)`, or a model built with `dyn(n)`).
  *
  * @example
  * const r = fitE(net, net.init(key(1)), { x, y }, { loss: mse, optimizer: adam(1e-2), epochs: 100, batchSize: 32, key: key(2) })
  * @since 0.1.0
  * @category training
  */
-export const fitE = <I extends number, O extends number, P, N extends number, S>(
+export const fitE = <I extends number, O extends number, P, N extends number, S, X extends number, Y extends number>(
   model: Layer<I, O, P>,
   params: NoInfer<P>,
-  data: Dataset<NoInfer<I>, NoInfer<O>>,
+  data: FitData<I, O, X, Y>,
   options: CheckedOptions<NoInfer<I>, NoInfer<O>, N, NoInfer<P>, S>,
 ): E.Either<FitError, FitResult<P, S>> =>
   E.map((states: Iterable<TrainState<P, S>>) => {
@@ -277,9 +287,9 @@ export const fitE = <I extends number, O extends number, P, N extends number, S>
  * @since 0.1.0
  * @category training
  */
-export const fit = <I extends number, O extends number, P, N extends number, S>(
+export const fit = <I extends number, O extends number, P, N extends number, S, X extends number, Y extends number>(
   model: Layer<I, O, P>,
   params: NoInfer<P>,
-  data: Dataset<NoInfer<I>, NoInfer<O>>,
+  data: FitData<I, O, X, Y>,
   options: CheckedOptions<NoInfer<I>, NoInfer<O>, N, NoInfer<P>, S>,
 ): FitResult<P, S> => orThrow(fitE(model, params, data, options));

@@ -4,24 +4,39 @@
  * @module
  */
 import type { Layer } from '../layer/layer.js';
+import type { Count, DataFits, WidthFits } from '../layer/shape.js';
 import type { Loss } from '../loss/loss.js';
 import type { LossFits } from '../diff/grad.js';
 import type { Mat } from '../tensor/mat.js';
 import type { Dataset, Evaluation, Metric } from './types.js';
 
 /**
- * `ŷ = f(θ, x)` in evaluation mode (stochastic layers such as dropout are off).
+ * `m` typed `Mat<B, W>` after checking its width at run time: the compiler lets a width known only
+ * at run time meet a model built with `dyn(n)`, so this is where such a pair is checked.
+ */
+const count = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? '' : 's'}`;
+
+const checkedWidth = <B extends number, W extends number>(where: string, m: Mat<B, number>, width: W, side: string): Mat<B, W> => {
+  if (m.cols !== width) throw new RangeError(`${where} has ${m.cols} columns, but the model ${side}`);
+  return m as Mat<B, W>;
+};
+
+/**
+ * `ŷ = f(θ, x)` in evaluation mode (stochastic layers such as dropout are off); `x` is `B × I`,
+ * `ŷ` is `B × O`. Data of a width known only at run time does not compile against a literal `I`
+ * (the message points at {@link withCols}); against a net built with `dyn(n)` it is checked here,
+ * throwing a `RangeError` `predict: x has 5 columns, but the model takes 4 inputs`.
  *
  * @example
  * const yhat = predict(net, result.params, xTest) // Mat<B, O>
  * @since 0.1.0
  * @category training
  */
-export const predict = <I extends number, O extends number, P, B extends number>(
+export const predict = <I extends number, O extends number, P, B extends number, C extends number>(
   model: Layer<I, O, P>,
   params: NoInfer<P>,
-  x: Mat<B, NoInfer<I>>,
-): Mat<B, O> => model.forward(params, x);
+  x: Mat<B, C> & WidthFits<NoInfer<I>, C, 'predict: x', 'x', `takes ${Count<NoInfer<I>, 'input'>}`>,
+): Mat<B, O> => model.forward(params, checkedWidth('predict: x', x, model.inputDim, `takes ${count(model.inputDim, 'input')}`));
 
 /**
  * A report on a held-out dataset, in evaluation mode: `{ loss: L(f(θ, x), y), metric: m(f(θ, x), y) }`,
@@ -34,15 +49,16 @@ export const predict = <I extends number, O extends number, P, B extends number>
  * @since 0.1.0
  * @category training
  */
-export const evaluate = <I extends number, O extends number, P, N extends number>(
+export const evaluate = <I extends number, O extends number, P, N extends number, X extends number, Y extends number>(
   model: Layer<I, O, P>,
   params: NoInfer<P>,
-  data: Dataset<NoInfer<I>, NoInfer<O>>,
+  data: Dataset<X, Y> & DataFits<NoInfer<I>, NoInfer<O>, X, Y, 'evaluate'>,
   loss: Loss<N> & LossFits<O, N>,
   metric?: Metric<NoInfer<O>>,
 ): Evaluation => {
   // One forward pass feeds both the loss and the metric.
-  const yhat = predict(model, params, data.x);
-  const value = (loss as Loss<number>).value(yhat, data.y);
-  return metric === undefined ? { loss: value } : { loss: value, metric: metric.compute(yhat, data.y) };
+  const yhat = model.forward(params, checkedWidth('evaluate: data.x', data.x, model.inputDim, `takes ${count(model.inputDim, 'input')}`));
+  const y = checkedWidth('evaluate: data.y', data.y, model.outputDim, `gives ${count(model.outputDim, 'output')}`);
+  const value = (loss as Loss<number>).value(yhat, y);
+  return metric === undefined ? { loss: value } : { loss: value, metric: metric.compute(yhat, y) };
 };
