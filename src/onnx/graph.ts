@@ -19,6 +19,7 @@ export type Dtype = 'float32' | 'float64';
 /** Appends to the graph being exported; each method returns the name of the value it made. @internal */
 export interface GraphBuilder {
   readonly dtype: Dtype;
+  readonly opset: number;
   /** A constant tensor (an initializer) of the model's dtype, named `${prefix}.${suffix}`. */
   readonly constant: (prefix: string, suffix: string, dims: readonly number[], values: ArrayLike<number>) => string;
   /** A node `op(inputs)` with one output, named after `prefix`. */
@@ -46,11 +47,12 @@ const encodeValues = (dtype: Dtype, values: ArrayLike<number>): Uint8Array => {
 };
 
 /** A builder and the nodes and initializers it collected. @internal */
-export const graphBuilder = (dtype: Dtype): { readonly builder: GraphBuilder; readonly nodes: NodeRecord[]; readonly initializers: TensorRecord[] } => {
+export const graphBuilder = (dtype: Dtype, opset: number): { readonly builder: GraphBuilder; readonly nodes: NodeRecord[]; readonly initializers: TensorRecord[] } => {
   const nodes: NodeRecord[] = [];
   const initializers: TensorRecord[] = [];
   const builder: GraphBuilder = {
     dtype,
+    opset,
     constant: (prefix, suffix, dims, values) => {
       const name = `${prefix}.${suffix}`;
       initializers.push({ name, dims: [...dims], data_type: DATA_TYPE[dtype === 'float64' ? 'double' : 'float'], raw_data: encodeValues(dtype, values) });

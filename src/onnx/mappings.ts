@@ -167,11 +167,13 @@ export const MAPPINGS: { readonly [K in LeafForm['op']]: Mapping<FormOf<K>> } = 
   },
   leakyRelu: {
     operators: (f) => `LeakyRelu with alpha = ${f.alpha}, or PRelu with slope ${f.alpha}`,
-    // LeakyRelu's alpha is a 32-bit float attribute: a float64 model carries α in a double PRelu slope
-    emit: (f, _p, x, prefix, g) =>
-      E.right(g.dtype === 'float32'
-        ? g.node(prefix, 'LeakyRelu', [x], [floatAttribute('alpha', f.alpha)])
-        : g.node(prefix, 'PRelu', [x, g.constant(prefix, 'slope', [1], [f.alpha])])),
+    // LeakyRelu's alpha is a 32-bit float attribute: a float64 model carries α in a double PRelu
+    // slope, which ONNX Runtime runs from opset 16 on
+    emit: (f, _p, x, prefix, g) => {
+      if (g.dtype === 'float32') return E.right(g.node(prefix, 'LeakyRelu', [x], [floatAttribute('alpha', f.alpha)]));
+      if (g.opset < 16) return mismatch('opset 16 or later for leakyRelu in float64 (PRelu with a double slope)', `opset ${g.opset}`);
+      return E.right(g.node(prefix, 'PRelu', [x, g.constant(prefix, 'slope', [1], [f.alpha])]));
+    },
     read: (f, r) => {
       const expected = MAPPINGS.leakyRelu.operators(f);
       const next = r.peek();
