@@ -100,9 +100,14 @@ const isStandard = (n: NodeRecord): boolean => n.domain === undefined || n.domai
 /** Nodes that compute nothing at inference: `Identity`, and `Dropout` (no mask consumer). */
 const isNoOp = (n: NodeRecord): boolean => isStandard(n) && (n.op_type === 'Identity' || n.op_type === 'Dropout') && n.input.length >= 1;
 
+/** A name from the file, cut to 40 characters for messages. @internal */
+export const shorten = (s: string): string => (s.length > 40 ? `${s.slice(0, 40)}…` : s);
+/** A name from the file, shortened and quoted. @internal */
+export const quote = (s: string): string => JSON.stringify(shorten(s));
+
 /** A short description of a node for messages: `Relu node "fc1/Relu"`. @internal */
 export const describeNode = (n: NodeRecord): string =>
-  `${isStandard(n) ? '' : `${n.domain ?? ''}.`}${n.op_type ?? '(no operator)'} node${n.name ? ` ${JSON.stringify(n.name.slice(0, 80))}` : ''}`;
+  `${isStandard(n) ? '' : `${shorten(n.domain ?? '')}.`}${shorten(n.op_type ?? '(no operator)')} node${n.name ? ` ${quote(n.name)}` : ''}`;
 
 /** True when `node` is the standard operator `op`. @internal */
 export const isOp = (node: NodeRecord, op: string): boolean => isStandard(node) && node.op_type === op;
@@ -132,7 +137,7 @@ export const chainReader = (graph: GraphRecord, input: string): ChainReader => {
   let cur = input;
   const next = (): E.Either<string, NodeRecord | undefined> => {
     const cs = consumers.get(cur) ?? [];
-    if (cs.length > 1) return E.left(`a chain of layers, but value ${JSON.stringify(cur)} feeds ${cs.length} nodes (${cs.slice(0, 3).map(describeNode).join(', ')})`);
+    if (cs.length > 1) return E.left(`a chain of layers, but value ${quote(cur)} feeds ${cs.length} nodes (${cs.slice(0, 3).map(describeNode).join(', ')})`);
     return E.right(cs[0]);
   };
   const skipNoOps = (): E.Either<string, NodeRecord | undefined> => {

@@ -11,7 +11,7 @@ import { key } from '../random.js';
 import { loadError, type LoadError } from '../io/errors.js';
 import { countNumbers } from '../io/tree.js';
 import { describe } from '../data/errors.js';
-import { chainReader, describeNode, type ChainReader, type Mismatch } from './graph.js';
+import { chainReader, describeNode, quote, shorten, type ChainReader, type Mismatch } from './graph.js';
 import { MAPPINGS } from './mappings.js';
 import { DATA_TYPE, decodeModel, type GraphRecord, type ValueInfoRecord } from './wire.js';
 import { layerLabel } from './names.js';
@@ -55,7 +55,7 @@ const tensorInfo = (v: ValueInfoRecord, width: number, where: string): E.Either<
   const last = dims[1]?.dim_value;
   return dims.length === 2 && (last === undefined || last === width)
     ? E.right(undefined)
-    : E.left(loadError(where, `shape [batch, ${width}]`, `[${dims.map((d) => d.dim_value ?? d.dim_param?.slice(0, 20) ?? '?').join(', ')}]`));
+    : E.left(loadError(where, `shape [batch, ${width}]`, `[${dims.map((d) => d.dim_value ?? (d.dim_param === undefined ? undefined : shorten(d.dim_param)) ?? '?').join(', ')}]`));
 };
 
 const readGraph = (net: Part & { inputDim: number; outputDim: number }, g: GraphRecord): E.Either<LoadError, unknown> => {
@@ -71,7 +71,7 @@ const readGraph = (net: Part & { inputDim: number; outputDim: number }, g: Graph
       const end = r.current();
       if (end === output.name) return E.right(params);
       const next = r.peek();
-      return E.left(loadError('model', `the graph to end after the last layer (at output ${describe(output.name)})`, E.isRight(next) ? describeNode(next.right) : next.left));
+      return E.left(loadError('model', `the graph to end after the last layer (at output ${quote(output.name ?? '')})`, E.isRight(next) ? describeNode(next.right) : next.left));
     })(read(net, [], r));
   })(E.chain(() => tensorInfo(output, net.outputDim, 'graph.output'))(tensorInfo(input, net.inputDim, 'graph.input')));
 };

@@ -10,7 +10,7 @@ import { pipe } from 'fp-ts/lib/function.js';
 import type { InferenceForm } from '../layer/form.js';
 import { unsafeMat, unsafeVec, type Mat, type Vec } from '../tensor/mat.js';
 import {
-  attributeOf, describeNode, floatAttribute, intAttribute, isOp, mismatch, tensorValues,
+  attributeOf, describeNode, quote, floatAttribute, intAttribute, isOp, mismatch, tensorValues,
   type ChainReader, type GraphBuilder, type Mismatch,
 } from './graph.js';
 import type { NodeRecord } from './wire.js';
@@ -84,7 +84,7 @@ const denseFrom = (f: FormOf<'affine'>, w: Float64Array, wIsOxI: boolean, b: Flo
 
 /** A tensor read where a layer expects it, named after what it is for and the node using it. */
 const constantAt = (r: ChainReader, name: string | undefined, dims: readonly number[], what: string, node: NodeRecord): E.Either<Mismatch, Float64Array> =>
-  E.mapLeft((m: Mismatch) => ({ expected: `${what} to be ${m.expected}`, got: `${m.got} (input ${JSON.stringify(name ?? '')} of ${describeNode(node)})` }))(
+  E.mapLeft((m: Mismatch) => ({ expected: `${what} to be ${m.expected}`, got: `${m.got} (input ${quote(name ?? '')} of ${describeNode(node)})` }))(
     tensorValues(name === undefined || name === '' ? undefined : r.constant(name), dims),
   );
 

@@ -87,7 +87,8 @@ const ModelProto = (): protobuf.Type => (modelType ??= protobuf.Root.fromJSON(on
  */
 export const encodeModel = (model: ModelRecord): Uint8Array => {
   const t = ModelProto();
-  return t.encode(t.fromObject(model)).finish();
+  // a fresh Uint8Array of its own (under Node, protobufjs's writer may hand out a pooled Buffer)
+  return Uint8Array.from(t.encode(t.fromObject(model)).finish());
 };
 
 /**
