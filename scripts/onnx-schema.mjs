@@ -3,7 +3,8 @@
 // written as src/onnx/schema.ts. The compiler is protobufjs's own (`pbjs -t json`), so the wire
 // format is the library's, never ours. `npm test` checks the committed file is this output.
 //
-// Usage: node scripts/onnx-schema.mjs [--check]
+// Usage: node scripts/onnx-schema.mjs            (writes src/onnx/schema.ts)
+//        node scripts/onnx-schema.mjs --check [FILE] (exit 1 unless FILE, by default schema.ts, is its output)
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
@@ -36,9 +37,11 @@ export const generate = () =>
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const text = await generate();
-  if (process.argv.includes('--check')) {
-    if (readFileSync(target, 'utf8') !== text) {
-      console.error('src/onnx/schema.ts is not the output of scripts/onnx-schema.mjs: run it');
+  const at = process.argv.indexOf('--check');
+  if (at >= 0) {
+    const file = process.argv[at + 1] ?? target;
+    if (readFileSync(file, 'utf8') !== text) {
+      console.error(`${file} is not the output of scripts/onnx-schema.mjs: run it`);
       process.exit(1);
     }
   } else writeFileSync(target, text);
