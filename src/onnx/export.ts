@@ -12,7 +12,7 @@ import { describe } from '../data/errors.js';
 import { graphBuilder, type Dtype, type GraphBuilder, type Mismatch } from './graph.js';
 import { MAPPINGS } from './mappings.js';
 import { DATA_TYPE, encodeModel, type NodeRecord, type ValueInfoRecord } from './wire.js';
-import { layerLabel, nodePrefix } from './names.js';
+import { layerLabel, nodePrefix, notFixedWidth } from './names.js';
 
 /**
  * One reason a model could not be exported: `path` names the place (`"layer 2 (double)"`,
@@ -109,6 +109,8 @@ const checkOptions = (o: OnnxExportOptions): E.Either<ExportError, Required<Onnx
  */
 export const toOnnx = <I extends number, O extends number, P>(net: Layer<I, O, P>, params: P, options: OnnxExportOptions = {}): E.Either<ExportError, Uint8Array> => {
   try {
+    const notFixed = notFixedWidth(net);
+    if (notFixed !== undefined) return E.left(loadError('model', notFixed, describe(net)));
     return E.chain((o: Required<OnnxExportOptions>) => {
       const { builder, nodes, initializers } = graphBuilder(o.dtype, o.opset);
       return E.map((out: string): Uint8Array => {

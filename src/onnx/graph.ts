@@ -124,11 +124,12 @@ export const chainReader = (graph: GraphRecord, input: string): ChainReader => {
     if (t.name !== undefined) constants.set(t.name, t);
   });
   graph.node.forEach((n) => {
-    n.input.forEach((i) => {
+    // each distinct input once (a set per node keeps this linear in the file, however hostile)
+    new Set(n.input).forEach((i) => {
       if (i === '') return;
       const list = consumers.get(i);
       if (list === undefined) consumers.set(i, [n]);
-      else if (!list.includes(n)) list.push(n);
+      else list.push(n);
     });
     n.output.forEach((o) => producers.set(o, n));
     const value = attributeOf(n, 'value')?.t;
@@ -140,10 +141,14 @@ export const chainReader = (graph: GraphRecord, input: string): ChainReader => {
     if (cs.length > 1) return E.left(`a chain of layers, but value ${quote(cur)} feeds ${cs.length} nodes (${cs.slice(0, 3).map(describeNode).join(', ')})`);
     return E.right(cs[0]);
   };
+  const skipped = new Set<NodeRecord>();
   const skipNoOps = (): E.Either<string, NodeRecord | undefined> => {
     for (;;) {
       const n = next();
       if (E.isLeft(n) || n.right === undefined || !isNoOp(n.right) || n.right.input[0] !== cur || n.right.output[0] === undefined) return n;
+      // a cycle of Identity nodes would come back here: each no-op is passed once
+      if (skipped.has(n.right)) return E.left(`a chain of layers, but ${describeNode(n.right)} closes a cycle`);
+      skipped.add(n.right);
       cur = n.right.output[0];
     }
   };

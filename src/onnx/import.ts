@@ -14,7 +14,7 @@ import { describe } from '../data/errors.js';
 import { chainReader, describeNode, quote, shorten, type ChainReader, type Mismatch } from './graph.js';
 import { MAPPINGS } from './mappings.js';
 import { DATA_TYPE, decodeModel, type GraphRecord, type ValueInfoRecord } from './wire.js';
-import { layerLabel } from './names.js';
+import { layerLabel, notFixedWidth } from './names.js';
 
 /**
  * Options of {@link fromOnnx}: `maxBytes`, the largest file accepted, checked before decoding
@@ -95,6 +95,8 @@ const readGraph = (net: Part & { inputDim: number; outputDim: number }, g: Graph
  */
 export const fromOnnx = <I extends number, O extends number, P>(net: Layer<I, O, P>, bytes: unknown, options: OnnxImportOptions = {}): E.Either<LoadError, P> => {
   try {
+    const notFixed = notFixedWidth(net);
+    if (notFixed !== undefined) return E.left(loadError('model', notFixed, describe(net)));
     if (!(bytes instanceof Uint8Array)) return E.left(loadError('file', 'ONNX bytes (a Uint8Array)', describe(bytes)));
     const maxBytes = options.maxBytes ?? 16 * countNumbers(net.init(key(0))) + 1_000_000;
     if (bytes.length > maxBytes) return E.left(loadError('file', `at most ${maxBytes} bytes (options.maxBytes)`, `${bytes.length} bytes`));

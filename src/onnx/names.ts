@@ -14,3 +14,11 @@ export const layerLabel = (position: readonly number[], layer: Part | undefined)
 
 /** The prefix of a layer's node and constant names: `"layer2.3"`, or `"model"`. @internal */
 export const nodePrefix = (position: readonly number[]): string => (position.length === 0 ? 'model' : `layer${position.join('.')}`);
+
+/** Why `net` cannot be the whole model of a graph: not a layer of fixed widths (untyped code only). @internal */
+export const notFixedWidth = (net: unknown): string | undefined => {
+  const l = net as { inputDim?: unknown; outputDim?: unknown } | null;
+  return typeof l === 'object' && l !== null && Number.isInteger(l.inputDim) && Number.isInteger(l.outputDim)
+    ? undefined
+    : 'a layer of fixed widths (fix a polymorphic one with at(n))';
+};

@@ -63,6 +63,24 @@ const cases: readonly Case[] = [
   { name: 'integer weights', input: edited((m) => { m.graph.initializer[0]!.data_type = 7; }), expect: /^layer 1 \(dense\): expected the weight .* of float or double, got data type 7/ },
   { name: 'a weight name with no constant', input: edited((m) => { m.graph.node[0]!.input = ['input', 'nowhere', 'layer1.b']; }), expect: /^layer 1 \(dense\): expected the weight .* tensor, got no constant of that name \(input "nowhere" of Gemm node/ },
   { name: 'a branch: one value feeds two nodes', input: edited((m) => { m.graph.node.push({ name: 'side', op_type: 'Relu', input: ['layer1/Gemm'], output: ['side'], attribute: [] }); }), expect: /^layer 2 \(relu\): expected Relu, got a chain of layers, but value "layer1\/Gemm" feeds 2 nodes/ },
+  {
+    name: 'a cycle of Identity nodes (each no-op is passed once)',
+    input: edited((m) => {
+      m.graph.node[0]!.input = ['elsewhere', 'layer1.w', 'layer1.b'];
+      m.graph.node.unshift(
+        { name: 'there', op_type: 'Identity', input: ['input'], output: ['loop'], attribute: [] },
+        { name: 'back', op_type: 'Identity', input: ['loop'], output: ['loop2'], attribute: [] },
+        { name: 'again', op_type: 'Identity', input: ['loop2'], output: ['loop'], attribute: [] },
+      );
+    }),
+    expect: /^layer 1 \(dense\): expected Gemm .*, got a chain of layers, but Identity node "back" closes a cycle/,
+  },
+  {
+    name: 'a value read by 50 000 nodes (linear work, not quadratic)',
+    input: edited((m) => { for (let i = 0; i < 50_000; i++) m.graph.node.push({ op_type: 'Relu', input: ['layer1/Gemm'], output: [`o${i}`], attribute: [] }); }),
+    options: { maxBytes: 10_000_000 },
+    expect: /^layer 2 \(relu\): expected Relu, got a chain of layers, but value "layer1\/Gemm" feeds 50001 nodes/,
+  },
   { name: 'an operator of another domain', input: edited((m) => { (m.graph.node[1] as { domain?: string }).domain = 'com.example'; }), expect: /^layer 2 \(relu\): expected Relu, got com\.example\.Relu node/ },
   { name: 'Gemm with alpha = 2', input: edited((m) => { m.graph.node[2]!.attribute = [{ name: 'alpha', type: 1, f: 2 }]; }), expect: /^layer 3 \(dense\): expected Gemm with transA = 0, alpha = 1, beta = 1, got Gemm node "layer3\/Gemm" with transA = 0, alpha = 2, beta = 1/ },
   { name: 'two graph inputs', input: edited((m) => { m.graph.input.push({ name: 'second' }); }), expect: /^graph\.input: expected one input \(besides initializers\), got 2/ },
@@ -86,6 +104,11 @@ describe('bad ONNX bytes give a Left that names the place and the problem, and m
     else expect(c.input).toEqual(before);
     expect(P.flatten(params)).toEqual(paramsBefore);
     expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
+  });
+
+  it('import refuses a polymorphic layer not fixed to a width (untyped code)', () => {
+    const r = fromOnnx(relu as never, good);
+    expect(E.isLeft(r) && r.left.message).toMatch(/^model: expected a layer of fixed widths/);
   });
 
   it('the good file imports (so each case fails for its own reason)', () => {
@@ -131,6 +154,7 @@ describe('export refuses what ONNX cannot express, naming the layer and its posi
     { name: 'non-finite parameters', run: () => toOnnx(dense(2, 1), { w: fromRows([[1], [NaN]]), b: vec([0]) }), expect: /^model \(dense\): expected finite weights, got w\[1\]\[0\] = NaN/ },
     { name: 'parameters of another shape (untyped code)', run: () => toOnnx(dense(2, 1), { w: fromRows([[1, 2]]), b: vec([0]) } as never), expect: /^model \(dense\): expected parameters \{ w: 2×1, b: 1 \}/ },
     { name: 'an opset foldnet does not write', run: () => toOnnx(dense(2, 1), dense(2, 1).init(key(0)), { opset: 12 }), expect: /^options\.opset: expected one of 13, 14, 15, 16, 17, got 12/ },
+    { name: 'a polymorphic layer not fixed to a width (untyped code)', run: () => toOnnx(relu as never, {} as never), expect: /^model: expected a layer of fixed widths \(fix a polymorphic one with at\(n\)\)/ },
     { name: 'an unknown dtype', run: () => toOnnx(dense(2, 1), dense(2, 1).init(key(0)), { dtype: 'float16' as never }), expect: /^options\.dtype: expected 'float32' or 'float64', got "float16"/ },
   ];
   it.each(refusals)('$name', (c) => {
