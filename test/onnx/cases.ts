@@ -4,7 +4,7 @@
 import { dense } from '../../src/layer/dense.js';
 import { compose, sequential } from '../../src/layer/compose.js';
 import { dropout } from '../../src/layer/dropout.js';
-import { leakyRelu, relu, sigmoid, softmax, softplus, tanh } from '../../src/layer/activation.js';
+import { identity, leakyRelu, relu, sigmoid, softmax, softplus, tanh } from '../../src/layer/activation.js';
 import { standardize } from '../../src/layer/standardize.js';
 import { foldIn, key } from '../../src/random.js';
 import { activationCases, randomLike, randomMat, type AnyLayer } from '../core/helpers.js';
@@ -30,6 +30,7 @@ export const onnxCases = (): readonly OnnxCase[] => {
     ['standardize then an MLP', sequential(standardize(rows), dense(4, 8), tanh, dense(8, 3), softmax)],
     ['nested sequential inside compose', compose(dense(6, 3), sequential(softplus, dropout(0.2)), sequential(sequential(standardize(rows), dense(4, 5)), sigmoid, dense(5, 6)))],
     ['a polymorphic chain fixed with at(4)', sequential(relu, tanh).at(4)],
+    ['a net that computes nothing (one Identity node)', sequential(identity, dropout(0.5)).at(3)],
   ];
   return nets.map(([name, net], i) => ({ name, net, params: randomLike(foldIn(key(11), i), net.init(key(i))) }));
 };
