@@ -1,5 +1,5 @@
 // The public surface keeps its documentation standard: every export reachable from the package
-// entry points (src/index.ts, src/node.ts, and the members of the namespaces they re-export) has a
+// entry points (src/index.ts, src/node.ts, src/onnx.ts, and the members of the namespaces they re-export) has a
 // TSDoc comment with `@since` and `@category`, and no exported declaration spells `any` in its
 // type. Prints one line per problem and exits 1 if there is any; `npm test` runs it.
 //
@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const entries = ['src/index.ts', 'src/node.ts'].map((f) => resolve(root, f));
+const entries = ['src/index.ts', 'src/node.ts', 'src/onnx.ts'].map((f) => resolve(root, f));
 
 const config = ts.getParsedCommandLineOfConfigFile(resolve(root, 'tsconfig.json'), {}, {
   ...ts.sys,

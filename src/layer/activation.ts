@@ -14,6 +14,7 @@ import type { Mat } from '../tensor/mat.js';
 import type { NoParams, PolyLayer } from './layer.js';
 import { definePolyLayer } from './define.js';
 import { markTrusted } from '../tensor/trusted.js';
+import { withForm } from './form.js';
 
 const noParams: NoParams = Object.freeze({});
 
@@ -51,7 +52,7 @@ export const elementwise = (
  * @since 0.1.0
  * @category activations
  */
-export const relu: PolyLayer<NoParams> = markTrusted(elementwise('relu', (x) => (x > 0 ? x : 0), (x) => (x > 0 ? 1 : 0)));
+export const relu: PolyLayer<NoParams> = markTrusted(withForm(elementwise('relu', (x) => (x > 0 ? x : 0), (x) => (x > 0 ? 1 : 0)), { op: 'pointwise', fn: 'relu' }));
 
 /**
  * Leaky ReLU, `x` for x > 0 and `α·x` otherwise (default α = 0.01).
@@ -60,7 +61,7 @@ export const relu: PolyLayer<NoParams> = markTrusted(elementwise('relu', (x) => 
  * @category activations
  */
 export const leakyRelu = (alpha = 0.01): PolyLayer<NoParams> =>
-  markTrusted(elementwise('leakyRelu', (x) => (x > 0 ? x : alpha * x), (x) => (x > 0 ? 1 : alpha), { alpha }));
+  markTrusted(withForm(elementwise('leakyRelu', (x) => (x > 0 ? x : alpha * x), (x) => (x > 0 ? 1 : alpha), { alpha }), { op: 'leakyRelu', alpha }));
 
 /**
  * Hyperbolic tangent; derivative `1 − y²`.
@@ -68,7 +69,7 @@ export const leakyRelu = (alpha = 0.01): PolyLayer<NoParams> =>
  * @since 0.1.0
  * @category activations
  */
-export const tanh: PolyLayer<NoParams> = markTrusted(elementwise('tanh', Math.tanh, (_x, y) => 1 - y * y));
+export const tanh: PolyLayer<NoParams> = markTrusted(withForm(elementwise('tanh', Math.tanh, (_x, y) => 1 - y * y), { op: 'pointwise', fn: 'tanh' }));
 
 /**
  * Logistic sigmoid `σ(x) = 1 / (1 + e^{−x})`, computed without overflow; derivative `y(1 − y)`.
@@ -76,13 +77,12 @@ export const tanh: PolyLayer<NoParams> = markTrusted(elementwise('tanh', Math.ta
  * @since 0.1.0
  * @category activations
  */
-export const sigmoid: PolyLayer<NoParams> = markTrusted(
+export const sigmoid: PolyLayer<NoParams> = markTrusted(withForm(
   elementwise(
     'sigmoid',
     (x) => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x))),
     (_x, y) => y * (1 - y),
-  ),
-);
+  ), { op: 'pointwise', fn: 'sigmoid' }));
 
 /**
  * Softplus `log(1 + eˣ)` (a smooth ReLU), computed stably; derivative `σ(x)`.
@@ -90,13 +90,12 @@ export const sigmoid: PolyLayer<NoParams> = markTrusted(
  * @since 0.1.0
  * @category activations
  */
-export const softplus: PolyLayer<NoParams> = markTrusted(
+export const softplus: PolyLayer<NoParams> = markTrusted(withForm(
   elementwise(
     'softplus',
     (x) => Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x))),
     (x) => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x))),
-  ),
-);
+  ), { op: 'pointwise', fn: 'softplus' }));
 
 /**
  * The identity `y = x` (a linear output layer's "activation").
@@ -104,15 +103,14 @@ export const softplus: PolyLayer<NoParams> = markTrusted(
  * @since 0.1.0
  * @category activations
  */
-export const identity: PolyLayer<NoParams> = markTrusted(
+export const identity: PolyLayer<NoParams> = markTrusted(withForm(
   definePolyLayer<NoParams>({
     kind: 'identity',
     init: () => noParams,
     forward: (_p, x) => x,
     vjp: (_p, x) => [x, (dy) => [noParams, dy]],
     jvp: (_p, x, _dp, dx) => [x, dx],
-  }),
-);
+  }), { op: 'identity' }));
 
 /**
  * Row-wise softmax `s_j = e^{x_j − max x} / Σ_k e^{x_k − max x}` (stable for large logits).
@@ -122,7 +120,7 @@ export const identity: PolyLayer<NoParams> = markTrusted(
  * @since 0.1.0
  * @category activations
  */
-export const softmax: PolyLayer<NoParams> = definePolyLayer<NoParams>({
+export const softmax: PolyLayer<NoParams> = withForm(definePolyLayer<NoParams>({
   kind: 'softmax',
   init: () => noParams,
   forward: (_p, x) => Ops.softmaxRows(x),
@@ -134,4 +132,4 @@ export const softmax: PolyLayer<NoParams> = definePolyLayer<NoParams>({
     const s = Ops.softmaxRows(x);
     return [s, Ops.softmaxRowsJvp(s, dx)];
   },
-});
+}), { op: 'softmax' });

@@ -10,6 +10,7 @@ import { isPoly, type AnyLayer, type AnyPolyLayer, type Context, type Layer, typ
 import { defineLayer, definePolyLayer, type LayerDefinition, type PolyLayerDefinition } from './define.js';
 import type { DimsMatch, ShapeError } from './shape.js';
 import { isTrusted, markTrusted } from '../tensor/trusted.js';
+import { withForm } from './form.js';
 
 type Len<T extends readonly unknown[]> = T['length'] & number;
 
@@ -175,11 +176,13 @@ const build = (kind: string, args: readonly Part[], applied: readonly Part[], sl
   // The runner is shape-agnostic (Mat<number, number>); the composite's precise type is given by
   // the public signatures of sequential/compose, which the checks above make true.
   const fns = run as unknown as Pick<LayerDefinition<number, number, readonly unknown[]>, 'forward' | 'vjp' | 'jvp'>;
+  // the composite's form keeps the part values themselves, so each is looked up by identity
+  const form = { op: 'chain', parts: Object.freeze([...args]), applied: Object.freeze([...slot]) } as const;
   if (inputDim === null || outputDim === null) {
     const polyFns = run as unknown as Pick<PolyLayerDefinition<readonly unknown[]>, 'forward' | 'vjp' | 'jvp'>;
-    return definePolyLayer<readonly unknown[]>({ kind, init, children, ...polyFns });
+    return withForm(definePolyLayer<readonly unknown[]>({ kind, init, children, ...polyFns }), form);
   }
-  const layer = defineLayer<number, number, readonly unknown[]>({ kind, inputDim, outputDim, init, children, ...fns });
+  const layer = withForm(defineLayer<number, number, readonly unknown[]>({ kind, inputDim, outputDim, init, children, ...fns }), form);
   // trusted when every part is foldnet's own (dense, the built-in activations, nested composites)
   return args.every(isTrusted) ? markTrusted(layer) : layer;
 };

@@ -10,6 +10,7 @@ import type { Key } from '../random.js';
 import type { Mat } from '../tensor/mat.js';
 import type { Context, Layer, LayerSpec, PolyLayer, Vjp } from './layer.js';
 import { checkDim } from './shape.js';
+import { inheritForm } from './form.js';
 
 /**
  * The parts a user supplies to define a fixed-width layer.
@@ -119,8 +120,9 @@ export const definePolyLayer = <P>(d: PolyLayerDefinition<P>): PolyLayer<P> => {
     vjp: d.vjp,
     jvp: d.jvp,
     zerosLike: Params.zerosLike,
+    // the fixed-width layer computes what the polymorphic one does, so it has the same form
     at: <N extends number>(width: N): Layer<N, N, P> =>
-      defineLayer<N, N, P>({
+      inheritForm(poly, defineLayer<N, N, P>({
         kind: d.kind,
         inputDim: width,
         outputDim: width,
@@ -130,7 +132,7 @@ export const definePolyLayer = <P>(d: PolyLayerDefinition<P>): PolyLayer<P> => {
         jvp: d.jvp,
         ...(d.config === undefined ? {} : { config: d.config }),
         ...(d.children === undefined ? {} : { children: d.children }),
-      }),
+      })),
   };
   return Object.freeze(poly);
 };

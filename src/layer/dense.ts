@@ -10,6 +10,7 @@ import { unsafeMat, unsafeVec, type Mat, type Vec } from '../tensor/mat.js';
 import { split, uniform, normal, type Key } from '../random.js';
 import type { Layer } from './layer.js';
 import { defineLayer } from './define.js';
+import { withForm } from './form.js';
 import type { Dim } from './shape.js';
 
 /**
@@ -83,7 +84,7 @@ export const dense = <I extends number, O extends number>(
   const inputDim = inputs as I;
   const outputDim = outputs as O;
   const init = options.init ?? 'glorot';
-  return markTrusted(defineLayer<I, O, DenseParams<I, O>>({
+  const layer = defineLayer<I, O, DenseParams<I, O>>({
     kind: 'dense',
     inputDim,
     outputDim,
@@ -104,7 +105,8 @@ export const dense = <I extends number, O extends number>(
       affine(x, p.w, p.b),
       Ops.addRowVector(Ops.add(Ops.matmul(dx, p.w), Ops.matmul(x, dp.w)), dp.b),
     ],
-  }));
+  });
+  return markTrusted(withForm(layer, { op: 'affine', inputDim, outputDim }));
 };
 
 /** Re-exported for `dense`'s users who build parameters by hand. @since 0.1.0 @category constructors */

@@ -9,6 +9,7 @@ import { unsafeMat, type Mat } from '../tensor/mat.js';
 import { bernoulli } from '../random.js';
 import type { Context, NoParams, PolyLayer } from './layer.js';
 import { definePolyLayer } from './define.js';
+import { withForm } from './form.js';
 
 const noParams: NoParams = Object.freeze({});
 
@@ -41,7 +42,7 @@ export const dropout = (p: number): PolyLayer<NoParams> => {
   };
   const apply = <B extends number, N extends number>(x: Mat<B, N>, m: Mat<B, N> | null): Mat<B, N> =>
     m === null ? x : Ops.zipWith(x, m, (a, s) => a * s);
-  return definePolyLayer<NoParams>({
+  const layer = definePolyLayer<NoParams>({
     kind: 'dropout',
     config: { p },
     init: () => noParams,
@@ -55,4 +56,5 @@ export const dropout = (p: number): PolyLayer<NoParams> => {
       return [apply(x, m), apply(dx, m)];
     },
   });
+  return withForm(layer, { op: 'dropout', p });
 };

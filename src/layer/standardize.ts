@@ -11,6 +11,7 @@ import * as Ops from '../tensor/ops.js';
 import { defineLayer } from './define.js';
 import type { Layer, LayerSpec, NoParams } from './layer.js';
 import { checkDim } from './shape.js';
+import { withForm } from './form.js';
 
 /**
  * Column means and population standard deviations (ddof = 0) of `x: Mat<n, D>`; a column whose
@@ -85,7 +86,8 @@ export const standardizeWith = <D extends number>(mean: Vec<D>, std: Vec<D>): St
     jvp: (_p, x, _dp, dx) => [forward(x), scaleRows(dx)],
   });
   // trusted: the fast engine (src/train/engine.ts) may run a leading standardize from its spec
-  return markTrusted(Object.freeze({ ...layer, mean: mu, std: sigma }));
+  // the form's μ is 0 + μ, as forward broadcasts it (a −0 mean acts as +0)
+  return markTrusted(withForm(Object.freeze({ ...layer, mean: mu, std: sigma }), { op: 'standardize', mean: mu.data.map((m) => 0 + m), std: sigma.data }));
 };
 
 /**

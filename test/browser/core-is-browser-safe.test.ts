@@ -25,6 +25,15 @@ describe('the package root is browser-safe', () => {
     expect(inputs.filter((i) => builtins.has(i) || i.startsWith('node:'))).toEqual([]);
     // File reading lives in the separate Node entry point, never reached from the root.
     expect(inputs.filter((i) => /(^|\/)src\/node\.ts$/.test(i))).toEqual([]);
+    // ONNX is its own entry point: the protobuf library stays out of the core bundle
+    expect(inputs.filter((i) => /protobufjs|(^|\/)src\/onnx/.test(i))).toEqual([]);
+  });
+
+  it('bundles the ONNX entry point, src/onnx.ts, for the browser too', async () => {
+    const { errors, inputs } = await bundleForBrowser(src('onnx.ts'));
+    expect(errors).toEqual([]);
+    expect(inputs.filter((i) => builtins.has(i) || i.startsWith('node:'))).toEqual([]);
+    expect(inputs.some((i) => /protobufjs/.test(i))).toBe(true);
   });
 
   it.runIf(existsSync(src('node.ts')))('the check can fail: the Node entry point does not bundle for the browser', async () => {

@@ -1,0 +1,73 @@
+/**
+ * What a built-in layer computes, as data: its inference form. Each built-in constructor
+ * records the form of the value it returns, keyed by the value itself (a `WeakMap`), so a
+ * translator (the ONNX exporter and importer) finds it by identity, never by the layer's `kind`
+ * string: a user's `defineLayer({ kind: 'dense', … })` or `elementwise('relu', …)` has no form,
+ * whatever it is called, because its functions are the user's.
+ *
+ * A new built-in layer (convolution, pooling, a recurrent cell) adds a variant here and records
+ * it in its constructor; the translators' tables are keyed by `op`, so the compiler then asks
+ * for each one's mapping.
+ *
+ * @module
+ */
+import type { Part } from './layer.js';
+
+/**
+ * The inference form of a built-in layer:
+ * - `affine`: `y = x·W + b` with parameters `{ w: I×O, b: O }` (`dense`);
+ * - `pointwise`: `y = φ(x)` entry by entry for φ one of the named built-ins; `leakyRelu` carries α;
+ * - `softmax`: row-wise `s_j = e^{x_j} / Σ_k e^{x_k}`;
+ * - `identity`: `y = x`;
+ * - `dropout`: `y = x` at inference (drop probability `p` only acts in training);
+ * - `standardize`: `y = (x − μ) / σ` with fixed statistics;
+ * - `chain`: the composite of `parts`, applied in the order `applied` (indices into `parts`,
+ *   which is also the composite's parameter tuple).
+ *
+ * @since 0.2.0
+ * @category model
+ */
+export type InferenceForm =
+  | { readonly op: 'affine'; readonly inputDim: number; readonly outputDim: number }
+  | { readonly op: 'pointwise'; readonly fn: 'relu' | 'tanh' | 'sigmoid' | 'softplus' }
+  | { readonly op: 'leakyRelu'; readonly alpha: number }
+  | { readonly op: 'softmax' }
+  | { readonly op: 'identity' }
+  | { readonly op: 'dropout'; readonly p: number }
+  | { readonly op: 'standardize'; readonly mean: Float64Array; readonly std: Float64Array }
+  | { readonly op: 'chain'; readonly parts: readonly Part[]; readonly applied: readonly number[] };
+
+const forms = new WeakMap<object, InferenceForm>();
+
+/**
+ * Records `form` as what `layer` computes, and returns the layer. Only foldnet's own constructors
+ * call this: the form is a promise about the layer's functions.
+ *
+ * @since 0.2.0
+ * @category internals
+ */
+export const withForm = <T extends object>(layer: T, form: InferenceForm): T => {
+  forms.set(layer, Object.freeze(form));
+  return layer;
+};
+
+/**
+ * The inference form recorded for this very value, or `undefined` for a layer foldnet did not
+ * build (or a copy of one, such as `{ ...dense(4, 8), forward }`).
+ *
+ * @since 0.2.0
+ * @category internals
+ */
+export const formOf = (layer: unknown): InferenceForm | undefined =>
+  typeof layer === 'object' && layer !== null ? forms.get(layer) : undefined;
+
+/**
+ * Gives `fixed` (a polymorphic layer fixed to one width with `at(n)`) the form of `poly`, if any.
+ *
+ * @since 0.2.0
+ * @category internals
+ */
+export const inheritForm = <T extends object>(poly: object, fixed: T): T => {
+  const f = forms.get(poly);
+  return f === undefined ? fixed : withForm(fixed, f);
+};
