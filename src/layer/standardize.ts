@@ -36,7 +36,7 @@ export const columnStats = (x: Mat<number, number>): { readonly mean: Float64Arr
     for (let i = 0; i < rows; i++) scale = Math.max(scale, Math.abs(data[i * cols + j]!));
     // NaN/±Infinity entries make scale non-finite; the statistics then carry it, and standardizeWith names the column.
     // A power of two, so dividing by it is exact and ordinary data gives the unscaled statistics bit for bit.
-    const s = scale > 0 && Number.isFinite(scale) ? 2 ** Math.floor(Math.log2(scale)) : 1;
+    const s = scale > 0 && Number.isFinite(scale) ? 2 ** Math.min(1023, Math.floor(Math.log2(scale))) : 1;
     const m = colSum(j, (v) => v / s) / rows;
     const sd = Math.sqrt(colSum(j, (v) => (v / s - m) * (v / s - m)) / rows);
     return { mean: m * s, std: sd <= rows * Number.EPSILON ? 1 : sd * s };
