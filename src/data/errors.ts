@@ -99,7 +99,7 @@ export const errorList = <Err>(summary: (more: number) => Err, max: number = MAX
   };
   return Object.freeze({
     add,
-    /** Adds every problem of another list, counting the entries it stood for through `count`. */
+    /** Adds every problem of another (possibly capped) list; its summary entry adds its `more` to the count. */
     addAll: (es: ReadonlyArray<Err & { readonly more?: number }>): void => {
       for (const e of es) {
         if (e.more === undefined) add(e);
