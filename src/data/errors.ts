@@ -130,8 +130,10 @@ export const dataErrorList = () => errorList<DataError>(moreDataErrors);
 const MAX_GOT = 40;
 const MAX_PART = 200;
 
-/** Cuts text for a message at 200 characters, so a hostile header or path cannot blow a message up. @internal */
-export const clip = (s: string): string => (s.length > MAX_PART ? `${s.slice(0, MAX_PART)}… (${s.length} characters)` : s);
+const MAX_LINE = 1000;
+
+/** Cuts text for a message (at 200 characters by default), so a hostile header or path cannot blow a message up. @internal */
+export const clip = (s: string, max: number = MAX_PART): string => (s.length > max ? `${s.slice(0, max)}… (${s.length} characters)` : s);
 
 /**
  * A short, printable description of an untrusted value for the `got` field: strings are quoted
@@ -170,7 +172,7 @@ export const formatErrors = (errors: ReadonlyArray<{ readonly message: string; r
   const shown = listed.slice(0, cap);
   const rest = total - shown.length;
   const head = `${total} problem${total === 1 ? '' : 's'}:`;
-  return [head, ...shown.map((e) => `  - ${clip(e.message)}`), ...(rest > 0 ? [`  … and ${rest} more`] : [])].join('\n');
+  return [head, ...shown.map((e) => `  - ${clip(e.message, MAX_LINE)}`), ...(rest > 0 ? [`  … and ${rest} more`] : [])].join('\n');
 };
 
 /**
