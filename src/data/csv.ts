@@ -258,7 +258,7 @@ const readCsvUnsafe = (text: unknown, options: AnyOptions): Decoded<CsvWithRejec
     if (rowErrors.size() === 0) kept.push(i);
     else {
       errors.addAll(rowErrors.list());
-      rejected.push(Object.freeze({ ...place, fields: Object.freeze(rec.record), errors: rowErrors.list() }));
+      if (options.badRows === 'reject') rejected.push(Object.freeze({ ...place, fields: Object.freeze(rec.record), errors: rowErrors.list() }));
     }
   });
   if (kept.length === 0 || (errors.size() > 0 && options.badRows !== 'reject')) return E.left(errors.list());
