@@ -1,8 +1,8 @@
-import { expectAssignable, expectError, expectType } from 'tsd';
+import { expectAssignable, expectError, expectNotAssignable, expectType } from 'tsd';
 import * as E from 'fp-ts/lib/Either.js';
 import {
   dense, dyn, labels, load, matrix, oneHot, readCsv, relu, save, sequential, standardize,
-  type ClassificationTable, type DataErrors, type DenseParams, type DynDim, type Labels, type Layer, type LoadErrors,
+  type ClassificationTable, type CsvWithRejected, type DataErrors, type DenseParams, type DynDim, type Labels, type Layer, type LoadErrors,
   type Mat, type NoParams, type RegressionTable, type Standardize,
 } from '..';
 
@@ -31,3 +31,18 @@ if (E.isRight(named)) net.forward(net.init(null as never), named.right.x);
 // save/load keep the parameter type.
 expectType<E.Either<LoadErrors, string>>(save(net, net.init(null as never)));
 expectType<E.Either<LoadErrors, readonly [NoParams, DenseParams<3, 4>, NoParams, DenseParams<4, 2>]>>(load(net, ''));
+
+// Labels<C> carries a required brand: only labels(C), readCsv and friends make one, so a plain
+// array of anything (here out of range, negative and fractional) is not Labels<3>.
+expectNotAssignable<Labels<3>>([7, -1, 0.5]);
+expectNotAssignable<Labels<3>>([0, 1, 2]);
+const takesLabels = (l: Labels<3>): number => l.length;
+expectError(takesLabels([7, -1, 0.5]));
+if (E.isRight(named)) expectType<Labels<2>>(named.right.labels);
+
+// badRows: 'reject' keeps the good rows and returns the rejected ones, with the same typed table.
+const some = readCsv('', { features: ['a', 'b', 'c'], target: 'label', task: 'classification', classes: 2, badRows: 'reject' });
+expectType<E.Either<DataErrors, CsvWithRejected<ClassificationTable<3, 2>>>>(some);
+const someReg = readCsv('', { features: ['a'], target: 'y', task: 'regression', badRows: 'reject' });
+expectType<E.Either<DataErrors, CsvWithRejected<RegressionTable<1>>>>(someReg);
+expectType<E.Either<DataErrors, RegressionTable<1>>>(readCsv('', { features: ['a'], target: 'y', task: 'regression', badRows: 'fail' }));

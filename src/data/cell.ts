@@ -62,3 +62,19 @@ export const labelValue = (x: number, classes: number): E.Either<CellProblem, nu
   if (x < 0 || x >= classes) return E.left({ expected, got: `${describe(x)} (out of range)` });
   return E.right(x === 0 ? 0 : x);
 };
+
+/**
+ * The index of the first hole of a sparse array (`new Array(5)`, `[1, , 3]`), or `undefined` when
+ * every index holds an entry. `forEach` and `map` skip holes, so decoders ask this first. O(index).
+ *
+ * @since 0.2.0
+ * @category decoders
+ */
+export const firstHole = (a: ReadonlyArray<unknown>): number | undefined => {
+  let i = 0;
+  while (i < a.length && i in a) i++;
+  return i < a.length ? i : undefined;
+};
+
+/** The `expected`/`got` pair for a list with a hole. @internal */
+export const holeProblem = (what: string, index: number): CellProblem => ({ expected: `${what} without holes`, got: `a sparse list (nothing at index ${index})` });

@@ -2,8 +2,8 @@
  * `readCsv`: CSV text to a typed feature matrix and target, with every bad cell named.
  *
  * Parsing is done by `csv-parse` (its synchronous, browser-safe build), a maintained parser that
- * implements RFC 4180 (quoted fields, embedded commas and newlines, CRLF, BOM) and reports the line
- * of each record; we only add the numeric checks. A hand-written `split(',')` gets quoting wrong.
+ * implements RFC 4180 (quoted fields, embedded commas and newlines, BOM); we only add the numeric
+ * checks and the line numbers. A hand-written `split(',')` gets quoting wrong.
  *
  * @module
  */
@@ -11,9 +11,9 @@ import * as E from 'fp-ts/lib/Either.js';
 import { parse } from 'csv-parse/browser/esm/sync';
 import { unsafeMat, type Mat } from '../tensor/mat.js';
 import type { DynDim } from '../layer/shape.js';
-import { dataError, describe, type DataError, type Decoded } from './errors.js';
+import { dataError, dataErrorList, describe, type DataError, type DataErrors, type Decoded } from './errors.js';
 import { labelValue, textCell } from './cell.js';
-import type { Labels } from './labels.js';
+import { unsafeLabels, type Labels } from './labels.js';
 
 /**
  * Which columns are features (a list of names, in the order the net expects them, or every column
@@ -30,10 +30,27 @@ export interface CsvOptions<Fs extends ReadonlyArray<string> | 'all-but-target'>
   readonly delimiter?: string;
 }
 
+/**
+ * What a bad data row does, an option of `readCsv`: `'fail'` (the default) makes the whole read a
+ * `Left` listing every bad cell; `'reject'` keeps the good rows and returns the bad ones as data,
+ * `{ table, rejected }` (see {@link CsvWithRejected}). Problems with the file itself (its header,
+ * no good row at all) are a `Left` either way.
+ *
+ * @since 0.2.0
+ * @category model
+ */
+export interface BadRows<Mode extends 'fail' | 'reject'> {
+  readonly badRows: Mode;
+}
+
 /** Options for a classification file: the target holds integer labels `0..classes−1`. @since 0.1.0 @category model */
 export interface ClassificationCsvOptions<Fs extends ReadonlyArray<string> | 'all-but-target', C extends number> extends CsvOptions<Fs> {
   readonly task: 'classification';
-  /** The number of classes; labels outside `0..classes−1` are errors. Omitted: `max label + 1`. */
+  /**
+   * The number of classes; labels outside `0..classes−1` are errors. Omitted: `max label + 1`,
+   * where a label must be below the number of data rows (at most one class per row), so a stray
+   * `1e9` is a bad cell, not a billion classes.
+   */
   readonly classes?: C;
 }
 
@@ -49,7 +66,10 @@ export interface CsvTable<F extends number> {
   /** The feature columns' names, in the matrix's column order. */
   readonly features: ReadonlyArray<string>;
   readonly target: string;
-  /** The file line of each data row (1-based), to trace a prediction back to its line. */
+  /**
+   * The file line where each data row starts (1-based; LF, CRLF and CR all end a line, in any
+   * mix, and a quoted field's line breaks count), to trace a prediction back to its line.
+   */
   readonly lines: ReadonlyArray<number>;
 }
 
@@ -66,10 +86,39 @@ export interface RegressionTable<F extends number> extends CsvTable<F> {
   readonly y: Mat<number, 1>;
 }
 
+/**
+ * A data row left out under `badRows: 'reject'`: its data row number (1-based, header not
+ * counted), the file line it starts on, its raw fields, and every problem found in it.
+ *
+ * @since 0.2.0
+ * @category model
+ */
+export interface RejectedRow {
+  readonly row: number;
+  readonly line: number;
+  readonly fields: ReadonlyArray<string>;
+  readonly errors: DataErrors;
+}
+
+/**
+ * What `readCsv` returns under `badRows: 'reject'`: the good rows as a table (their `lines` say
+ * where each came from) and the rejected rows, in file order.
+ *
+ * @since 0.2.0
+ * @category model
+ */
+export interface CsvWithRejected<T> {
+  readonly table: T;
+  readonly rejected: ReadonlyArray<RejectedRow>;
+}
+
 /** The feature width: the length of a literal name list, else a run-time dim. @since 0.1.0 @category type helpers */
 export type FeatureDim<Fs> = Fs extends ReadonlyArray<string> ? (number extends Fs['length'] ? DynDim : Fs['length']) : DynDim;
 
-type Rec = { readonly record: string[]; readonly info: { readonly lines: number } };
+type Rec = { readonly record: string[]; readonly raw: string };
+type AnyFeatures = ReadonlyArray<string> | 'all-but-target';
+type AnyOptions = (ClassificationCsvOptions<AnyFeatures, number> | RegressionCsvOptions<AnyFeatures>) & Partial<BadRows<'fail' | 'reject'>>;
+type AnyTable = ClassificationTable<number, number> | RegressionTable<number>;
 
 const headerError = (column: string | null, expected: string, got: string): DataError =>
   dataError({ row: null, line: 1, column, expected, got });
@@ -79,60 +128,85 @@ const headerError = (column: string | null, expected: string, got: string): Data
  * Every problem is listed with its data row (1-based, header not counted), file line and column:
  * an empty file, a header-only file, duplicate or missing column names, ragged rows, empty cells,
  * non-numeric text, NaN, ±Infinity, and for classification labels that are not integers in
- * `0..classes−1`. Blank lines are skipped. Columns not used as features or target are not checked.
+ * `0..classes−1`. Blank lines are skipped; LF, CRLF and CR line endings may be mixed. Columns not
+ * used as features or target are not checked. With `badRows: 'reject'` the good rows are kept and
+ * the bad ones returned as data (`{ table, rejected }`). Past `MAX_ERRORS` problems the list is capped.
  *
  * @example
  * const data = readCsv(text, { features: ['a', 'b'], target: 'label', task: 'classification', classes: 3 })
  * // Either<DataErrors, ClassificationTable<2, 3>>
+ * const some = readCsv(text, { features: ['a', 'b'], target: 'label', task: 'classification', classes: 3, badRows: 'reject' })
+ * // Either<DataErrors, { table: ClassificationTable<2, 3>, rejected: RejectedRow[] }>
  * @since 0.1.0
  * @category decoders
  */
-export function readCsv<const Fs extends ReadonlyArray<string> | 'all-but-target', C extends number = DynDim>(
+export function readCsv<const Fs extends AnyFeatures, C extends number = DynDim>(
   text: string,
-  options: ClassificationCsvOptions<Fs, C>,
+  options: ClassificationCsvOptions<Fs, C> & BadRows<'reject'>,
+): Decoded<CsvWithRejected<ClassificationTable<FeatureDim<Fs>, C>>>;
+export function readCsv<const Fs extends AnyFeatures>(
+  text: string,
+  options: RegressionCsvOptions<Fs> & BadRows<'reject'>,
+): Decoded<CsvWithRejected<RegressionTable<FeatureDim<Fs>>>>;
+export function readCsv<const Fs extends AnyFeatures, C extends number = DynDim>(
+  text: string,
+  options: ClassificationCsvOptions<Fs, C> & Partial<BadRows<'fail'>>,
 ): Decoded<ClassificationTable<FeatureDim<Fs>, C>>;
-export function readCsv<const Fs extends ReadonlyArray<string> | 'all-but-target'>(
+export function readCsv<const Fs extends AnyFeatures>(
   text: string,
-  options: RegressionCsvOptions<Fs>,
+  options: RegressionCsvOptions<Fs> & Partial<BadRows<'fail'>>,
 ): Decoded<RegressionTable<FeatureDim<Fs>>>;
-export function readCsv(
-  text: string,
-  options: ClassificationCsvOptions<ReadonlyArray<string> | 'all-but-target', number> | RegressionCsvOptions<ReadonlyArray<string> | 'all-but-target'>,
-): Decoded<ClassificationTable<number, number> | RegressionTable<number>> {
+export function readCsv(text: string, options: AnyOptions): Decoded<AnyTable | CsvWithRejected<AnyTable>> {
   try {
-    return readCsvUnsafe(text, options);
+    return E.map((r: CsvWithRejected<AnyTable>) => (options.badRows === 'reject' ? r : r.table))(readCsvUnsafe(text, options));
   } catch (e) {
     return E.left([dataError({ row: null, column: null, expected: 'CSV text', got: describe(text), message: `reader failed: ${String(e)}` })]);
   }
 }
 
-const readCsvUnsafe = (
-  text: unknown,
-  options: ClassificationCsvOptions<ReadonlyArray<string> | 'all-but-target', number> | RegressionCsvOptions<ReadonlyArray<string> | 'all-but-target'>,
-): Decoded<ClassificationTable<number, number> | RegressionTable<number>> => {
+/**
+ * The line each record starts on. The parser sees LF only (line endings are normalised first), and
+ * the records' raw texts are consecutive slices of the file: a record starts after the line breaks
+ * of every record before it and the blank lines skipped in front of it.
+ */
+const startLines = (records: ReadonlyArray<Rec>): number[] => {
+  let breaks = 0;
+  return records.map((r) => {
+    let lead = 0;
+    while (r.raw[lead] === '\n') lead++;
+    const line = breaks + lead + 1;
+    for (let i = 0; i < r.raw.length; i++) if (r.raw[i] === '\n') breaks++;
+    return line;
+  });
+};
+
+const readCsvUnsafe = (text: unknown, options: AnyOptions): Decoded<CsvWithRejected<AnyTable>> => {
   if (typeof text !== 'string') return E.left([dataError({ row: null, column: null, expected: 'CSV text', got: describe(text) })]);
   if (text.trim() === '') return E.left([headerError(null, 'a header line and data rows', 'an empty file')]);
   let records: Rec[];
+  // Every line ending counts as one: a CRLF file with an LF header (or the reverse) keeps its lines.
+  const lf = text.replace(/\r\n?/g, '\n');
   try {
-    records = parse(text, { relax_column_count: true, info: true, skip_empty_lines: true, bom: true, delimiter: options.delimiter ?? ',' }) as unknown as Rec[];
+    records = parse(lf, { relax_column_count: true, raw: true, skip_empty_lines: true, bom: true, record_delimiter: '\n', delimiter: options.delimiter ?? ',' }) as unknown as Rec[];
   } catch (e) {
     const line = typeof (e as { lines?: unknown }).lines === 'number' ? (e as { lines: number }).lines : undefined;
     return E.left([dataError({ row: null, ...(line === undefined ? {} : { line }), column: null, expected: 'well-formed CSV', got: String((e as Error).message ?? e) })]);
   }
+  const lineOf = startLines(records);
   const header = records[0]!.record.map((h) => h.trim());
   const body = records.slice(1);
-  const errors: DataError[] = [];
+  const errors = dataErrorList();
 
   const seen = new Map<string, number>();
   header.forEach((h, j) => {
-    if (h === '') errors.push(headerError(`#${j + 1}`, 'a column name', 'an empty header cell'));
-    else if (seen.has(h)) errors.push(headerError(h, 'unique column names', `a duplicate of column #${seen.get(h)! + 1} (at #${j + 1})`));
+    if (h === '') errors.add(headerError(`#${j + 1}`, 'a column name', 'an empty header cell'));
+    else if (seen.has(h)) errors.add(headerError(h, 'unique column names', `a duplicate of column #${seen.get(h)! + 1} (at #${j + 1})`));
     else seen.set(h, j);
   });
   const index = (name: string): number | null => {
     const j = seen.get(name);
     if (j === undefined) {
-      errors.push(headerError(name, 'a column of that name', `no such column (header: ${header.join(', ')})`));
+      errors.add(headerError(name, 'a column of that name', `no such column (header: ${header.join(', ')})`));
       return null;
     }
     return j;
@@ -141,48 +215,64 @@ const readCsvUnsafe = (
   const featureNames = options.features === 'all-but-target' ? header.filter((h) => h !== options.target && h !== '') : [...options.features];
   if (options.features !== 'all-but-target') {
     const dup = featureNames.filter((f, i) => featureNames.indexOf(f) !== i);
-    dup.forEach((f) => errors.push(headerError(f, 'each feature listed once', 'listed twice in options.features')));
-    if (featureNames.includes(options.target)) errors.push(headerError(options.target, 'a feature column', 'the target column'));
+    dup.forEach((f) => errors.add(headerError(f, 'each feature listed once', 'listed twice in options.features')));
+    if (featureNames.includes(options.target)) errors.add(headerError(options.target, 'a feature column', 'the target column'));
   }
   const featureIdx = featureNames.map(index);
-  if (featureNames.length === 0) errors.push(headerError(null, 'at least one feature column', 'none'));
-  if (body.length === 0) errors.push(dataError({ row: null, line: 2, column: null, expected: 'at least one data row', got: 'a header-only file' }));
-  if (errors.length > 0) return E.left(errors);
+  if (featureNames.length === 0) errors.add(headerError(null, 'at least one feature column', 'none'));
+  if (body.length === 0) errors.add(dataError({ row: null, line: 2, column: null, expected: 'at least one data row', got: 'a header-only file' }));
+  if (options.task === 'classification' && options.classes !== undefined && !(Number.isInteger(options.classes) && options.classes >= 1)) {
+    errors.add(dataError({ row: null, column: null, expected: 'options.classes a positive integer', got: describe(options.classes) }));
+  }
+  if (errors.size() > 0) return E.left(errors.list());
 
   const f = featureNames.length;
-  const classes = options.task === 'classification' ? (options.classes ?? Infinity) : Infinity;
-  if (options.task === 'classification' && options.classes !== undefined && !(Number.isInteger(options.classes) && options.classes >= 1)) {
-    return E.left([dataError({ row: null, column: null, expected: 'options.classes a positive integer', got: describe(options.classes) })]);
-  }
-  const x = new Float64Array(body.length * f);
-  const y = new Float64Array(body.length);
-  const lines = body.map((r) => r.info.lines);
+  const n = body.length;
+  // Without options.classes the class count is inferred, and bounded by the rows: a label ≥ n
+  // would make more classes than examples (a stray 1e9 would make a billion).
+  const classes = options.task === 'classification' ? (options.classes ?? n) : Infinity;
+  const inferred = options.task === 'classification' && options.classes === undefined;
+  const x = new Float64Array(n * f);
+  const y = new Float64Array(n);
+  const kept: number[] = [];
+  const rejected: RejectedRow[] = [];
   body.forEach((rec, i) => {
-    const place = { row: i + 1, line: rec.info.lines };
+    const place = { row: i + 1, line: lineOf[i + 1]! };
+    const rowErrors = dataErrorList();
+    const at = kept.length;
     if (rec.record.length !== header.length) {
-      errors.push(dataError({ ...place, column: null, expected: `${header.length} fields`, got: `${rec.record.length} fields` }));
-      return;
+      rowErrors.add(dataError({ ...place, column: null, expected: `${header.length} fields`, got: `${rec.record.length} fields` }));
+    } else {
+      featureIdx.forEach((j, k) => {
+        const v = textCell(rec.record[j!]!);
+        if (E.isLeft(v)) rowErrors.add(dataError({ ...place, column: featureNames[k]!, ...v.left }));
+        else x[at * f + k] = v.right;
+      });
+      const t = textCell(rec.record[targetIdx!]!);
+      const checked = options.task === 'classification' ? E.chain((v: number) => labelValue(v, classes))(t) : t;
+      if (E.isLeft(checked)) {
+        const why = inferred && E.isRight(t) ? { ...checked.left, expected: `${checked.left.expected} (options.classes omitted: at most one class per data row)` } : checked.left;
+        rowErrors.add(dataError({ ...place, column: options.target, ...why }));
+      } else y[at] = checked.right;
     }
-    featureIdx.forEach((j, k) => {
-      const v = textCell(rec.record[j!]!);
-      if (E.isLeft(v)) errors.push(dataError({ ...place, column: featureNames[k]!, ...v.left }));
-      else x[i * f + k] = v.right;
-    });
-    const t = textCell(rec.record[targetIdx!]!);
-    const checked = options.task === 'classification' ? E.chain((v: number) => labelValue(v, classes))(t) : t;
-    if (E.isLeft(checked)) errors.push(dataError({ ...place, column: options.target, ...checked.left }));
-    else y[i] = checked.right;
+    if (rowErrors.size() === 0) kept.push(i);
+    else {
+      errors.addAll(rowErrors.list());
+      if (options.badRows === 'reject') rejected.push(Object.freeze({ ...place, fields: Object.freeze(rec.record), errors: rowErrors.list() }));
+    }
   });
-  if (errors.length > 0) return E.left(errors);
+  if (kept.length === 0 || (errors.size() > 0 && options.badRows !== 'reject')) return E.left(errors.list());
 
+  const m = kept.length;
+  const labelList = Array.from(y.subarray(0, m));
   const table = {
-    x: unsafeMat(body.length, f, x),
+    x: unsafeMat(m, f, x.slice(0, m * f)),
     features: Object.freeze(featureNames),
     target: options.target,
-    lines: Object.freeze(lines),
+    lines: Object.freeze(kept.map((i) => lineOf[i + 1]!)),
   };
-  if (options.task === 'regression') return E.right(Object.freeze({ ...table, task: 'regression' as const, y: unsafeMat(body.length, 1 as const, y) }));
-  const labelList = Object.freeze(Array.from(y));
-  const k = options.classes ?? labelList.reduce((m, v) => Math.max(m, v), 0) + 1;
-  return E.right(Object.freeze({ ...table, task: 'classification' as const, labels: labelList, classes: k }));
+  const out = options.task === 'regression'
+    ? Object.freeze({ ...table, task: 'regression' as const, y: unsafeMat(m, 1 as const, y.slice(0, m)) })
+    : Object.freeze({ ...table, task: 'classification' as const, labels: unsafeLabels(labelList), classes: options.classes ?? labelList.reduce((a, v) => Math.max(a, v), 0) + 1 });
+  return E.right(Object.freeze({ table: out, rejected: Object.freeze(rejected) }));
 };

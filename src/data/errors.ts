@@ -26,11 +26,17 @@ export interface DataError {
   readonly expected: string;
   readonly got: string;
   readonly message: string;
+  /**
+   * Set only on the last entry of a capped list: the number of further problems found but not
+   * listed (the entry itself says `… and M more problems`). See {@link MAX_ERRORS}.
+   */
+  readonly more?: number;
 }
 
 /**
  * Every problem found, never empty inside a `Left`. Decoders collect all of them rather than
- * stopping at the first, so one run shows the whole repair list.
+ * stopping at the first, so one run shows the whole repair list; past {@link MAX_ERRORS} the
+ * list is capped: the first ones, then one entry counting the rest (its `more` field).
  *
  * @since 0.1.0
  * @category model
@@ -54,20 +60,80 @@ export type Decoded<A> = E.Either<DataErrors, A>;
  */
 export const dataError = (e: Omit<DataError, 'message'> & { readonly message?: string }): DataError => {
   const rowPart = e.row === null ? (e.line === undefined ? null : `line ${e.line}`) : e.line === undefined ? `row ${e.row}` : `row ${e.row} (line ${e.line})`;
-  const where = [rowPart, e.column === null ? null : `column ${JSON.stringify(e.column)}`].filter((s): s is string => s !== null);
+  const where = [rowPart, e.column === null ? null : `column ${clip(JSON.stringify(e.column))}`].filter((s): s is string => s !== null);
   const place = where.length === 0 ? '' : `${where.join(', ')}: `;
-  const base = `${place}expected ${e.expected}, got ${e.got}`;
+  const base = `${place}expected ${clip(e.expected)}, got ${clip(e.got)}`;
   return Object.freeze({
     row: e.row,
     ...(e.line === undefined ? {} : { line: e.line }),
     column: e.column,
     expected: e.expected,
     got: e.got,
-    message: e.message === undefined ? base : `${base} (${e.message})`,
+    message: e.message === undefined ? base : `${base} (${clip(e.message)})`,
   });
 };
 
+/**
+ * The most problems a decoder or loader lists (the rest are counted, not listed): enough to show
+ * a pattern, few enough that a hostile input cannot make an error list (or its text) huge.
+ *
+ * @since 0.2.0
+ * @category model
+ */
+export const MAX_ERRORS = 100;
+
+/**
+ * A list of problems under construction that keeps the first `max` and counts the rest. `list()`
+ * is the frozen list: the kept problems, then (if any were dropped) `summary(m)` for the `m`
+ * others. Appending never spreads a list into arguments, so any number of problems is safe.
+ *
+ * @since 0.2.0
+ * @category constructors
+ */
+export const errorList = <Err>(summary: (more: number) => Err, max: number = MAX_ERRORS) => {
+  const kept: Err[] = [];
+  let more = 0;
+  const add = (e: Err): void => {
+    if (kept.length < max) kept.push(e);
+    else more += 1;
+  };
+  return Object.freeze({
+    add,
+    /** Adds every problem of another (possibly capped) list; its summary entry adds its `more` to the count. */
+    addAll: (es: ReadonlyArray<Err & { readonly more?: number }>): void => {
+      for (const e of es) {
+        if (e.more === undefined) add(e);
+        else more += e.more;
+      }
+    },
+    /** The number of problems found so far (listed or not). */
+    size: (): number => kept.length + more,
+    list: (): ReadonlyArray<Err> => Object.freeze(more > 0 ? [...kept, summary(more)] : [...kept]),
+  });
+};
+
+/** What {@link errorList} returns. @since 0.2.0 @category model */
+export type ErrorList<Err> = ReturnType<typeof errorList<Err>>;
+
+/**
+ * The last entry of a capped {@link DataErrors} list: `… and M more problems`.
+ *
+ * @since 0.2.0
+ * @category constructors
+ */
+export const moreDataErrors = (more: number): DataError =>
+  Object.freeze({ row: null, column: null, expected: `at most ${MAX_ERRORS} problems listed`, got: `${more} more`, more, message: `… and ${more} more problem${more === 1 ? '' : 's'}` });
+
+/** A {@link DataErrors} collector capped at {@link MAX_ERRORS}. @internal */
+export const dataErrorList = () => errorList<DataError>(moreDataErrors);
+
 const MAX_GOT = 40;
+const MAX_PART = 200;
+
+const MAX_LINE = 1000;
+
+/** Cuts text for a message (at 200 characters by default), so a hostile header or path cannot blow a message up. @internal */
+export const clip = (s: string, max: number = MAX_PART): string => (s.length > max ? `${s.slice(0, max)}… (${s.length} characters)` : s);
 
 /**
  * A short, printable description of an untrusted value for the `got` field: strings are quoted
@@ -90,19 +156,23 @@ export const describe = (u: unknown): string => {
 };
 
 /**
- * All messages, one per line. With `max`, only the first `max` are listed and a last line counts
- * the rest.
+ * All messages, one per line, under a head line counting every problem (including those a capped
+ * list only counts). With `max` (default {@link MAX_ERRORS}), only the first `max` are listed and a
+ * last line counts the rest. Never throws, whatever the list's length.
  *
  * @example
  * pipe(readCsv(text, opts), E.mapLeft(formatErrors))
  * @since 0.1.0
  * @category destructors
  */
-export const formatErrors = (errors: ReadonlyArray<{ readonly message: string }>, max = Infinity): string => {
-  const shown = errors.slice(0, Math.max(0, Math.min(errors.length, max)));
-  const rest = errors.length - shown.length;
-  const head = `${errors.length} problem${errors.length === 1 ? '' : 's'}:`;
-  return [head, ...shown.map((e) => `  - ${e.message}`), ...(rest > 0 ? [`  … and ${rest} more`] : [])].join('\n');
+export const formatErrors = (errors: ReadonlyArray<{ readonly message: string; readonly more?: number }>, max: number = MAX_ERRORS): string => {
+  const listed = errors.filter((e) => e.more === undefined);
+  const total = errors.reduce((n, e) => n + (e.more ?? 1), 0);
+  const cap = Number.isNaN(max) ? MAX_ERRORS : Math.max(0, Math.min(listed.length, max));
+  const shown = listed.slice(0, cap);
+  const rest = total - shown.length;
+  const head = `${total} problem${total === 1 ? '' : 's'}:`;
+  return [head, ...shown.map((e) => `  - ${clip(e.message, MAX_LINE)}`), ...(rest > 0 ? [`  … and ${rest} more`] : [])].join('\n');
 };
 
 /**
@@ -112,18 +182,23 @@ export const formatErrors = (errors: ReadonlyArray<{ readonly message: string }>
  * @since 0.1.0
  * @category interop
  */
-export const fromIoTsErrors = (errors: t.Errors): DataErrors =>
-  errors.map((err) => {
-    const keys = err.context.map((c) => c.key).filter((k) => k !== '');
-    const rowKey = keys.find((k) => /^\d+$/.test(k));
-    const colKey = rowKey === undefined ? keys[keys.length - 1] : keys[keys.indexOf(rowKey) + 1];
-    const last = err.context[err.context.length - 1];
-    const e = dataError({
-      row: rowKey === undefined ? null : Number(rowKey) + 1,
-      column: colKey ?? null,
-      expected: last?.type.name ?? 'a valid value',
-      got: describe(err.value),
-    });
-    // A codec that wrote its own message (e.g. `matrix(4).type`) already named the place.
-    return err.message === undefined ? e : Object.freeze({ ...e, message: err.message });
+export const fromIoTsErrors = (errors: t.Errors): DataErrors => {
+  const out = dataErrorList();
+  errors.forEach((err) => out.add(fromIoTsError(err)));
+  return out.list();
+};
+
+const fromIoTsError = (err: t.ValidationError): DataError => {
+  const keys = err.context.map((c) => c.key).filter((k) => k !== '');
+  const rowKey = keys.find((k) => /^\d+$/.test(k));
+  const colKey = rowKey === undefined ? keys[keys.length - 1] : keys[keys.indexOf(rowKey) + 1];
+  const last = err.context[err.context.length - 1];
+  const e = dataError({
+    row: rowKey === undefined ? null : Number(rowKey) + 1,
+    column: colKey ?? null,
+    expected: last?.type.name ?? 'a valid value',
+    got: describe(err.value),
   });
+  // A codec that wrote its own message (e.g. `matrix(4).type`) already named the place.
+  return err.message === undefined ? e : Object.freeze({ ...e, message: err.message });
+};

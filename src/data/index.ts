@@ -5,16 +5,18 @@
  *
  * @module
  */
-export { type DataError, type DataErrors, type Decoded, dataError, formatErrors, fromIoTsErrors } from './errors.js';
+export {
+  type DataError, type DataErrors, type Decoded, type ErrorList, dataError, formatErrors, fromIoTsErrors, errorList, moreDataErrors, MAX_ERRORS,
+} from './errors.js';
 export { type Decoder, type MatrixOptions, makeDecoder, fromType, matrix } from './matrix.js';
 export { type Labels, labels } from './labels.js';
 export {
-  readCsv, type CsvOptions, type ClassificationCsvOptions, type RegressionCsvOptions, type CsvTable,
+  readCsv, type CsvOptions, type ClassificationCsvOptions, type RegressionCsvOptions, type CsvTable, type BadRows, type RejectedRow, type CsvWithRejected,
   type ClassificationTable, type RegressionTable, type FeatureDim,
 } from './csv.js';
 export { oneHot } from './one-hot.js';
 export { targetScaler, type TargetScaler } from './target-scaler.js';
-export { trainTestSplit, readSplits, type Split, type SplitOptions, type SplitFile } from './split.js';
+export { trainTestSplit, readSplits, type Split, type SplitOptions, type SplitFile, type ReadSplitsOptions } from './split.js';
 export {
   accuracy, confusionMatrix, classificationReport, logLoss, rmse, meanAbsoluteError, r2,
   type Predictions, type Values, type ClassScores, type ClassificationReport,

@@ -5,8 +5,8 @@
  */
 import * as E from 'fp-ts/lib/Either.js';
 import { checkDim, type Dim } from '../layer/shape.js';
-import { dataError, describe, type DataError, type Decoded } from './errors.js';
-import { labelValue, numberCell } from './cell.js';
+import { dataError, dataErrorList, describe, type Decoded } from './errors.js';
+import { firstHole, holeProblem, labelValue, numberCell } from './cell.js';
 import { makeDecoder, type Decoder } from './matrix.js';
 
 /**
@@ -16,7 +16,18 @@ import { makeDecoder, type Decoder } from './matrix.js';
  * @since 0.1.0
  * @category model
  */
-export type Labels<C extends number = number> = ReadonlyArray<number> & { readonly __classes?: C };
+export type Labels<C extends number = number> = ReadonlyArray<number> & { readonly [labelsBrand]: C };
+
+declare const labelsBrand: unique symbol;
+
+/**
+ * Marks a list already checked to hold integers in `0..C−1` as {@link Labels}. Only for code that
+ * has checked it (untrusted lists go through {@link labels}); the brand is required, so a plain
+ * array such as `[7, -1, 0.5]` is not `Labels<3>`.
+ *
+ * @internal
+ */
+export const unsafeLabels = <C extends number>(xs: ReadonlyArray<number>): Labels<C> => Object.freeze(xs) as Labels<C>;
 
 /**
  * A decoder from `unknown` to {@link Labels}: a non-empty array of integers `0..C−1`. Every bad
@@ -33,17 +44,19 @@ export const labels = <C extends number>(classes: Dim<C, 'labels: class count'>,
   const decode = (u: unknown): Decoded<Labels<C>> => {
     if (!Array.isArray(u)) return E.left([dataError({ row: null, column, expected: 'a list of labels', got: describe(u) })]);
     if (u.length === 0) return E.left([dataError({ row: null, column, expected: 'at least one label', got: 'an empty list' })]);
-    const errors: DataError[] = [];
+    const hole = firstHole(u);
+    if (hole !== undefined) return E.left([dataError({ row: hole + 1, column, ...holeProblem('a list of labels', hole) })]);
+    const errors = dataErrorList();
     const out = (u as readonly unknown[]).map((v, i) => {
       const r = E.chain((x: number) => labelValue(x, k))(numberCell(v));
       if (E.isLeft(r)) {
-        errors.push(dataError({ row: i + 1, column, ...r.left }));
+        errors.add(dataError({ row: i + 1, column, ...r.left }));
         return 0;
       }
       return r.right;
     });
-    return errors.length > 0 ? E.left(errors) : E.right(Object.freeze(out) as Labels<C>);
+    return errors.size() > 0 ? E.left(errors.list()) : E.right(unsafeLabels<C>(out));
   };
-  const is = (u: unknown): u is Labels<C> => Array.isArray(u) && u.every((x) => Number.isInteger(x) && x >= 0 && x < k);
+  const is = (u: unknown): u is Labels<C> => Array.isArray(u) && firstHole(u) === undefined && u.every((x) => Number.isInteger(x) && x >= 0 && x < k);
   return makeDecoder(`labels(${k})`, is, decode, (l) => [...l]);
 };

@@ -7,8 +7,8 @@ import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
 import { toRows, unsafeMat, type Mat } from '../tensor/mat.js';
 import { checkDim, type Dim } from '../layer/shape.js';
-import { dataError, describe, fromIoTsErrors, type DataError, type Decoded } from './errors.js';
-import { numberCell } from './cell.js';
+import { dataError, dataErrorList, describe, fromIoTsErrors, type Decoded } from './errors.js';
+import { firstHole, holeProblem, numberCell } from './cell.js';
 
 /**
  * A decoder from `unknown` to `A` whose errors are {@link DataErrors}, with its io-ts `Type`
@@ -95,31 +95,38 @@ export const matrix = <C extends number>(cols: Dim<C, 'matrix: column count'>, o
   const decode = (u: unknown): Decoded<Mat<number, C>> => {
     if (!Array.isArray(u)) return E.left([dataError({ row: null, column: null, expected: 'a list of rows', got: describe(u) })]);
     if (u.length === 0) return E.left([dataError({ row: null, column: null, expected: 'at least one row', got: 'an empty list' })]);
+    const hole = firstHole(u);
+    if (hole !== undefined) return E.left([dataError({ row: hole + 1, column: null, ...holeProblem('a list of rows', hole) })]);
     const data = new Float64Array(u.length * c);
-    const errors: DataError[] = [];
+    const errors = dataErrorList();
     const cell = (r: number, j: number, v: unknown): void => {
       const x = numberCell(v);
-      if (E.isLeft(x)) errors.push(dataError({ row: r + 1, column: colName(j), ...x.left }));
+      if (E.isLeft(x)) errors.add(dataError({ row: r + 1, column: colName(j), ...x.left }));
       else data[r * c + j] = x.right;
     };
     (u as readonly unknown[]).forEach((rowValue, r) => {
       if (Array.isArray(rowValue)) {
         if (rowValue.length !== c) {
-          errors.push(dataError({ row: r + 1, column: null, expected: `${c} values`, got: `${rowValue.length} values` }));
+          errors.add(dataError({ row: r + 1, column: null, expected: `${c} values`, got: `${rowValue.length} values` }));
+          return;
+        }
+        const gap = firstHole(rowValue);
+        if (gap !== undefined) {
+          errors.add(dataError({ row: r + 1, column: colName(gap), ...holeProblem(`a list of ${c} numbers`, gap) }));
           return;
         }
         rowValue.forEach((v, j) => cell(r, j, v));
       } else if (names !== undefined && typeof rowValue === 'object' && rowValue !== null) {
         names.forEach((name, j) => {
           if (!Object.prototype.hasOwnProperty.call(rowValue, name)) {
-            errors.push(dataError({ row: r + 1, column: name, expected: 'a finite number', got: 'no such field' }));
+            errors.add(dataError({ row: r + 1, column: name, expected: 'a finite number', got: 'no such field' }));
           } else cell(r, j, (rowValue as Record<string, unknown>)[name]);
         });
       } else {
-        errors.push(dataError({ row: r + 1, column: null, expected: names === undefined ? `a list of ${c} numbers` : `a list of ${c} numbers or a record`, got: describe(rowValue) }));
+        errors.add(dataError({ row: r + 1, column: null, expected: names === undefined ? `a list of ${c} numbers` : `a list of ${c} numbers or a record`, got: describe(rowValue) }));
       }
     });
-    return errors.length > 0 ? E.left(errors) : E.right(unsafeMat(u.length, c, data));
+    return errors.size() > 0 ? E.left(errors.list()) : E.right(unsafeMat(u.length, c, data));
   };
   return makeDecoder(`matrix(${c})`, isMat(c) as (u: unknown) => u is Mat<number, C>, decode, (m) => toRows(m));
 };

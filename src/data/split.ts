@@ -6,7 +6,10 @@
  */
 import * as E from 'fp-ts/lib/Either.js';
 import { permutation, split as splitKey, type Key } from '../random.js';
-import { dataError, describe, type DataError, type Decoded } from './errors.js';
+import { parseJson } from '../io/json.js';
+import { UNSIZED_NUMBERS, defaultMaxChars } from '../io/save.js';
+import { dataError, dataErrorList, describe, type DataError, type Decoded } from './errors.js';
+import { firstHole, holeProblem } from './cell.js';
 
 /**
  * One split: 0-based row indices, sorted ascending, disjoint. Use them with `takeRows(x, split.train)`.
@@ -78,22 +81,33 @@ export interface SplitFile {
 
 const isRecord = (u: unknown): u is Record<string, unknown> => typeof u === 'object' && u !== null && !Array.isArray(u);
 
+/** Options of {@link readSplits}. @since 0.2.0 @category model */
+export interface ReadSplitsOptions {
+  /** The data's row count; `n_rows` must equal it. */
+  readonly rows?: number;
+  /** Longest text accepted, as for `load` (default: `defaultMaxChars(UNSIZED_NUMBERS)`). */
+  readonly maxChars?: number;
+}
+
 /**
  * Decodes a split file (`{ n_rows, splits: [{ train: [...], test: [...] }, ...] }`, indices 0-based)
  * from text or parsed JSON. Checks every index is an integer in `0..n_rows−1`, that train and test
- * are disjoint and together cover every row once. `rows`, when given, must equal `n_rows`.
+ * are disjoint and together cover every row once. `rows` (a number, or in the options), when
+ * given, must equal `n_rows`. Text is bounded before parsing like `load`'s (`maxChars`), and
+ * nothing is allocated per row of `n_rows` (only per index listed), so a forged `n_rows: 1e10` is a
+ * quick `Left`, not an allocation.
  *
  * @since 0.1.0
  * @category splits
  */
-export const readSplits = (input: unknown, rows?: number): Decoded<SplitFile> => {
+export const readSplits = (input: unknown, rowsOrOptions?: number | ReadSplitsOptions): Decoded<SplitFile> => {
+  const options: ReadSplitsOptions = typeof rowsOrOptions === 'number' ? { rows: rowsOrOptions } : (rowsOrOptions ?? {});
+  const rows = options.rows;
   let u = input;
   if (typeof input === 'string') {
-    try {
-      u = JSON.parse(input);
-    } catch (e) {
-      return E.left([dataError({ row: null, column: null, expected: 'JSON text', got: `malformed JSON (${(e as Error).message})` })]);
-    }
+    const parsed = parseJson(input, options.maxChars ?? defaultMaxChars(UNSIZED_NUMBERS));
+    if (E.isLeft(parsed)) return E.left(parsed.left.map((e) => dataError({ row: null, column: e.path === '' ? null : e.path, expected: e.expected, got: e.got })));
+    u = parsed.right;
   }
   const err = (column: string | null, expected: string, got: string, row: number | null = null): DataError => dataError({ row, column, expected, got });
   if (!isRecord(u)) return E.left([err(null, 'a split file object', describe(u))]);
@@ -103,40 +117,49 @@ export const readSplits = (input: unknown, rows?: number): Decoded<SplitFile> =>
   if (u['index_base'] !== undefined && u['index_base'] !== 0) return E.left([err('index_base', '0', describe(u['index_base']))]);
   const list = u['splits'];
   if (!Array.isArray(list) || list.length === 0) return E.left([err('splits', 'a non-empty list of splits', describe(list))]);
-  const errors: DataError[] = [];
+  const hole = firstHole(list);
+  if (hole !== undefined) return E.left([err(`splits[${hole}]`, holeProblem('a list of splits', hole).expected, holeProblem('a list of splits', hole).got)]);
+  const errors = dataErrorList();
   const splits = (list as unknown[]).map((s, k) => {
     const where = `splits[${k}]`;
     if (!isRecord(s)) {
-      errors.push(err(where, 'an object with train and test', describe(s)));
+      errors.add(err(where, 'an object with train and test', describe(s)));
       return null;
     }
-    const seen = new Uint8Array(n);
-    const part = (name: 'train' | 'test'): number[] => {
+    const lists = (['train', 'test'] as const).map((name) => {
       const xs = s[name];
-      if (!Array.isArray(xs)) {
-        errors.push(err(`${where}.${name}`, 'a list of row indices', describe(xs)));
-        return [];
+      if (!Array.isArray(xs)) errors.add(err(`${where}.${name}`, 'a list of row indices', describe(xs)));
+      else {
+        const gap = firstHole(xs);
+        if (gap === undefined) return xs as unknown[];
+        const p = holeProblem('a list of row indices', gap);
+        errors.add(err(`${where}.${name}[${gap}]`, p.expected, p.got));
       }
-      return (xs as unknown[]).flatMap((v, i) => {
+      return null;
+    });
+    // A set of the rows seen, not an array of n_rows flags: a forged n_rows allocates nothing.
+    const seen = new Set<number>();
+    const part = (name: 'train' | 'test', xs: unknown[] | null): number[] =>
+      (xs ?? []).flatMap((v, i) => {
         if (!(typeof v === 'number' && Number.isInteger(v) && v >= 0 && v < n)) {
-          errors.push(err(`${where}.${name}[${i}]`, `a row index in 0..${n - 1}`, describe(v)));
+          errors.add(err(`${where}.${name}[${i}]`, `a row index in 0..${n - 1}`, describe(v)));
           return [];
         }
-        if (seen[v] === 1) {
-          errors.push(err(`${where}.${name}[${i}]`, 'each row once', `row ${v} again`));
+        if (seen.has(v)) {
+          errors.add(err(`${where}.${name}[${i}]`, 'each row once', `row ${v} again`));
           return [];
         }
-        seen[v] = 1;
+        seen.add(v);
         return [v];
       });
-    };
-    const train = part('train');
-    const test = part('test');
-    const missing = seen.reduce((m, v) => m + (v === 0 ? 1 : 0), 0);
-    if (missing > 0 && Array.isArray(s['train']) && Array.isArray(s['test'])) errors.push(err(where, `train and test covering all ${n} rows`, `${missing} rows in neither`));
+    const [trainList, testList] = lists;
+    const train = part('train', trainList ?? null);
+    const test = part('test', testList ?? null);
+    const missing = n - seen.size;
+    if (missing > 0 && trainList !== null && testList !== null) errors.add(err(where, `train and test covering all ${n} rows`, `${missing} rows in neither`));
     const seed = typeof s['seed'] === 'number' ? { seed: s['seed'] } : {};
     return Object.freeze({ ...seed, train: sorted(train), test: sorted(test) });
   });
-  if (errors.length > 0) return E.left(errors);
+  if (errors.size() > 0) return E.left(errors.list());
   return E.right(Object.freeze({ rows: n, splits: Object.freeze(splits as (Split & { seed?: number })[]) }));
 };

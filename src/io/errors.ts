@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { describe } from '../data/errors.js';
+import { MAX_ERRORS, clip, describe, errorList } from '../data/errors.js';
 
 /**
  * One problem found while loading a saved model or optimizer state.
@@ -18,14 +18,29 @@ export interface LoadError {
   readonly expected: string;
   readonly got: string;
   readonly message: string;
+  /** Set only on the last entry of a capped list: the number of further problems not listed. */
+  readonly more?: number;
 }
 
-/** Every problem found (non-empty inside a `Left`). @since 0.1.0 @category model */
+/**
+ * Every problem found (non-empty inside a `Left`), capped like the data boundary's lists: at most
+ * `MAX_ERRORS` listed, then one entry (with `more`) counting the rest.
+ *
+ * @since 0.1.0
+ * @category model
+ */
 export type LoadErrors = ReadonlyArray<LoadError>;
 
 /** Builds a {@link LoadError}. @since 0.1.0 @category constructors */
 export const loadError = (path: string, expected: string, got: string): LoadError =>
-  Object.freeze({ path, expected, got, message: `${path === '' ? 'file' : path}: expected ${expected}, got ${got}` });
+  Object.freeze({ path, expected, got, message: `${path === '' ? 'file' : clip(path)}: expected ${clip(expected)}, got ${clip(got)}` });
+
+/** The last entry of a capped {@link LoadErrors} list. @internal */
+const moreLoadErrors = (more: number): LoadError =>
+  Object.freeze({ path: '', expected: `at most ${MAX_ERRORS} problems listed`, got: `${more} more`, more, message: `… and ${more} more problem${more === 1 ? '' : 's'}` });
+
+/** A {@link LoadErrors} collector capped at `MAX_ERRORS`. @internal */
+export const loadErrorList = () => errorList<LoadError>(moreLoadErrors);
 
 /**
  * A short description of a JSON value for `got`: the data boundary's {@link describe}, except that

@@ -8,5 +8,5 @@
 export { type LoadError, type LoadErrors, loadError } from './errors.js';
 export { parseJson, numberToJson } from './json.js';
 export { type ValueTree, encodeTree, decodeTree } from './tree.js';
-export { save, load, readSpec, paramPathNamer, FORMAT, VERSION, type LoadOptions } from './save.js';
+export { save, load, readSpec, paramPathNamer, defaultMaxChars, UNSIZED_NUMBERS, FORMAT, VERSION, type LoadOptions } from './save.js';
 export { saveState, loadState } from './state.js';

@@ -5,7 +5,7 @@
  * @module
  */
 import * as E from 'fp-ts/lib/Either.js';
-import { describeJson, loadError, type LoadError, type LoadErrors } from './errors.js';
+import { describeJson, loadError, loadErrorList, type LoadErrors } from './errors.js';
 
 /** Keys that could reach an object's prototype if someone later copied the parsed value. */
 const FORBIDDEN = new Set(['__proto__', 'constructor', 'prototype']);
@@ -22,7 +22,8 @@ const MAX_DEPTH = 64;
 export const numberToJson = (x: number): string => (Object.is(x, -0) ? '-0' : String(x));
 
 /**
- * Parses untrusted JSON text: rejects text longer than `maxChars` (before parsing), malformed JSON,
+ * Parses untrusted JSON text (a leading byte order mark is skipped): rejects a `maxChars` that is
+ * not a positive number, text longer than `maxChars` (before parsing), malformed JSON,
  * nesting deeper than 64, the keys `__proto__`, `constructor` and `prototype`, and numbers that
  * overflow to ±Infinity (e.g. `1e999`). Lists every offending key and number. Never throws.
  *
@@ -31,31 +32,33 @@ export const numberToJson = (x: number): string => (Object.is(x, -0) ? '-0' : St
  */
 export const parseJson = (text: unknown, maxChars: number): E.Either<LoadErrors, unknown> => {
   if (typeof text !== 'string') return E.left([loadError('', 'JSON text', describeJson(text))]);
-  if (text.length > maxChars) return E.left([loadError('', `at most ${maxChars} characters for this model`, `${text.length} characters`)]);
+  if (!(typeof maxChars === 'number' && maxChars > 0)) return E.left([loadError('options.maxChars', 'a positive number of characters (Infinity for no bound)', describeJson(maxChars))]);
+  if (text.length > maxChars) return E.left([loadError('', `at most ${maxChars} characters (options.maxChars)`, `${text.length} characters`)]);
   let u: unknown;
   try {
-    u = JSON.parse(text);
+    // A UTF-8 byte order mark is not part of the JSON text (RFC 8259 §8.1 lets a reader skip it).
+    u = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   } catch (e) {
     return E.left([loadError('', 'well-formed JSON', `malformed JSON (${(e as Error).message})`)]);
   }
-  const errors: LoadError[] = [];
+  const errors = loadErrorList();
   const walk = (v: unknown, path: string, depth: number): void => {
     if (depth > MAX_DEPTH) {
-      errors.push(loadError(path, `nesting at most ${MAX_DEPTH} deep`, 'deeper nesting'));
+      errors.add(loadError(path, `nesting at most ${MAX_DEPTH} deep`, 'deeper nesting'));
       return;
     }
     if (typeof v === 'number') {
-      if (!Number.isFinite(v)) errors.push(loadError(path, 'a finite number', String(v)));
+      if (!Number.isFinite(v)) errors.add(loadError(path, 'a finite number', String(v)));
     } else if (Array.isArray(v)) {
       v.forEach((c, i) => walk(c, `${path}[${i}]`, depth + 1));
     } else if (typeof v === 'object' && v !== null) {
       for (const k of Object.keys(v)) {
         const p = path === '' ? k : `${path}.${k}`;
-        if (FORBIDDEN.has(k)) errors.push(loadError(p, 'no key named __proto__, constructor or prototype', JSON.stringify(k)));
+        if (FORBIDDEN.has(k)) errors.add(loadError(p, 'no key named __proto__, constructor or prototype', JSON.stringify(k)));
         else walk((v as Record<string, unknown>)[k], p, depth + 1);
       }
     }
   };
   walk(u, '', 0);
-  return errors.length > 0 ? E.left(errors) : E.right(u);
+  return errors.size() > 0 ? E.left(errors.list()) : E.right(u);
 };

@@ -6,9 +6,11 @@
  * @module
  */
 import * as E from 'fp-ts/lib/Either.js';
+import { pipe } from 'fp-ts/lib/function.js';
 import { key } from '../random.js';
 import type { Layer, LayerSpec } from '../layer/layer.js';
-import { describeJson, loadError, type LoadError, type LoadErrors } from './errors.js';
+import type { ErrorList } from '../data/errors.js';
+import { describeJson, loadError, loadErrorList, type LoadError, type LoadErrors } from './errors.js';
 import { parseJson } from './json.js';
 import { countNumbers, decodeTree, encodeTree, type PathNamer } from './tree.js';
 
@@ -17,14 +19,45 @@ export const FORMAT = 'foldnet';
 /** The version `save` writes. @since 0.1.0 @category model */
 export const VERSION = 1;
 
-/** Options of {@link load} and `loadState`. @since 0.1.0 @category model */
+/** Options of {@link load}, `loadState`, {@link readSpec} and `readSplits`. @since 0.1.0 @category model */
 export interface LoadOptions {
   /**
-   * Longest text accepted, checked before parsing. Default: 32 characters per expected number
-   * plus 1 MB (a saved double takes at most 24).
+   * Longest text accepted, checked before parsing (a positive number; `Infinity` lifts the bound,
+   * `NaN` is refused). Default: {@link defaultMaxChars} of the numbers the reader expects.
    */
   readonly maxChars?: number;
 }
+
+/**
+ * The one default bound of every reader of untrusted JSON: 1 MB plus 32 characters per number
+ * expected (a saved double takes at most 24). `load` and `loadState` expect the model's or state's
+ * own count; `readSpec` and `readSplits`, which have nothing to size against, expect at most
+ * {@link UNSIZED_NUMBERS}.
+ *
+ * @since 0.2.0
+ * @category model
+ */
+export const defaultMaxChars = (numbers: number): number => 32 * numbers + 1_000_000;
+
+/**
+ * How many numbers `readSpec` and `readSplits` admit by default (≈ 17 MB of text): a model of half
+ * a million parameters, or splits over as many indices. Pass `maxChars` for a bigger file.
+ *
+ * @since 0.2.0
+ * @category model
+ */
+export const UNSIZED_NUMBERS = 500_000;
+
+/** The fields each kind of file holds; any other field is refused, never silently ignored. */
+const FIELDS = { params: ['format', 'version', 'kind', 'spec', 'params'], state: ['format', 'version', 'kind', 'state'] } as const;
+const SPEC_FIELDS = new Set(['kind', 'inputDim', 'outputDim', 'config', 'children']);
+
+/** Lists every field of `u` outside `allowed`. @internal */
+export const unexpectedFields = (u: Record<string, unknown>, allowed: ReadonlySet<string>, path: string, errors: ErrorList<LoadError>): void => {
+  for (const k of Object.keys(u)) {
+    if (!allowed.has(k)) errors.add(loadError(path === '' ? k : `${path}.${k}`, `no field ${JSON.stringify(k)} (fields: ${[...allowed].join(', ')})`, 'an unexpected field'));
+  }
+};
 
 /** Config keys that only affect `init`, so a model may load weights saved with another value. */
 const IGNORED_CONFIG = new Set(['init']);
@@ -58,25 +91,26 @@ const dims = (s: { inputDim: unknown; outputDim: unknown; kind: unknown }): stri
   s.inputDim === null && s.outputDim === null ? `${String(s.kind)} (any width)` : `${String(s.kind)} ${describeJson(s.inputDim)}→${describeJson(s.outputDim)}`;
 
 /** Compares a saved spec with the model's, listing every difference with the layer's name. */
-const compareSpec = (saved: unknown, expected: LayerSpec, label: string, prefix: string, errors: LoadError[]): void => {
+const compareSpec = (saved: unknown, expected: LayerSpec, label: string, prefix: string, errors: ErrorList<LoadError>): void => {
   if (!isRecord(saved)) {
-    errors.push(loadError(label, `a layer spec for ${dims(expected)}`, describeJson(saved)));
+    errors.add(loadError(label, `a layer spec for ${dims(expected)}`, describeJson(saved)));
     return;
   }
+  unexpectedFields(saved, SPEC_FIELDS, label, errors);
   if (saved['kind'] !== expected.kind || saved['inputDim'] !== expected.inputDim || saved['outputDim'] !== expected.outputDim) {
-    errors.push(loadError(label, dims(expected), dims(saved as { inputDim: unknown; outputDim: unknown; kind: unknown })));
+    errors.add(loadError(label, dims(expected), dims(saved as { inputDim: unknown; outputDim: unknown; kind: unknown })));
     if (saved['kind'] !== expected.kind) return;
   }
   const cfgE = expected.config ?? {};
   const cfgS = isRecord(saved['config']) ? saved['config'] : {};
   const keys = [...new Set([...Object.keys(cfgE), ...Object.keys(cfgS)])].filter((k) => !IGNORED_CONFIG.has(k));
   keys.forEach((k) => {
-    if (cfgE[k] !== cfgS[k]) errors.push(loadError(`${label} config.${k}`, describeJson(cfgE[k]), describeJson(cfgS[k])));
+    if (cfgE[k] !== cfgS[k]) errors.add(loadError(`${label} config.${k}`, describeJson(cfgE[k]), describeJson(cfgS[k])));
   });
   const ce = expected.children ?? [];
   const cs = saved['children'] === undefined ? [] : saved['children'];
   if (!Array.isArray(cs) || cs.length !== ce.length) {
-    errors.push(loadError(label, `${ce.length} layers`, Array.isArray(cs) ? `${cs.length} layers` : describeJson(cs)));
+    errors.add(loadError(label, `${ce.length} layers`, Array.isArray(cs) ? `${cs.length} layers` : describeJson(cs)));
     return;
   }
   ce.forEach((c, i) => {
@@ -92,7 +126,9 @@ export const readEnvelope = (text: unknown, kind: 'params' | 'state', maxChars: 
     if (u['format'] !== FORMAT) return E.left([loadError('format', JSON.stringify(FORMAT), describeJson(u['format']))]);
     if (u['version'] !== VERSION) return E.left([loadError('version', `${VERSION} (the versions this build reads)`, describeJson(u['version']))]);
     if (u['kind'] !== kind) return E.left([loadError('kind', JSON.stringify(kind), describeJson(u['kind']))]);
-    return E.right(u);
+    const errors = loadErrorList();
+    unexpectedFields(u, new Set(FIELDS[kind]), '', errors);
+    return errors.size() > 0 ? E.left(errors.list()) : E.right(u);
   })(parseJson(text, maxChars));
 
 const guard = <A>(f: () => E.Either<LoadErrors, A>): E.Either<LoadErrors, A> => {
@@ -107,8 +143,11 @@ const guard = <A>(f: () => E.Either<LoadErrors, A>): E.Either<LoadErrors, A> => 
  * Saves parameters as versioned JSON: `{ format: "foldnet", version: 1, kind: "params", spec,
  * params }`, where `spec` is `model.spec` (kinds, dims, configuration, children) and every double
  * is written in its shortest round-trip form (so `load` gives back the same bits, `-0` and
- * subnormals included). Non-finite parameters (a diverged run) are refused with a `Left` that names
- * each one: a file that would not load is never written.
+ * subnormals included). A file that `load(model, text)` would refuse is never written: the text is
+ * read back with `load` itself, so non-finite parameters (a diverged run) or configuration
+ * (`leakyRelu(NaN)`), nesting deeper than `load` reads, `__proto__`/`constructor`/`prototype` keys,
+ * parameters of another model and a file over the default size bound all give a `Left` naming each
+ * problem.
  *
  * @example
  * pipe(save(net, params), E.map((json) => writeFileSync('model.json', json)))
@@ -117,8 +156,11 @@ const guard = <A>(f: () => E.Either<LoadErrors, A>): E.Either<LoadErrors, A> => 
  */
 export const save = <I extends number, O extends number, P>(model: Layer<I, O, P>, params: P): E.Either<LoadErrors, string> =>
   guard(() =>
-    E.map((tree: string) => `{"format":${JSON.stringify(FORMAT)},"version":${VERSION},"kind":"params","spec":${JSON.stringify(model.spec)},\n"params":${tree}}\n`)(
-      encodeTree(params, paramPathNamer(model.spec)),
+    pipe(
+      encodeTree(model.spec, (p) => `model spec${p === '' ? '' : ` ${p}`}`),
+      E.chain((spec) => E.map((tree: string) => `{"format":${JSON.stringify(FORMAT)},"version":${VERSION},"kind":"params","spec":${spec},\n"params":${tree}}\n`)(encodeTree(params, paramPathNamer(model.spec)))),
+      // One refusal check serves both directions: what load refuses, save refuses.
+      E.chain((text) => E.map(() => text)(load(model, text))),
     ),
   );
 
@@ -138,33 +180,34 @@ export const save = <I extends number, O extends number, P>(model: Layer<I, O, P
 export const load = <I extends number, O extends number, P>(model: Layer<I, O, P>, text: unknown, options: LoadOptions = {}): E.Either<LoadErrors, P> =>
   guard(() => {
     const like = model.init(key(0));
-    const maxChars = options.maxChars ?? 32 * countNumbers(like) + 1_000_000;
+    const maxChars = options.maxChars ?? defaultMaxChars(countNumbers(like));
     return E.chain((root: Record<string, unknown>): E.Either<LoadErrors, P> => {
-      const errors: LoadError[] = [];
+      const errors = loadErrorList();
       compareSpec(root['spec'], model.spec, 'model', '', errors);
       const params = decodeTree(like, root['params'], paramPathNamer(model.spec));
-      if (E.isLeft(params)) errors.push(...params.left);
-      return errors.length > 0 ? E.left(errors) : params;
+      if (E.isLeft(params)) errors.addAll(params.left);
+      return errors.size() > 0 ? E.left(errors.list()) : params;
     })(readEnvelope(text, 'params', maxChars));
   });
 
-const specOf = (u: unknown, path: string, errors: LoadError[]): LayerSpec | null => {
-  if (!isRecord(u)) return (errors.push(loadError(path, 'a layer spec', describeJson(u))), null);
+const specOf = (u: unknown, path: string, errors: ErrorList<LoadError>): LayerSpec | null => {
+  if (!isRecord(u)) return (errors.add(loadError(path, 'a layer spec', describeJson(u))), null);
+  unexpectedFields(u, SPEC_FIELDS, path, errors);
   const { kind, inputDim, outputDim, config, children } = u;
   const dim = (d: unknown): boolean => d === null || (typeof d === 'number' && Number.isInteger(d) && d >= 1);
-  if (typeof kind !== 'string') errors.push(loadError(`${path}.kind`, 'a string', describeJson(kind)));
-  if (!dim(inputDim) || !dim(outputDim)) errors.push(loadError(path, 'dims that are positive integers or null', `${describeJson(inputDim)}→${describeJson(outputDim)}`));
+  if (typeof kind !== 'string') errors.add(loadError(`${path}.kind`, 'a string', describeJson(kind)));
+  if (!dim(inputDim) || !dim(outputDim)) errors.add(loadError(path, 'dims that are positive integers or null', `${describeJson(inputDim)}→${describeJson(outputDim)}`));
   const cfg: Record<string, number | string | boolean> = {};
   if (config !== undefined) {
-    if (!isRecord(config)) errors.push(loadError(`${path}.config`, 'an object', describeJson(config)));
+    if (!isRecord(config)) errors.add(loadError(`${path}.config`, 'an object', describeJson(config)));
     else for (const [k, v] of Object.entries(config)) {
       if (typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean') cfg[k] = v;
-      else errors.push(loadError(`${path}.config.${k}`, 'a number, string or boolean', describeJson(v)));
+      else errors.add(loadError(`${path}.config.${k}`, 'a number, string or boolean', describeJson(v)));
     }
   }
   let kids: LayerSpec[] | undefined;
   if (children !== undefined) {
-    if (!Array.isArray(children)) errors.push(loadError(`${path}.children`, 'a list', describeJson(children)));
+    if (!Array.isArray(children)) errors.add(loadError(`${path}.children`, 'a list', describeJson(children)));
     else kids = children.map((c, i) => specOf(c, `${path}.children[${i}]`, errors)!);
   }
   return Object.freeze({
@@ -187,8 +230,8 @@ const specOf = (u: unknown, path: string, errors: LoadError[]): LayerSpec | null
 export const readSpec = (text: unknown, options: LoadOptions = {}): E.Either<LoadErrors, LayerSpec> =>
   guard(() =>
     E.chain((root: Record<string, unknown>): E.Either<LoadErrors, LayerSpec> => {
-      const errors: LoadError[] = [];
+      const errors = loadErrorList();
       const spec = specOf(root['spec'], 'spec', errors);
-      return errors.length > 0 || spec === null ? E.left(errors) : E.right(spec);
-    })(readEnvelope(text, 'params', options.maxChars ?? 64_000_000)),
+      return errors.size() > 0 || spec === null ? E.left(errors.list()) : E.right(spec);
+    })(readEnvelope(text, 'params', options.maxChars ?? defaultMaxChars(UNSIZED_NUMBERS))),
   );

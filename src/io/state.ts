@@ -7,7 +7,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type { LoadErrors } from './errors.js';
 import { loadError } from './errors.js';
-import { FORMAT, VERSION, readEnvelope, type LoadOptions } from './save.js';
+import { FORMAT, VERSION, defaultMaxChars, readEnvelope, type LoadOptions } from './save.js';
 import { countNumbers, decodeTree, encodeTree } from './tree.js';
 
 const statePath = (p: string): string => (p === '' ? 'state' : `state.${p}`.replace(/\.(\d+)(?=\.|$)/g, '[$1]'));
@@ -16,7 +16,8 @@ const statePath = (p: string): string => (p === '' ? 'state' : `state.${p}`.repl
  * Saves a tree of tensors, numbers, strings, booleans, null, arrays and records (e.g. the state
  * an optimizer's `init` returns and `update` threads along: step counts, moment estimates) as
  * `{ format: "foldnet", version: 1, kind: "state", state }`, numbers in shortest round-trip form.
- * Non-finite numbers are refused with a `Left` naming each one.
+ * A state that `loadState(state, text)` would refuse is never written: non-finite numbers, nesting
+ * deeper than 64, `__proto__`/`constructor`/`prototype` keys give a `Left` naming each one.
  *
  * @example
  * pipe(saveState(optState), E.map((json) => writeFileSync('opt.json', json)))
@@ -25,7 +26,9 @@ const statePath = (p: string): string => (p === '' ? 'state' : `state.${p}`.repl
  */
 export const saveState = <S>(state: S): E.Either<LoadErrors, string> => {
   try {
-    return E.map((tree: string) => `{"format":${JSON.stringify(FORMAT)},"version":${VERSION},"kind":"state",\n"state":${tree}}\n`)(encodeTree(state, statePath));
+    const text = E.map((tree: string) => `{"format":${JSON.stringify(FORMAT)},"version":${VERSION},"kind":"state",\n"state":${tree}}\n`)(encodeTree(state, statePath));
+    // What loadState refuses (nesting past its depth, __proto__-like keys, over its size bound), saveState refuses.
+    return E.chain((t: string) => E.map(() => t)(loadState(state, t)))(text);
   } catch (e) {
     return E.left([loadError('state', 'a saveable tree', `an internal error (${String(e)})`)]);
   }
@@ -42,7 +45,7 @@ export const saveState = <S>(state: S): E.Either<LoadErrors, string> => {
  */
 export const loadState = <S>(like: S, text: unknown, options: LoadOptions = {}): E.Either<LoadErrors, S> => {
   try {
-    const maxChars = options.maxChars ?? 32 * countNumbers(like) + 1_000_000;
+    const maxChars = options.maxChars ?? defaultMaxChars(countNumbers(like));
     return E.chain((root: Record<string, unknown>) => decodeTree(like, root['state'], statePath))(readEnvelope(text, 'state', maxChars));
   } catch (e) {
     return E.left([loadError('state', 'a loadable file', `an internal error (${String(e)})`)]);

@@ -7,7 +7,7 @@
 import { foldIn } from '../random.js';
 import type { Mat } from '../tensor/mat.js';
 import { isPoly, type AnyLayer, type AnyPolyLayer, type Context, type Layer, type LayerSpec, type ParamsOf, type Part, type PolyLayer } from './layer.js';
-import { defineLayer, definePolyLayer, type LayerDefinition, type PolyLayerDefinition } from './define.js';
+import { defineLayer, definePolyLayer, showValue, type LayerDefinition, type PolyLayerDefinition } from './define.js';
 import type { DimsMatch, ShapeError } from './shape.js';
 import { isTrusted, markTrusted } from '../tensor/trusted.js';
 import { withForm } from './form.js';
@@ -182,7 +182,9 @@ const build = (kind: string, args: readonly Part[], applied: readonly Part[], sl
     const polyFns = run as unknown as Pick<PolyLayerDefinition<readonly unknown[]>, 'forward' | 'vjp' | 'jvp'>;
     return withForm(definePolyLayer<readonly unknown[]>({ kind, init, children, ...polyFns }), form);
   }
-  const layer = withForm(defineLayer<number, number, readonly unknown[]>({ kind, inputDim, outputDim, init, children, ...fns }), form);
+  const checkParams = (p: unknown): string | undefined =>
+    Array.isArray(p) && p.length === args.length ? undefined : `expected parameters a list of ${args.length} (one per layer), got ${showValue(p)}`;
+  const layer = withForm(defineLayer<number, number, readonly unknown[]>({ kind, inputDim, outputDim, init, children, checkParams, ...fns }), form);
   // trusted when every part is foldnet's own (dense, the built-in activations, nested composites)
   return args.every(isTrusted) ? markTrusted(layer) : layer;
 };

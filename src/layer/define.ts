@@ -28,9 +28,25 @@ export interface LayerDefinition<I extends number, O extends number, P> {
   readonly jvp: <B extends number>(p: P, x: Mat<B, I>, dp: P, dx: Mat<B, I>, ctx?: Context) => readonly [Mat<B, O>, Mat<B, O>];
   readonly config?: LayerSpec['config'];
   readonly children?: LayerSpec['children'];
+  /**
+   * Optional: what is wrong with a parameter record passed to `forward`/`vjp`/`jvp` (e.g. another
+   * layer's, or `{}` from untyped code), or `undefined` when it fits. Checked on every call before
+   * the input, so a mix-up is named as such rather than as a width error further in.
+   */
+  readonly checkParams?: (p: unknown) => string | undefined;
 }
 
+/** Short text for a value in a parameter error. @internal */
+export const showValue = (u: unknown): string =>
+  u === undefined ? 'nothing' : u === null ? 'null' : Array.isArray(u) ? `a list of ${u.length}` : typeof u === 'object' ? 'an object' : `${typeof u} ${String(u)}`;
+
+const checkParams = (d: { readonly kind: string; readonly checkParams?: (p: unknown) => string | undefined }, where: string, p: unknown): void => {
+  const problem = d.checkParams?.(p);
+  if (problem !== undefined) throw new TypeError(`${d.kind} ${where}: ${problem} (parameters of another model?)`);
+};
+
 const checkInput = (kind: string, expected: number, x: Mat<number, number>): void => {
+  if (typeof x !== 'object' || x === null || !(x.data instanceof Float64Array)) throw new TypeError(`${kind}: expected an input matrix, got ${showValue(x)}`);
   if (x.cols !== expected) throw new RangeError(`${kind}: expected input with ${expected} columns, got ${x.rows}×${x.cols}`);
 };
 
@@ -58,6 +74,7 @@ export const defineLayer = <I extends number, O extends number, P>(d: LayerDefin
     ...(d.config === undefined ? {} : { config: Object.freeze({ ...d.config }) }),
     ...(d.children === undefined ? {} : { children: Object.freeze([...d.children]) }),
   });
+  const where = `${d.inputDim}→${d.outputDim}`;
   const layer: Layer<I, O, P> = {
     kind: d.kind,
     inputDim: d.inputDim,
@@ -65,14 +82,17 @@ export const defineLayer = <I extends number, O extends number, P>(d: LayerDefin
     spec,
     init: d.init,
     forward: (p, x, ctx) => {
+      checkParams(d, where, p);
       checkInput(d.kind, d.inputDim, x);
       return d.forward(p, x, ctx);
     },
     vjp: (p, x, ctx) => {
+      checkParams(d, where, p);
       checkInput(d.kind, d.inputDim, x);
       return d.vjp(p, x, ctx);
     },
     jvp: (p, x, dp, dx, ctx) => {
+      checkParams(d, where, p);
       checkInput(d.kind, d.inputDim, x);
       return d.jvp(p, x, dp, dx, ctx);
     },

@@ -6,10 +6,10 @@
 import * as Ops from '../tensor/ops.js';
 import { affine } from '../tensor/affine.js';
 import { markTrusted } from '../tensor/trusted.js';
-import { unsafeMat, unsafeVec, type Mat, type Vec } from '../tensor/mat.js';
+import { isTensor, shapeOf, unsafeMat, unsafeVec, type Mat, type Vec } from '../tensor/mat.js';
 import { split, uniform, normal, type Key } from '../random.js';
 import type { Layer } from './layer.js';
-import { defineLayer } from './define.js';
+import { defineLayer, showValue } from './define.js';
 import { withForm } from './form.js';
 import type { Dim } from './shape.js';
 
@@ -59,6 +59,16 @@ const initWeights = (k: Key, fanIn: number, fanOut: number, init: Initializer): 
   return normal(k, n, init.normal);
 };
 
+/** What is wrong with a value passed as `dense(I, O)`'s parameters, if anything. */
+const denseParamsProblem = (inputDim: number, outputDim: number) => (p: unknown): string | undefined => {
+  const shape = (t: unknown): string => (isTensor(t) ? shapeOf(t) : showValue(t));
+  if (typeof p !== 'object' || p === null) return `expected parameters { w: ${inputDim}×${outputDim}, b: ${outputDim} }, got ${showValue(p)}`;
+  const { w, b } = p as { w?: unknown; b?: unknown };
+  if (!(isTensor(w) && 'rows' in w && w.rows === inputDim && w.cols === outputDim)) return `expected w ${inputDim}×${outputDim}, got ${shape(w)}`;
+  if (!(isTensor(b) && !('rows' in b) && b.size === outputDim)) return `expected b ${outputDim}, got ${shape(b)}`;
+  return undefined;
+};
+
 const initName = (init: Initializer): string =>
   typeof init === 'string' ? init : 'uniform' in init ? `uniform(${init.uniform})` : `normal(${init.normal})`;
 
@@ -89,6 +99,7 @@ export const dense = <I extends number, O extends number>(
     inputDim,
     outputDim,
     config: { init: initName(init) },
+    checkParams: denseParamsProblem(inputDim, outputDim),
     init: (k) => {
       const [kw] = split(k);
       return Object.freeze({

@@ -35,7 +35,7 @@ export type DynDim = number & { readonly [dynBrand]: true };
  * @category constructors
  */
 export const dyn = (n: number): DynDim => {
-  if (!Number.isInteger(n) || n < 1) throw new RangeError(`dyn: a dimension must be a positive integer, got ${n}`);
+  if (!Number.isInteger(n) || n < 1) throw new RangeError(`dyn: a dimension must be a positive integer, got ${showDim(n)}`);
   return n as DynDim;
 };
 
@@ -61,9 +61,12 @@ export type Dim<N extends number, Where extends string> = N &
 /** Whether two dims may meet: equal literals, or at least one known only at run time. */
 export type DimsMatch<A, B> = IsLoose<A> extends true ? true : IsLoose<B> extends true ? true : [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 
+/** How a bad dimension is shown: `"6" (a string)` is not the number 6. */
+const showDim = (n: unknown): string => (typeof n === 'number' ? String(n) : `${typeof n === 'string' ? JSON.stringify(n) : String(n)} (a ${n === null ? 'null' : typeof n}, not a number)`);
+
 /** Checks a dimension at run time (for `dyn` and for untyped callers). */
 export const checkDim = (n: number, where: string): void => {
-  if (!Number.isInteger(n) || n < 1) throw new RangeError(`${where} must be a positive integer, got ${n}`);
+  if (!Number.isInteger(n) || n < 1) throw new RangeError(`${where} must be a positive integer, got ${showDim(n)}`);
 };
 
 /**

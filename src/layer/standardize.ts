@@ -14,8 +14,12 @@ import { checkDim } from './shape.js';
 import { withForm } from './form.js';
 
 /**
- * Column means and population standard deviations (ddof = 0) of `x: Mat<n, D>`; a column whose
- * σ is 0 gets σ = 1 (it is only centred). Two passes, for accuracy.
+ * Column means and population standard deviations (ddof = 0) of `x: Mat<n, D>`. Each column is
+ * first divided by `s`, the power of two at or below its largest magnitude (so no sum or square can overflow, even
+ * for entries near 1e308), then μ = s·mean(x/s) and σ = s·√(mean((x/s − mean(x/s))²)), two passes
+ * for accuracy. A column is constant when σ ≤ n·ε·s (ε = 2⁻⁵²: a relative tolerance, the rounding
+ * error the two passes can leave on a constant column): it gets σ = 1 (it is only centred), so a column of 0.1s is not
+ * read as signal with σ ≈ 1e-17.
  *
  * @since 0.1.0
  * @category preprocessing
@@ -28,13 +32,17 @@ export const columnStats = (x: Mat<number, number>): { readonly mean: Float64Arr
     for (let i = 0; i < rows; i++) s += f(data[i * cols + j]!);
     return s;
   };
-  const mean = Float64Array.from({ length: cols }, (_, j) => colSum(j, (v) => v) / rows);
-  const std = Float64Array.from({ length: cols }, (_, j) => {
-    const m = mean[j]!;
-    const sd = Math.sqrt(colSum(j, (v) => (v - m) * (v - m)) / rows);
-    return sd === 0 ? 1 : sd;
+  const stats = Array.from({ length: cols }, (_, j) => {
+    let scale = 0;
+    for (let i = 0; i < rows; i++) scale = Math.max(scale, Math.abs(data[i * cols + j]!));
+    // NaN/±Infinity entries make scale non-finite; the statistics then carry it, and standardizeWith names the column.
+    // A power of two, so dividing by it is exact and ordinary data gives the unscaled statistics bit for bit.
+    const s = scale > 0 && Number.isFinite(scale) ? 2 ** Math.min(1023, Math.floor(Math.log2(scale))) : 1;
+    const m = colSum(j, (v) => v / s) / rows;
+    const sd = Math.sqrt(colSum(j, (v) => (v / s - m) * (v / s - m)) / rows);
+    return { mean: m * s, std: sd <= rows * Number.EPSILON ? 1 : sd * s };
   });
-  return { mean, std };
+  return { mean: Float64Array.from(stats, (c) => c.mean), std: Float64Array.from(stats, (c) => c.std) };
 };
 
 /**
@@ -92,7 +100,7 @@ export const standardizeWith = <D extends number>(mean: Vec<D>, std: Vec<D>): St
 
 /**
  * Fits `standardize` on training rows `x: Mat<n, D>` (μ = column mean, σ = population std with
- * ddof = 0, a zero-σ column divided by 1) and returns the frozen, non-trained layer
+ * ddof = 0, a constant column, up to rounding, divided by 1; see {@link columnStats}) and returns the frozen, non-trained layer
  * `Layer<D, D, NoParams>`. Put it first in `sequential`; fit it on the training rows only.
  *
  * @example

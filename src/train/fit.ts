@@ -9,7 +9,6 @@ import type { LossFits } from '../diff/grad.js';
 import type { Layer } from '../layer/layer.js';
 import type { DataFits } from '../layer/shape.js';
 import type { Loss } from '../loss/loss.js';
-import * as Params from '../params.js';
 import { foldIn, permutation, split, type Key } from '../random.js';
 import { takeRows, type Mat } from '../tensor/mat.js';
 import { batchRanges } from './batches.js';
@@ -18,6 +17,7 @@ import { makeFastEpoch } from './engine.js';
 import { fastOptimizerOf } from './engine-optimizers.js';
 import type { BestRecord, Dataset, FitError, FitOptions, FitResult, History, StopReason, TrainState } from './types.js';
 import { holdOut } from './validationSplit.js';
+import { checkFitInputs, checkOrder } from './check-inputs.js';
 
 /** `fit`'s options with the loss checked against the net's output width. */
 type CheckedOptions<I extends number, O extends number, N extends number, P, S> = FitOptions<I, O, N, P, S> & {
@@ -222,8 +222,11 @@ export const fitIteratorE = <I extends number, O extends number, P, N extends nu
   data: FitData<I, O, X, Y>,
   options: CheckedOptions<NoInfer<I>, NoInfer<O>, N, NoInfer<P>, S>,
 ): E.Either<FitError, Iterable<TrainState<P, S>>> => {
-  if (options.resume === undefined && !Params.isFinite(params)) return fail('params', 'the initial parameters contain NaN or ±Infinity');
-  return E.map((plan: Plan<I, O, P, S>) => ({ [Symbol.iterator]: () => unfold(plan, initialState(params, options)) }))(makePlan(model, data as Dataset<number, number> as Dataset<I, O>, options));
+  const dataset = data as Dataset<number, number> as Dataset<I, O>;
+  // Inputs are checked once per run (src/train/check-inputs.ts): data and start before the plan, row orders after it.
+  const checked = E.chainW(() => makePlan(model, dataset, options))(checkFitInputs(model, params, dataset, options));
+  const ordered = E.chainW((plan: Plan<I, O, P, S>) => E.map(() => plan)(checkOrder(options.order, options.resume?.epoch ?? 0, plan.epochs, plan.train.x.rows)))(checked);
+  return E.map((plan: Plan<I, O, P, S>) => ({ [Symbol.iterator]: () => unfold(plan, initialState(params, options)) }))(ordered);
 };
 
 const orThrow = <A>(r: E.Either<FitError, A>): A => {

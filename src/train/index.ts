@@ -3,6 +3,7 @@ export * from './types.js';
 export * from './batches.js';
 export * from './step.js';
 export * from './fit.js';
+export { checkFitInputs, checkOrder, type FitInputError } from './check-inputs.js';
 export * from './predict.js';
 export * from './validationSplit.js';
 export * from './objective.js';

@@ -90,7 +90,7 @@ const cases: Case[] = [
   model('another layer kind', good.replace('"kind":"relu"', '"kind":"tanh"'), [/layer 2 \(relu\): expected relu \(any width\), got tanh \(any width\)/]),
   model('a data list shorter than declared dims', edited((r) => { r.params[0].b.data = [1]; }), [/layer 1 \(dense\) b: expected 8 numbers in data, got 1/]),
   model('absurd declared size, refused before allocating', edited((r) => { r.params[0].w = { rows: 1e9, cols: 1e9, data: [] }; }), [/layer 1 \(dense\) w: expected 3×8, got 1000000000×1000000000/]),
-  model('absurd text length, refused before parsing', `${good}${' '.repeat(3_000_000)}`, [/^file: expected at most \d+ characters for this model, got \d+ characters/]),
+  model('absurd text length, refused before parsing', `${good}${' '.repeat(3_000_000)}`, [/^file: expected at most \d+ characters \(options.maxChars\), got \d+ characters/]),
   model('a number overflowing to Infinity', good.replace(/"data":\[[^,\]]+/, '"data":[1e999'), [/params\[0\]\.w\.data\[0\]: expected a finite number, got Infinity/]),
   model('a string where a number belongs', edited((r) => { (r.params[0].b.data as unknown[])[2] = '0.1'; }), [/layer 1 \(dense\) b\[2\]: expected a finite number, got "0.1"/]),
   model('__proto__ key', good.replace('"params":[{', '"params":[{"__proto__":{"polluted":1},'), [/params\[0\]\.__proto__: expected no key named __proto__, constructor or prototype/]),

@@ -76,12 +76,10 @@ describe('fit: divergence and invalid options', () => {
     if (r.stopReason._tag === 'Diverged') expect(r.stopReason.epoch).toBeGreaterThan(1);
   });
 
-  it('a NaN in the data stops at the first step with the loss as the cause and the initial parameters', () => {
+  it('a NaN in the data is a Left naming the set, row and column, before any step', () => {
     const bad = fromArray(N, 1, Array.from(y.data, (v, i) => (i === 3 ? Number.NaN : v)));
-    const r = fit(linear, p0, { x, y: bad }, { ...base, optimizer: sgd(0.1), batchSize: 'full' });
-    expect(r.stopReason).toMatchObject({ _tag: 'Diverged', epoch: 1, step: 1, cause: 'loss' });
-    expect(Params.flatten(r.params)).toEqual(Params.flatten(p0));
-    expect(r.history.trainLoss).toEqual([]);
+    const r = fitE(linear, p0, { x, y: bad }, { ...base, optimizer: sgd(0.1), batchSize: 'full' });
+    expect(E.isLeft(r) && r.left.message).toBe('fit: data.y row 4, column 1: expected a finite number, got NaN');
   });
 
   it.each([
