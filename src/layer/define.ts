@@ -27,6 +27,9 @@ export interface LayerDefinition<I extends number, O extends number, P> {
   readonly jvp: <B extends number>(p: P, x: Mat<B, I>, dp: P, dx: Mat<B, I>, ctx?: Context) => readonly [Mat<B, O>, Mat<B, O>];
   readonly config?: LayerSpec['config'];
   readonly children?: LayerSpec['children'];
+  /** The shapes behind `inputDim`/`outputDim` for shaped layers (their products must match). */
+  readonly inputShape?: readonly number[];
+  readonly outputShape?: readonly number[];
 }
 
 const checkInput = (kind: string, expected: number, x: Mat<number, number>): void => {
@@ -54,6 +57,8 @@ export const defineLayer = <I extends number, O extends number, P>(d: LayerDefin
     kind: d.kind,
     inputDim: d.inputDim,
     outputDim: d.outputDim,
+    ...(d.inputShape === undefined ? {} : { inputShape: Object.freeze([...d.inputShape]) }),
+    ...(d.outputShape === undefined ? {} : { outputShape: Object.freeze([...d.outputShape]) }),
     ...(d.config === undefined ? {} : { config: Object.freeze({ ...d.config }) }),
     ...(d.children === undefined ? {} : { children: Object.freeze([...d.children]) }),
   });
