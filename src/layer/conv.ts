@@ -50,7 +50,13 @@ export type ConvLength<N extends number, K extends number, S extends number, Pad
   ? Divide<Subtract<Add<N, S>, 1>, S>
   : Add<Divide<Subtract<N, K>, S>, 1>;
 
-/** `unknown` when a `K`-window fits in `N` positions (or either is known only at run time), else a `ShapeError`. */
+/**
+ * `unknown` when a `K`-window fits in `N` positions (or either is known only at run time), else a
+ * `ShapeError` naming both.
+ *
+ * @since 0.2.0
+ * @category type helpers
+ */
 export type WindowFits<N extends number, K extends number, Pad, Where extends string> = Pad extends 'same'
   ? unknown
   : IsLoose<N> extends true

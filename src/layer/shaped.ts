@@ -72,7 +72,7 @@ export type ShapesMatch<A, B> = A extends { readonly [shapeBrand]: infer SA exte
   ? B extends { readonly [shapeBrand]: infer SB extends readonly number[] } ? EntriesMatch<SA, SB> : false
   : false;
 
-/** A shape tuple with `readonly` dropped, so hovers read `[26, 26, 8]`. */
+/** A shape tuple with `readonly` dropped, so hovers read `[26, 26, 8]`. @since 0.2.0 @category type helpers */
 export type Mutable<S extends readonly number[]> = { -readonly [K in keyof S]: S[K] };
 
 /**

@@ -694,3 +694,17 @@ export function avgPool(x: Float64Array, y: Float64Array, g: WindowGeometry, adj
     }
   }
 }
+
+/**
+ * Copies a `rows × width` block: out[outOff + r·outStride + j] = src[srcOff + r·srcStride + j].
+ * Column slices and concatenations (a recurrent step's `[x_t, h_{t−1}]`) are this copy.
+ */
+export function copyBlock(
+  src: Float64Array, srcOff: number, srcStride: number, out: Float64Array, outOff: number, outStride: number, rows: number, width: number,
+): void {
+  for (let r = 0; r < rows; r++) {
+    const s = srcOff + r * srcStride;
+    const o = outOff + r * outStride;
+    for (let j = 0; j < width; j++) out[o + j] = src[s + j]!;
+  }
+}
