@@ -28,30 +28,31 @@ const fixture = JSON.parse(readFileSync(new URL('../fixtures/torch-layers.json',
 const build = (c: Case): { layer: AnyLayer; params: (v: Record<string, number[]>) => unknown } => {
   const cfg = c.config as Record<string, unknown>;
   const input = cfg['input'] as never;
-  const like = (layer: AnyLayer, toTree: (v: Record<string, number[]>) => Record<string, number[]>) => ({
-    layer,
-    // same leaves as init() gives, with the fixture's values: checks the layout, not just the count
-    params: (v: Record<string, number[]>) => P.mapLeaves(layer.init(key(0)), (leaf, path) => {
-      const values = toTree(v)[path.replace(/^.*\./, '')];
+  const like = (built: unknown) => {
+    const layer = built as AnyLayer;
+    // the same leaves as init() gives, filled with the fixture's values by name: checks the layout
+    const params = (v: Record<string, number[]>) => P.mapLeaves(layer.init(key(0)), (leaf, path) => {
+      const values = v[path.replace(/^.*\./, '')];
       if (values === undefined || values.length !== leaf.data.length) throw new Error(`${c.name}: no values for ${path}`);
       return Float64Array.from(values);
-    }),
-  });
+    });
+    return { layer, params };
+  };
   switch (c.kind) {
     case 'conv2d':
-      return like(conv2d(input, cfg as never), (v) => v);
+      return like(conv2d(input, cfg as never));
     case 'conv1d':
-      return like(conv1d(input, cfg as never), (v) => v);
+      return like(conv1d(input, cfg as never));
     case 'maxPool':
-      return like(maxPool(input, cfg['size'] as never, { stride: cfg['stride'] as never }), (v) => v);
+      return like(maxPool(input, cfg['size'] as never, { stride: cfg['stride'] as never }));
     case 'avgPool':
-      return like(avgPool(input, cfg['size'] as never, { stride: cfg['stride'] as never }), (v) => v);
+      return like(avgPool(input, cfg['size'] as never, { stride: cfg['stride'] as never }));
     case 'rnn':
-      return like(rnn(input, cfg['hidden'] as never, { returnSequences: cfg['returnSequences'] as boolean }), (v) => v);
+      return like(rnn(input, cfg['hidden'] as never, { returnSequences: cfg['returnSequences'] as boolean }));
     case 'lstm':
-      return like(lstm(input, cfg['hidden'] as never, { returnSequences: cfg['returnSequences'] as boolean }), (v) => v);
+      return like(lstm(input, cfg['hidden'] as never, { returnSequences: cfg['returnSequences'] as boolean }));
     case 'gru':
-      return like(gru(input, cfg['hidden'] as never, { returnSequences: cfg['returnSequences'] as boolean }), (v) => v);
+      return like(gru(input, cfg['hidden'] as never, { returnSequences: cfg['returnSequences'] as boolean }));
     default:
       throw new Error(`unknown fixture kind ${c.kind}`);
   }
