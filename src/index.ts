@@ -33,6 +33,7 @@ export { type Add, type Subtract, type Multiply, type Divide, type Product } fro
 export { conv1d, conv2d, type ConvParams, type ConvOptions, type Padding, type Window2d, type ConvLength, type WindowFits } from './layer/conv.js';
 export { maxPool, avgPool, globalAvgPool, type PoolOptions, type PoolShape } from './layer/pool.js';
 export { flatten } from './layer/flatten.js';
+export { standardizeFeatures } from './layer/standardize-features.js';
 export { scan, type ScanOptions, type ScanParams, type ScanOutput } from './layer/scan.js';
 export { rnn, lstm, gru, rnnCell, lstmCell, gruCell, type RecurrentOptions, type LstmParams, type GruParams } from './layer/recurrent.js';
 export { sequential, compose, type SequentialArgs, type ComposeArgs, type Sequential, type Composed, type ParamsTuple } from './layer/compose.js';

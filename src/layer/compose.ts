@@ -157,8 +157,9 @@ const chainRule = (applied: readonly Part[], slot: readonly number[]): Runner =>
   };
 };
 
+/** Shapes agree, or one side records none (then the widths, already compared, are all there is). */
 const sameShape = (a: readonly number[] | undefined, b: readonly number[] | undefined): boolean =>
-  a === undefined || b === undefined ? a === b : a.length === b.length && a.every((n, i) => n === b[i]);
+  a === undefined || b === undefined || (a.length === b.length && a.every((n, i) => n === b[i]));
 
 /** Checks neighbours' dims at run time (reachable only through `dyn` dims or untyped code). */
 interface Ends {

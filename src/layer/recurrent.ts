@@ -262,7 +262,7 @@ const shapeOf = (input: SeqShape, kind: string): readonly [number, number] => {
  */
 export const rnn = <const In extends SeqShape, H extends number, Seq extends boolean = false, L extends boolean = false>(
   input: In, hidden: Dim<H, 'rnn: hidden units'>, options: RecurrentOptions<Seq, L> = {},
-): Layer<Shaped2<In>, ScanOutput<In[0], H, Seq>, ScanParams<readonly [DenseParams<number, H>, unknown], H, L>> => {
+): Layer<Shaped<[In[0], In[1]]>, ScanOutput<In[0], H, Seq>, ScanParams<readonly [DenseParams<number, H>, unknown], H, L>> => {
   const [T, F] = shapeOf(input, 'rnn');
   return scanOf(rnnCell(F, hidden as H, options.init), T, F, hidden as H, hidden as H, options) as never;
 };
@@ -279,7 +279,7 @@ export const rnn = <const In extends SeqShape, H extends number, Seq extends boo
  */
 export const lstm = <const In extends SeqShape, H extends number, Seq extends boolean = false, L extends boolean = false>(
   input: In, hidden: Dim<H, 'lstm: hidden units'>, options: RecurrentOptions<Seq, L> = {},
-): Layer<Shaped2<In>, ScanOutput<In[0], H, Seq>, ScanParams<LstmParams<In[1], H>, number, L>> => {
+): Layer<Shaped<[In[0], In[1]]>, ScanOutput<In[0], H, Seq>, ScanParams<LstmParams<In[1], H>, number, L>> => {
   const [T, F] = shapeOf(input, 'lstm');
   return scanOf(lstmCell(F, hidden as H, options.init), T, F, 2 * (hidden as number), hidden as H, options) as never;
 };
@@ -295,12 +295,10 @@ export const lstm = <const In extends SeqShape, H extends number, Seq extends bo
  */
 export const gru = <const In extends SeqShape, H extends number, Seq extends boolean = false, L extends boolean = false>(
   input: In, hidden: Dim<H, 'gru: hidden units'>, options: RecurrentOptions<Seq, L> = {},
-): Layer<Shaped2<In>, ScanOutput<In[0], H, Seq>, ScanParams<GruParams<In[1], H>, H, L>> => {
+): Layer<Shaped<[In[0], In[1]]>, ScanOutput<In[0], H, Seq>, ScanParams<GruParams<In[1], H>, H, L>> => {
   const [T, F] = shapeOf(input, 'gru');
   return scanOf(gruCell(F, hidden as H, options.init), T, F, hidden as H, hidden as H, options) as never;
 };
-
-type Shaped2<In extends SeqShape> = Shaped<[In[0], In[1]]>;
 
 const scanOf = <P>(cell: Layer<number, number, P>, steps: number, features: number, state: number, output: number, options: RecurrentOptions<boolean, boolean>) =>
   scan(cell, {
