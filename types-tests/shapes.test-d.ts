@@ -3,7 +3,7 @@
 // middle and last junction. The messages themselves are checked by messages/check.mjs.
 import { expectError, expectType } from 'tsd';
 import {
-  avgPool, compose, conv1d, conv2d, dense, dyn, flatten, globalAvgPool, gru, key, lstm, maxPool, relu, rnn, scan, sequential, tanh, withShape, fromArray,
+  avgPool, compose, conv1d, slidingWindows, conv2d, dense, dyn, flatten, globalAvgPool, gru, key, lstm, maxPool, relu, rnn, scan, sequential, tanh, withShape, fromArray,
   type ConvParams, type Divide, type Layer, type Mat, type Multiply, type NoParams, type Product, type Shaped, type Subtract, type Add,
 } from '..';
 
@@ -70,3 +70,12 @@ const loose = conv2d([dyn(n), 28, 1], { filters: 8, kernel: 3 });
 // a run-time height gives a run-time output height; the other entries stay literal
 expectType<Shaped<[number, 26, 8]>>(loose.outputDim);
 sequential(loose, maxPool([dyn(n), 26, 8], 2));
+
+// Time-series windows: the window shape and the target width come from the options' literals.
+const series = fromArray(100, 4, new Float64Array(400));
+const windows = slidingWindows(series, { lookback: 14, targets: [1] });
+expectType<Mat<number, Shaped<[14, 4]>>>(windows.x);
+expectType<Mat<number, 1>>(windows.y);
+expectType<Mat<number, 6>>(slidingWindows(series, { lookback: 14, horizon: 3, targets: [0, 1] }).y);
+const windowNet = sequential(lstm([14, 4], 8), dense(8, 1));
+expectType<Mat<number, 1>>(windowNet.forward(windowNet.init(key(0)), windows.x));

@@ -708,3 +708,37 @@ export function copyBlock(
     for (let j = 0; j < width; j++) out[o + j] = src[s + j]!;
   }
 }
+
+/**
+ * Solves `A·X = B` for a symmetric positive definite `A: n × n` and `B: n × m` by Cholesky
+ * (`A = L·Lᵀ`, then forward and back substitution), in place: `a` becomes `L` (lower triangle),
+ * `b` becomes `X`. Returns false, leaving the arrays partly overwritten, when a pivot is not
+ * positive (A is not positive definite to working precision).
+ */
+export function choleskySolve(a: Float64Array, b: Float64Array, n: number, m: number): boolean {
+  for (let j = 0; j < n; j++) {
+    let d = a[j * n + j]!;
+    for (let k = 0; k < j; k++) d -= a[j * n + k]! * a[j * n + k]!;
+    if (!(d > 0)) return false;
+    const l = Math.sqrt(d);
+    a[j * n + j] = l;
+    for (let i = j + 1; i < n; i++) {
+      let s = a[i * n + j]!;
+      for (let k = 0; k < j; k++) s -= a[i * n + k]! * a[j * n + k]!;
+      a[i * n + j] = s / l;
+    }
+  }
+  for (let c = 0; c < m; c++) {
+    for (let i = 0; i < n; i++) {
+      let s = b[i * m + c]!;
+      for (let k = 0; k < i; k++) s -= a[i * n + k]! * b[k * m + c]!;
+      b[i * m + c] = s / a[i * n + i]!;
+    }
+    for (let i = n - 1; i >= 0; i--) {
+      let s = b[i * m + c]!;
+      for (let k = i + 1; k < n; k++) s -= a[k * n + i]! * b[k * m + c]!;
+      b[i * m + c] = s / a[i * n + i]!;
+    }
+  }
+  return true;
+}
