@@ -127,14 +127,14 @@ export const im2col = (x: Mat<number, number>, g: Geometry): Mat<number, number>
   const geometry = { ...g, batch: x.rows };
   const k = g.kh * g.kw * g.c;
   const out = new Float64Array(x.rows * g.oh * g.ow * k);
-  K.im2col(x.data, out, geometry);
+  K.im2col(x.data, out, geometry, false);
   return unsafeMat(x.rows * g.oh * g.ow, k, out);
 };
 
 /** The adjoint of {@link im2col}: window rows summed back onto `batch` images. */
 const col2im = (cols: Mat<number, number>, batch: number, g: Geometry): Float64Array => {
   const dx = new Float64Array(batch * g.h * g.w * g.c);
-  K.col2im(cols.data, dx, { ...g, batch });
+  K.im2col(dx, cols.data, { ...g, batch }, true);
   return dx;
 };
 

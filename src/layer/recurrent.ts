@@ -35,22 +35,40 @@ export interface RecurrentOptions<Seq extends boolean, L extends boolean> {
 
 type AnyMat = Mat<number, number>;
 
-/** A cell's parts on plain matrices (batch rows are whatever the scan passes). */
-interface CellDefinition<P> {
+/**
+ * A gated cell's parts on plain matrices: `step(p, z)` computes the gates and the output `out`
+ * once; the pullback and the push-forward read them (so forward, VJP and JVP share one pass).
+ */
+interface CellDefinition<P, S extends { readonly out: AnyMat }> {
   readonly kind: string;
   readonly inputDim: number;
   readonly outputDim: number;
   readonly config: Readonly<Record<string, number | string>>;
   readonly init: (k: Key) => P;
-  readonly forward: (p: P, z: AnyMat) => AnyMat;
-  readonly vjp: (p: P, z: AnyMat) => readonly [AnyMat, (d: AnyMat) => readonly [P, AnyMat]];
-  readonly jvp: (p: P, z: AnyMat, dp: P, dz: AnyMat) => readonly [AnyMat, AnyMat];
+  readonly step: (p: P, z: AnyMat) => S;
+  readonly pullback: (p: P, s: S, d: AnyMat) => readonly [P, AnyMat];
+  readonly pushforward: (p: P, s: S, dp: P, dz: AnyMat) => AnyMat;
 }
 
 // The batch size passes through every op unchanged; Ops' results are typed by their arguments' R
 // only where they carry it, so the cell is built on Mat<number, number> and typed once here.
-const cellLayer = <P>(d: CellDefinition<P>): Layer<number, number, P> =>
-  defineLayer(d as unknown as LayerDefinition<number, number, P>);
+const cellLayer = <P, S extends { readonly out: AnyMat }>(d: CellDefinition<P, S>): Layer<number, number, P> =>
+  defineLayer({
+    kind: d.kind,
+    inputDim: d.inputDim,
+    outputDim: d.outputDim,
+    config: d.config,
+    init: d.init,
+    forward: (p: P, z: AnyMat) => d.step(p, z).out,
+    vjp: (p: P, z: AnyMat) => {
+      const s = d.step(p, z);
+      return [s.out, (dy: AnyMat) => d.pullback(p, s, dy)] as const;
+    },
+    jvp: (p: P, z: AnyMat, dp: P, dz: AnyMat) => {
+      const s = d.step(p, z);
+      return [s.out, d.pushforward(p, s, dp, dz)] as const;
+    },
+  } as unknown as LayerDefinition<number, number, P>);
 
 const sigmoid = (v: number): number => 1 / (1 + Math.exp(-v));
 const dSigmoid = (s: number): number => s * (1 - s);
@@ -97,7 +115,7 @@ export const lstmCell = <F extends number, H extends number>(features: F, hidden
     const tc = Ops.map(cNext, Math.tanh);
     return { xh, c, i, f, g, o, cNext, tc, out: Ops.concatCols([mul(o, tc), cNext]) };
   };
-  return cellLayer<LstmParams<F, H>>({
+  return cellLayer({
     kind: 'lstmCell',
     inputDim: n + hidden,
     outputDim: 2 * hidden,
@@ -108,28 +126,21 @@ export const lstmCell = <F extends number, H extends number>(features: F, hidden
       b.fill(1, hidden, 2 * hidden);
       return Object.freeze({ w: unsafeMat(n, 4 * hidden, initWeights(kw, n * 4 * hidden, n, 4 * hidden, init)), b: unsafeVec(4 * hidden, b) });
     },
-    forward: (p, z) => gates(p, z).out,
-    vjp: (p, z) => {
-      const s = gates(p, z);
-      return [
-        s.out,
-        (d) => {
-          const dh = Ops.sliceCols(d, 0, hidden);
-          const dcOut = Ops.sliceCols(d, hidden, hidden);
-          const dc = Ops.add(dcOut, Ops.zipWith3(dh, s.o, s.tc, (u, o, t) => u * o * dTanh(t)));
-          const da = Ops.concatCols([
-            Ops.zipWith3(dc, s.g, s.i, (u, g, i) => u * g * dSigmoid(i)),
-            Ops.zipWith3(dc, s.c, s.f, (u, c, f) => u * c * dSigmoid(f)),
-            Ops.zipWith3(dc, s.i, s.g, (u, i, g) => u * i * dTanh(g)),
-            Ops.zipWith3(dh, s.tc, s.o, (u, t, o) => u * t * dSigmoid(o)),
-          ]);
-          const dxh = Ops.matmulTransB(da, p.w);
-          return [Object.freeze({ w: Ops.matmulTransA(s.xh, da), b: Ops.sumRows(da) }), Ops.concatCols([dxh, mul(dc, s.f)])];
-        },
-      ];
+    step: gates,
+    pullback: (p, s, d) => {
+      const dh = Ops.sliceCols(d, 0, hidden);
+      const dcOut = Ops.sliceCols(d, hidden, hidden);
+      const dc = Ops.add(dcOut, Ops.zipWith3(dh, s.o, s.tc, (u, o, t) => u * o * dTanh(t)));
+      const da = Ops.concatCols([
+        Ops.zipWith3(dc, s.g, s.i, (u, g, i) => u * g * dSigmoid(i)),
+        Ops.zipWith3(dc, s.c, s.f, (u, c, f) => u * c * dSigmoid(f)),
+        Ops.zipWith3(dc, s.i, s.g, (u, i, g) => u * i * dTanh(g)),
+        Ops.zipWith3(dh, s.tc, s.o, (u, t, o) => u * t * dSigmoid(o)),
+      ]);
+      const dxh = Ops.matmulTransB(da, p.w);
+      return [Object.freeze({ w: Ops.matmulTransA(s.xh, da), b: Ops.sumRows(da) }), Ops.concatCols([dxh, mul(dc, s.f)])];
     },
-    jvp: (p, z, dp, dz) => {
-      const s = gates(p, z);
+    pushforward: (p, s, dp, dz) => {
       const da = Ops.add(affine(Ops.sliceCols(dz, 0, n), p.w, dp.b), Ops.matmul(s.xh, dp.w));
       const di = Ops.zipWith(cols(da, 0, hidden), s.i, (u, i) => u * dSigmoid(i));
       const df = Ops.zipWith(cols(da, 1, hidden), s.f, (u, f) => u * dSigmoid(f));
@@ -138,7 +149,7 @@ export const lstmCell = <F extends number, H extends number>(features: F, hidden
       const dcPrev = Ops.sliceCols(dz, n, hidden);
       const dc = Ops.add(Ops.add(mul(df, s.c), mul(s.f, dcPrev)), Ops.add(mul(di, s.g), mul(s.i, dg)));
       const dh = Ops.add(mul(dOut, s.tc), Ops.zipWith3(s.o, s.tc, dc, (o, t, u) => o * dTanh(t) * u));
-      return [s.out, Ops.concatCols([dh, dc])];
+      return Ops.concatCols([dh, dc]);
     },
   });
 };
@@ -184,7 +195,7 @@ export const gruCell = <F extends number, H extends number>(features: F, hidden:
     const out = Ops.zipWith3(u, n, h, (zz, nn, hh) => (1 - zz) * nn + zz * hh);
     return { x, h, r, u, n, ghn, out };
   };
-  return cellLayer<GruParams<F, H>>({
+  return cellLayer({
     kind: 'gruCell',
     inputDim: features + hidden,
     outputDim: hidden,
@@ -198,26 +209,19 @@ export const gruCell = <F extends number, H extends number>(features: F, hidden:
         bh: unsafeVec(3 * hidden, new Float64Array(3 * hidden)),
       });
     },
-    forward: (p, z) => gates(p, z).out,
-    vjp: (p, z) => {
-      const s = gates(p, z);
-      return [
-        s.out,
-        (d) => {
-          const dan = Ops.zipWith3(d, s.u, s.n, (g, zz, nn) => g * (1 - zz) * dTanh(nn));
-          const dar = Ops.zipWith3(dan, s.ghn, s.r, (g, b, rr) => g * b * dSigmoid(rr));
-          const dau = Ops.zipWith3(d, Ops.sub(s.h, s.n), s.u, (g, diff, zz) => g * diff * dSigmoid(zz));
-          const dgx = Ops.concatCols([dar, dau, dan]);
-          const dgh = Ops.concatCols([dar, dau, mul(dan, s.r)]);
-          const dx = Ops.matmulTransB(dgx, p.wx);
-          const dh = Ops.add(Ops.matmulTransB(dgh, p.wh), mul(d, s.u));
-          const dp = { wx: Ops.matmulTransA(s.x, dgx), wh: Ops.matmulTransA(s.h, dgh), bx: Ops.sumRows(dgx), bh: Ops.sumRows(dgh) };
-          return [Object.freeze(dp) as GruParams<F, H>, Ops.concatCols([dx, dh])];
-        },
-      ];
+    step: gates,
+    pullback: (p, s, d) => {
+      const dan = Ops.zipWith3(d, s.u, s.n, (g, zz, nn) => g * (1 - zz) * dTanh(nn));
+      const dar = Ops.zipWith3(dan, s.ghn, s.r, (g, b, rr) => g * b * dSigmoid(rr));
+      const dau = Ops.zipWith3(d, Ops.sub(s.h, s.n), s.u, (g, diff, zz) => g * diff * dSigmoid(zz));
+      const dgx = Ops.concatCols([dar, dau, dan]);
+      const dgh = Ops.concatCols([dar, dau, mul(dan, s.r)]);
+      const dx = Ops.matmulTransB(dgx, p.wx);
+      const dh = Ops.add(Ops.matmulTransB(dgh, p.wh), mul(d, s.u));
+      const dp = { wx: Ops.matmulTransA(s.x, dgx), wh: Ops.matmulTransA(s.h, dgh), bx: Ops.sumRows(dgx), bh: Ops.sumRows(dgh) };
+      return [Object.freeze(dp) as GruParams<F, H>, Ops.concatCols([dx, dh])];
     },
-    jvp: (p, z, dp, dz) => {
-      const s = gates(p, z);
+    pushforward: (p, s, dp, dz) => {
       const dx = Ops.sliceCols(dz, 0, features);
       const dh = Ops.sliceCols(dz, features, hidden);
       const dgx = Ops.add(affine(dx, p.wx, dp.bx), Ops.matmul(s.x, dp.wx));
@@ -226,8 +230,7 @@ export const gruCell = <F extends number, H extends number>(features: F, hidden:
       const du = Ops.zipWith3(cols(dgx, 1, hidden), cols(dgh, 1, hidden), s.u, (a, b, zz) => (a + b) * dSigmoid(zz));
       const inner = Ops.add(Ops.add(cols(dgx, 2, hidden), mul(dr, s.ghn)), mul(s.r, cols(dgh, 2, hidden)));
       const dn = Ops.zipWith(inner, s.n, (a, nn) => a * dTanh(nn));
-      const out = Ops.add(Ops.add(mul(du, Ops.sub(s.h, s.n)), Ops.zipWith(s.u, dn, (zz, a) => (1 - zz) * a)), mul(s.u, dh));
-      return [s.out, out];
+      return Ops.add(Ops.add(mul(du, Ops.sub(s.h, s.n)), Ops.zipWith(s.u, dn, (zz, a) => (1 - zz) * a)), mul(s.u, dh));
     },
   });
 };

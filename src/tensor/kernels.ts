@@ -581,8 +581,10 @@ export interface WindowGeometry {
  * im2col: row `(b·oh + i)·ow + j` of `cols` (width `kh·kw·c`) holds the window under output
  * position (i, j) of image b, entry `(p·kw + q)·c + ch` = x[b, i·sh − pt + p, j·sw − pl + q, ch]
  * (0 outside the image). A convolution is then one GEMM with the `kh·kw·c × filters` kernel.
+ * With `adjoint` set it runs col2im, the transpose: each entry of `cols` is added back onto its
+ * pixel of `x` (which then is the output and starts at 0); entries over the padding are dropped.
  */
-export function im2col(x: Float64Array, cols: Float64Array, g: WindowGeometry): void {
+export function im2col(x: Float64Array, cols: Float64Array, g: WindowGeometry, adjoint: boolean): void {
   const { batch, h, w, c, kh, kw, sh, sw, pt, pl, oh, ow } = g;
   const k = kh * kw * c;
   for (let b = 0; b < batch; b++) {
@@ -593,37 +595,16 @@ export function im2col(x: Float64Array, cols: Float64Array, g: WindowGeometry): 
           const y = i * sh - pt + p;
           for (let q = 0; q < kw; q++) {
             const xx = j * sw - pl + q;
-            const o = r + (p * kw + q) * c;
-            if (y < 0 || y >= h || xx < 0 || xx >= w) {
-              for (let ch = 0; ch < c; ch++) cols[o + ch] = 0;
-            } else {
-              const s = ((b * h + y) * w + xx) * c;
-              for (let ch = 0; ch < c; ch++) cols[o + ch] = x[s + ch]!;
-            }
-          }
-        }
-      }
-    }
-  }
-}
-
-/** col2im, im2col's adjoint: adds each window entry of `cols` back onto its pixel of `dx` (which starts at 0). */
-export function col2im(cols: Float64Array, dx: Float64Array, g: WindowGeometry): void {
-  const { batch, h, w, c, kh, kw, sh, sw, pt, pl, oh, ow } = g;
-  const k = kh * kw * c;
-  for (let b = 0; b < batch; b++) {
-    for (let i = 0; i < oh; i++) {
-      for (let j = 0; j < ow; j++) {
-        const r = ((b * oh + i) * ow + j) * k;
-        for (let p = 0; p < kh; p++) {
-          const y = i * sh - pt + p;
-          if (y < 0 || y >= h) continue;
-          for (let q = 0; q < kw; q++) {
-            const xx = j * sw - pl + q;
-            if (xx < 0 || xx >= w) continue;
             const o = r + (p * kw + q) * c;
             const s = ((b * h + y) * w + xx) * c;
-            for (let ch = 0; ch < c; ch++) dx[s + ch] += cols[o + ch]!;
+            const inside = y >= 0 && y < h && xx >= 0 && xx < w;
+            if (adjoint) {
+              if (inside) for (let ch = 0; ch < c; ch++) x[s + ch] += cols[o + ch]!;
+            } else if (inside) {
+              for (let ch = 0; ch < c; ch++) cols[o + ch] = x[s + ch]!;
+            } else {
+              for (let ch = 0; ch < c; ch++) cols[o + ch] = 0;
+            }
           }
         }
       }
