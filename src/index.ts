@@ -34,6 +34,7 @@ export { conv1d, conv2d, type ConvParams, type ConvOptions, type Padding, type W
 export { maxPool, avgPool, globalAvgPool, type PoolOptions, type PoolShape } from './layer/pool.js';
 export { flatten } from './layer/flatten.js';
 export { standardizeFeatures } from './layer/standardize-features.js';
+export { timeDistributed } from './layer/time-distributed.js';
 export { scan, type ScanOptions, type ScanParams, type ScanOutput } from './layer/scan.js';
 export { rnn, lstm, gru, rnnCell, lstmCell, gruCell, type RecurrentOptions, type LstmParams, type GruParams } from './layer/recurrent.js';
 export { sequential, compose, type SequentialArgs, type ComposeArgs, type Sequential, type Composed, type ParamsTuple } from './layer/compose.js';

@@ -3,7 +3,7 @@
 // middle and last junction. The messages themselves are checked by messages/check.mjs.
 import { expectError, expectType } from 'tsd';
 import {
-  avgPool, compose, conv1d, slidingWindows, conv2d, dense, dyn, flatten, globalAvgPool, gru, key, lstm, maxPool, relu, rnn, scan, sequential, tanh, withShape, fromArray,
+  avgPool, compose, conv1d, slidingWindows, timeDistributed, conv2d, dense, dyn, flatten, globalAvgPool, gru, key, lstm, maxPool, relu, rnn, scan, sequential, tanh, withShape, fromArray,
   type ConvParams, type Divide, type Layer, type Mat, type Multiply, type NoParams, type Product, type Shaped, type Subtract, type Add,
 } from '..';
 
@@ -79,3 +79,8 @@ expectType<Mat<number, 1>>(windows.y);
 expectType<Mat<number, 6>>(slidingWindows(series, { lookback: 14, horizon: 3, targets: [0, 1] }).y);
 const windowNet = sequential(lstm([14, 4], 8), dense(8, 1));
 expectType<Mat<number, 1>>(windowNet.forward(windowNet.init(key(0)), windows.x));
+
+// A dense head applied at every step of a sequence.
+expectType<Shaped<[24, 1]>>(sequential(lstm([24, 4], 32, { returnSequences: true }), timeDistributed(dense(32, 1), 24)).outputDim);
+expectError(sequential(lstm([24, 4], 32, { returnSequences: true }), timeDistributed(dense(16, 1), 24)));
+expectError(sequential(lstm([24, 4], 32, { returnSequences: true }), timeDistributed(dense(32, 1), 23)));

@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { gru, gruCell, lstm, lstmCell, rnn, rnnCell } from '../../src/layer/recurrent.js';
 import { scan } from '../../src/layer/scan.js';
+import { timeDistributed } from '../../src/layer/time-distributed.js';
 import { sequential } from '../../src/layer/compose.js';
 import { dense } from '../../src/layer/dense.js';
 import { sigmoid, tanh } from '../../src/layer/activation.js';
@@ -21,6 +22,7 @@ const cases: readonly { name: string; layer: AnyLayer }[] = [
   { name: 'gru last state', layer: gru([4, 3], 2) },
   { name: 'gru returnSequences', layer: gru([3, 2], 3, { returnSequences: true }) },
   { name: 'scan of a custom cell, output = first entries of the state', layer: scan(sequential(dense(5, 3), sigmoid), { steps: 3, features: 2, state: 3, output: 2, returnSequences: true }) },
+  { name: 'lstm (sequences) → timeDistributed(dense)', layer: sequential(lstm([4, 2], 3, { returnSequences: true }), timeDistributed(dense(3, 2), 4)) },
   { name: 'stacked: lstm (sequences) → gru → dense', layer: sequential(lstm([4, 2], 3, { returnSequences: true }), gru([4, 3], 2), dense(2, 1)) },
 ];
 
@@ -61,5 +63,22 @@ describe('scan', () => {
   it('rejects a cell whose input is not [x_t, s_{t-1}], naming the widths', () => {
     const bad = sequential(dense(4, 3), tanh) as AnyLayer;
     expect(() => scan(bad, { steps: 2, features: 2, state: 3 } as never)).toThrow('scan: the cell takes 4 inputs, but [x_t, s_{t-1}] has 2 + 3 = 5');
+  });
+});
+
+describe('timeDistributed', () => {
+  it('applies the layer to each step with the same parameters', () => {
+    const f = dense(3, 2);
+    const layer = timeDistributed(f, 4);
+    const p = randomLike(key(5), layer.init(key(5)));
+    const x = randomMat(key(6), 2, 12);
+    const y = layer.forward(p, x as never);
+    expect(layer.spec.outputShape).toEqual([4, 2]);
+    for (let r = 0; r < 2; r++) {
+      for (let t = 0; t < 4; t++) {
+        const step = f.forward(p, { rows: 1, cols: 3, data: x.data.slice(r * 12 + 3 * t, r * 12 + 3 * t + 3) });
+        expect(Array.from(y.data.subarray(r * 8 + 2 * t, r * 8 + 2 * t + 2))).toEqual(Array.from(step.data));
+      }
+    }
   });
 });
