@@ -4,7 +4,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { describe, expect, it } from 'vitest';
 import {
-  adam, avgPool, chain, clipByGlobalNorm, conv2d, dense, dropout, fit, flatten, fromArray, gradCheck, jacobian, key, load, lstm, maxPool, mse, normal,
+  adam, avgPool, chain, l2Penalty, clipByGlobalNorm, conv2d, dense, dropout, fit, flatten, fromArray, gradCheck, jacobian, key, load, lstm, maxPool, mse, normal,
   params as Params, readSpec, relu, save, sequential, softmaxCrossEntropy, standardizeFeatures, tanh, valueAndGrad, withShape, gru,
 } from '../../src/index.js';
 
@@ -120,6 +120,15 @@ describe('fit on shaped nets (generic path)', () => {
     expect(Params.flatten(again.params)).toEqual(Params.flatten(r.params));
     const variance = y.data.reduce((s, v) => s + v * v, 0) / 64;
     expect(r.history.trainLoss[39]!).toBeLessThan(0.1 * variance);
+  });
+
+  it('an L2 penalty on a CNN gives smaller weights than the same run without it', () => {
+    const x = images(32, 21);
+    const y = brighter(x, 32);
+    const opts = { loss: softmaxCrossEntropy, optimizer: adam(0.02), epochs: 10, batchSize: 8, key: key(22) } as const;
+    const plain = fit(cnn, cnn.init(key(23)), { x, y }, opts);
+    const decayed = fit(cnn, cnn.init(key(23)), { x, y }, { ...opts, penalty: l2Penalty(0.05) });
+    expect(Params.norm(decayed.params)).toBeLessThan(0.8 * Params.norm(plain.params));
   });
 
   it('standardizeFeatures leads a recurrent net in fit', () => {
