@@ -4,7 +4,7 @@
 import { expectError, expectType } from 'tsd';
 import {
   avgPool, compose, conv1d, slidingWindows, timeDistributed, conv2d, dense, dyn, flatten, globalAvgPool, gru, key, lstm, maxPool, relu, rnn, scan, sequential, tanh, withShape, fromArray,
-  type ConvParams, type Divide, type Layer, type Mat, type Multiply, type NoParams, type Product, type Shaped, type Subtract, type Add,
+  type ConvParams, type DynDim, type Divide, type Layer, type Mat, type Multiply, type NoParams, type Product, type Shaped, type Subtract, type Add,
 } from '..';
 
 // Type-level arithmetic on literals.
@@ -84,3 +84,6 @@ expectType<Mat<number, 1>>(windowNet.forward(windowNet.init(key(0)), windows.x))
 expectType<Shaped<[24, 1]>>(sequential(lstm([24, 4], 32, { returnSequences: true }), timeDistributed(dense(32, 1), 24)).outputDim);
 expectError(sequential(lstm([24, 4], 32, { returnSequences: true }), timeDistributed(dense(16, 1), 24)));
 expectError(sequential(lstm([24, 4], 32, { returnSequences: true }), timeDistributed(dense(32, 1), 23)));
+expectError(lstm([n, 4], 8));
+expectError(gru([24, 4], n));
+expectType<Shaped<[DynDim, 4]>>(rnn([dyn(n), 4], 8).inputDim);

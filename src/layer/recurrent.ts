@@ -15,7 +15,7 @@ import { dense, type DenseParams, type Initializer } from './dense.js';
 import { tanh } from './activation.js';
 import { initName, initWeights } from './init.js';
 import { dyn, type Dim } from './shape.js';
-import { checkShape, type Shaped } from './shaped.js';
+import { checkShape, type Shaped, type ShapeCheck } from './shaped.js';
 import { scan, type ScanOutput, type ScanParams } from './scan.js';
 
 /**
@@ -264,7 +264,7 @@ const shapeOf = (input: SeqShape, kind: string): readonly [number, number] => {
  * @category constructors
  */
 export const rnn = <const In extends SeqShape, H extends number, Seq extends boolean = false, L extends boolean = false>(
-  input: In, hidden: Dim<H, 'rnn: hidden units'>, options: RecurrentOptions<Seq, L> = {},
+  input: ShapeCheck<In, 'rnn: input shape'>, hidden: Dim<H, 'rnn: hidden units'>, options: RecurrentOptions<Seq, L> = {},
 ): Layer<Shaped<[In[0], In[1]]>, ScanOutput<In[0], H, Seq>, ScanParams<readonly [DenseParams<number, H>, unknown], H, L>> => {
   const [T, F] = shapeOf(input, 'rnn');
   return scanOf(rnnCell(F, hidden as H, options.init), T, F, hidden as H, hidden as H, options) as never;
@@ -281,7 +281,7 @@ export const rnn = <const In extends SeqShape, H extends number, Seq extends boo
  * @category constructors
  */
 export const lstm = <const In extends SeqShape, H extends number, Seq extends boolean = false, L extends boolean = false>(
-  input: In, hidden: Dim<H, 'lstm: hidden units'>, options: RecurrentOptions<Seq, L> = {},
+  input: ShapeCheck<In, 'lstm: input shape'>, hidden: Dim<H, 'lstm: hidden units'>, options: RecurrentOptions<Seq, L> = {},
 ): Layer<Shaped<[In[0], In[1]]>, ScanOutput<In[0], H, Seq>, ScanParams<LstmParams<In[1], H>, number, L>> => {
   const [T, F] = shapeOf(input, 'lstm');
   return scanOf(lstmCell(F, hidden as H, options.init), T, F, 2 * (hidden as number), hidden as H, options) as never;
@@ -297,7 +297,7 @@ export const lstm = <const In extends SeqShape, H extends number, Seq extends bo
  * @category constructors
  */
 export const gru = <const In extends SeqShape, H extends number, Seq extends boolean = false, L extends boolean = false>(
-  input: In, hidden: Dim<H, 'gru: hidden units'>, options: RecurrentOptions<Seq, L> = {},
+  input: ShapeCheck<In, 'gru: input shape'>, hidden: Dim<H, 'gru: hidden units'>, options: RecurrentOptions<Seq, L> = {},
 ): Layer<Shaped<[In[0], In[1]]>, ScanOutput<In[0], H, Seq>, ScanParams<GruParams<In[1], H>, H, L>> => {
   const [T, F] = shapeOf(input, 'gru');
   return scanOf(gruCell(F, hidden as H, options.init), T, F, hidden as H, hidden as H, options) as never;
