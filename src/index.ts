@@ -28,6 +28,15 @@ export { defineLayer, definePolyLayer, type LayerDefinition, type PolyLayerDefin
 export { dense, denseParams, type DenseParams, type DenseOptions, type Initializer } from './layer/dense.js';
 export { relu, leakyRelu, tanh, sigmoid, softplus, identity, softmax, elementwise } from './layer/activation.js';
 export { dropout } from './layer/dropout.js';
+export { type Shaped, type ShapeOf, type ShapeArg, type ShapeCheck, type ShapesMatch, type DescribeDim, type Flat, type Mutable, withShape } from './layer/shaped.js';
+export { type Add, type Subtract, type Multiply, type Divide, type Product } from './layer/decimal.js';
+export { conv1d, conv2d, type ConvParams, type ConvOptions, type Padding, type Window2d, type ConvLength, type WindowFits } from './layer/conv.js';
+export { maxPool, avgPool, globalAvgPool, type PoolOptions, type PoolShape } from './layer/pool.js';
+export { flatten } from './layer/flatten.js';
+export { standardizeFeatures } from './layer/standardize-features.js';
+export { timeDistributed } from './layer/time-distributed.js';
+export { scan, type ScanOptions, type ScanParams, type ScanOutput } from './layer/scan.js';
+export { rnn, lstm, gru, rnnCell, lstmCell, gruCell, type RecurrentOptions, type LstmParams, type GruParams } from './layer/recurrent.js';
 export { sequential, compose, appliedOrder, type SequentialArgs, type ComposeArgs, type Sequential, type Composed, type ParamsTuple } from './layer/compose.js';
 export * from './loss/index.js';
 export * from './diff/index.js';

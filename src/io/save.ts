@@ -50,7 +50,7 @@ export const UNSIZED_NUMBERS = 500_000;
 
 /** The fields each kind of file holds; any other field is refused, never silently ignored. */
 const FIELDS = { params: ['format', 'version', 'kind', 'spec', 'params'], state: ['format', 'version', 'kind', 'state'] } as const;
-const SPEC_FIELDS = new Set(['kind', 'inputDim', 'outputDim', 'config', 'children']);
+const SPEC_FIELDS = new Set(['kind', 'inputDim', 'outputDim', 'inputShape', 'outputShape', 'config', 'children']);
 
 /** Lists every field of `u` outside `allowed`. @internal */
 export const unexpectedFields = (u: Record<string, unknown>, allowed: ReadonlySet<string>, path: string, errors: ErrorList<LoadError>): void => {
@@ -87,8 +87,14 @@ export const paramPathNamer = (spec: LayerSpec, root = 'params'): PathNamer => (
   return rest === '' ? head : `${head} ${rest}`;
 };
 
-const dims = (s: { inputDim: unknown; outputDim: unknown; kind: unknown }): string =>
-  s.inputDim === null && s.outputDim === null ? `${String(s.kind)} (any width)` : `${String(s.kind)} ${describeJson(s.inputDim)}→${describeJson(s.outputDim)}`;
+type SpecLike = { inputDim: unknown; outputDim: unknown; kind: unknown; inputShape?: unknown; outputShape?: unknown };
+/** A width, or the shape behind it when the layer has one (`[26, 26, 8]`). */
+const side = (dim: unknown, shape: unknown): string =>
+  Array.isArray(shape) ? `[${shape.map((v) => describeJson(v)).join(', ')}]` : describeJson(dim);
+const dims = (s: SpecLike): string =>
+  s.inputDim === null && s.outputDim === null
+    ? `${String(s.kind)} (any width)`
+    : `${String(s.kind)} ${side(s.inputDim, s.inputShape)}→${side(s.outputDim, s.outputShape)}`;
 
 /** Compares a saved spec with the model's, listing every difference with the layer's name. */
 const compareSpec = (saved: unknown, expected: LayerSpec, label: string, prefix: string, errors: ErrorList<LoadError>): void => {
@@ -97,8 +103,11 @@ const compareSpec = (saved: unknown, expected: LayerSpec, label: string, prefix:
     return;
   }
   unexpectedFields(saved, SPEC_FIELDS, label, errors);
-  if (saved['kind'] !== expected.kind || saved['inputDim'] !== expected.inputDim || saved['outputDim'] !== expected.outputDim) {
-    errors.add(loadError(label, dims(expected), dims(saved as { inputDim: unknown; outputDim: unknown; kind: unknown })));
+  if (
+    saved['kind'] !== expected.kind || saved['inputDim'] !== expected.inputDim || saved['outputDim'] !== expected.outputDim ||
+    dims(saved as SpecLike) !== dims(expected)
+  ) {
+    errors.add(loadError(label, dims(expected), dims(saved as SpecLike)));
     if (saved['kind'] !== expected.kind) return;
   }
   const cfgE = expected.config ?? {};
@@ -193,7 +202,14 @@ export const load = <I extends number, O extends number, P>(model: Layer<I, O, P
 const specOf = (u: unknown, path: string, errors: ErrorList<LoadError>): LayerSpec | null => {
   if (!isRecord(u)) return (errors.add(loadError(path, 'a layer spec', describeJson(u))), null);
   unexpectedFields(u, SPEC_FIELDS, path, errors);
-  const { kind, inputDim, outputDim, config, children } = u;
+  const { kind, inputDim, outputDim, inputShape, outputShape, config, children } = u;
+  const shape = (v: unknown, name: string): readonly number[] | undefined => {
+    if (v === undefined) return undefined;
+    if (Array.isArray(v) && v.length > 0 && v.every((d) => typeof d === 'number' && Number.isInteger(d) && d >= 1)) return Object.freeze([...(v as number[])]);
+    errors.add(loadError(`${path}.${name}`, 'a list of positive integers', describeJson(v)));
+    return undefined;
+  };
+  const shapes = { inputShape: shape(inputShape, 'inputShape'), outputShape: shape(outputShape, 'outputShape') };
   const dim = (d: unknown): boolean => d === null || (typeof d === 'number' && Number.isInteger(d) && d >= 1);
   if (typeof kind !== 'string') errors.add(loadError(`${path}.kind`, 'a string', describeJson(kind)));
   if (!dim(inputDim) || !dim(outputDim)) errors.add(loadError(path, 'dims that are positive integers or null', `${describeJson(inputDim)}→${describeJson(outputDim)}`));
@@ -214,6 +230,8 @@ const specOf = (u: unknown, path: string, errors: ErrorList<LoadError>): LayerSp
     kind: kind as string,
     inputDim: inputDim as number | null,
     outputDim: outputDim as number | null,
+    ...(shapes.inputShape === undefined ? {} : { inputShape: shapes.inputShape }),
+    ...(shapes.outputShape === undefined ? {} : { outputShape: shapes.outputShape }),
     ...(config === undefined ? {} : { config: Object.freeze(cfg) }),
     ...(kids === undefined ? {} : { children: Object.freeze(kids) }),
   });

@@ -9,10 +9,17 @@ import type { Mat } from '../tensor/mat.js';
 import { isPoly, type AnyLayer, type AnyPolyLayer, type Context, type Layer, type LayerSpec, type ParamsOf, type Part, type PolyLayer } from './layer.js';
 import { defineLayer, definePolyLayer, showValue, type LayerDefinition, type PolyLayerDefinition } from './define.js';
 import type { DimsMatch, ShapeError } from './shape.js';
+import { formatShape, type DescribeDim, type ShapesMatch } from './shaped.js';
 import { isTrusted, markTrusted } from '../tensor/trusted.js';
 import { withForm } from './form.js';
 
 type Len<T extends readonly unknown[]> = T['length'] & number;
+
+/**
+ * The tail of a mismatch message: `dim 6, but layer #1 outputs 8` for widths,
+ * `shape [26, 26, 8], but layer #2 outputs [13, 13, 8]` when shapes are involved.
+ */
+type Mismatch<In, Out, Before extends string> = `${DescribeDim<In>}, but ${Before} outputs ${DescribeDim<Out> extends `${string} ${infer D}` ? D : never}`;
 
 /**
  * Walks the tuple left to right with an accumulator (tail-recursive, so ~1000 layers check).
@@ -29,7 +36,9 @@ type CheckSequential<Ls extends readonly unknown[], Cur, CurPos extends number, 
           ? CheckSequential<T, H['outputDim'], Len<[...Seen, H]>, [...Seen, H], [...Acc, H]>
           : DimsMatch<Cur, H['inputDim']> extends true
             ? CheckSequential<T, H['outputDim'], Len<[...Seen, H]>, [...Seen, H], [...Acc, H]>
-            : [...Acc, ShapeError<`sequential: layer #${Len<[...Seen, H]>} expects input dim ${H['inputDim'] & number}, but layer #${CurPos} outputs ${Cur & number}`>, ...T]
+            : ShapesMatch<Cur, H['inputDim']> extends true
+              ? CheckSequential<T, H['outputDim'], Len<[...Seen, H]>, [...Seen, H], [...Acc, H]>
+              : [...Acc, ShapeError<`sequential: layer #${Len<[...Seen, H]>} expects input ${Mismatch<H['inputDim'], Cur, `layer #${CurPos}`>}`>, ...T]
         : [...Acc, ShapeError<`sequential: argument #${Len<[...Seen, H]>} is not a layer`>, ...T]
     : Acc;
 
@@ -43,7 +52,9 @@ type CheckCompose<Ls extends readonly unknown[], Cur, CurPos extends number, Acc
           ? CheckCompose<Init, H['outputDim'], Len<[...Init, H]>, [H, ...Acc]>
           : DimsMatch<Cur, H['inputDim']> extends true
             ? CheckCompose<Init, H['outputDim'], Len<[...Init, H]>, [H, ...Acc]>
-            : [...Init, ShapeError<`compose: layer #${Len<[...Init, H]>} expects input dim ${H['inputDim'] & number}, but layer #${CurPos} (applied before it) outputs ${Cur & number}`>, ...Acc]
+            : ShapesMatch<Cur, H['inputDim']> extends true
+              ? CheckCompose<Init, H['outputDim'], Len<[...Init, H]>, [H, ...Acc]>
+              : [...Init, ShapeError<`compose: layer #${Len<[...Init, H]>} expects input ${Mismatch<H['inputDim'], Cur, `layer #${CurPos} (applied before it)`>}`>, ...Acc]
         : [...Init, ShapeError<`compose: argument #${Len<[...Init, H]>} is not a layer`>, ...Acc]
     : Acc;
 
@@ -147,29 +158,51 @@ const chainRule = (applied: readonly Part[], slot: readonly number[]): Runner =>
   };
 };
 
+/** Shapes agree, or one side records none (then the widths, already compared, are all there is). */
+const sameShape = (a: readonly number[] | undefined, b: readonly number[] | undefined): boolean =>
+  a === undefined || b === undefined || (a.length === b.length && a.every((n, i) => n === b[i]));
+
 /** Checks neighbours' dims at run time (reachable only through `dyn` dims or untyped code). */
-const checkChain = (name: string, applied: readonly Part[], position: (k: number) => number): { inputDim: number | null; outputDim: number | null } => {
+interface Ends {
+  readonly inputDim: number | null;
+  readonly outputDim: number | null;
+  readonly inputShape?: readonly number[];
+  readonly outputShape?: readonly number[];
+}
+const checkChain = (name: string, applied: readonly Part[], position: (k: number) => number): Ends => {
   let inputDim: number | null = null;
-  let cur: { dim: number; pos: number } | null = null;
+  let inputShape: readonly number[] | undefined;
+  let cur: { dim: number; pos: number; shape: readonly number[] | undefined } | null = null;
   applied.forEach((l, k) => {
     if (typeof l !== 'object' || l === null || typeof (l as { forward?: unknown }).forward !== 'function') {
       throw new TypeError(`${name}: argument #${position(k)} is not a layer`);
     }
     if (isPoly(l)) return;
-    if (cur === null) inputDim = l.inputDim;
-    else if (cur.dim !== l.inputDim) {
+    if (cur === null) {
+      inputDim = l.inputDim;
+      inputShape = l.spec.inputShape;
+    }
+    else if (cur.dim !== l.inputDim || !sameShape(cur.shape, l.spec.inputShape)) {
       // Same wording as the compile-time ShapeError, so a dyn mismatch reads like a literal one.
       const before = name === 'compose' ? ' (applied before it)' : '';
-      throw new RangeError(`${name}: layer #${position(k)} expects input dim ${l.inputDim}, but layer #${cur.pos}${before} outputs ${cur.dim}`);
+      const wanted = l.spec.inputShape === undefined ? `dim ${l.inputDim}` : `shape ${formatShape(l.spec.inputShape)}`;
+      const given = cur.shape === undefined ? `${cur.dim}` : formatShape(cur.shape);
+      throw new RangeError(`${name}: layer #${position(k)} expects input ${wanted}, but layer #${cur.pos}${before} outputs ${given}`);
     }
-    cur = { dim: l.outputDim, pos: position(k) };
+    cur = { dim: l.outputDim, pos: position(k), shape: l.spec.outputShape };
   });
-  return { inputDim, outputDim: (cur as { dim: number } | null)?.dim ?? null };
+  const last = cur as { dim: number; shape: readonly number[] | undefined } | null;
+  return {
+    inputDim,
+    outputDim: last?.dim ?? null,
+    ...(inputShape === undefined ? {} : { inputShape }),
+    ...(last?.shape === undefined ? {} : { outputShape: last.shape }),
+  };
 };
 
 const build = (kind: string, args: readonly Part[], applied: readonly Part[], slot: readonly number[], position: (k: number) => number): Part => {
   if (args.length === 0) throw new RangeError(`${kind}: needs at least one layer`);
-  const { inputDim, outputDim } = checkChain(kind, applied, position);
+  const { inputDim, outputDim, ...shapes } = checkChain(kind, applied, position);
   const run = chainRule(applied, slot);
   const children: readonly LayerSpec[] = args.map((l) => l.spec);
   const init = (k: Parameters<Part['init']>[0]) => Object.freeze(args.map((l, i) => l.init(foldIn(k, i))));
@@ -184,7 +217,7 @@ const build = (kind: string, args: readonly Part[], applied: readonly Part[], sl
   }
   const checkParams = (p: unknown): string | undefined =>
     Array.isArray(p) && p.length === args.length ? undefined : `expected parameters a list of ${args.length} (one per layer), got ${showValue(p)}`;
-  const layer = withForm(defineLayer<number, number, readonly unknown[]>({ kind, inputDim, outputDim, init, children, checkParams, ...fns }), form);
+  const layer = withForm(defineLayer<number, number, readonly unknown[]>({ kind, inputDim, outputDim, ...shapes, init, children, checkParams, ...fns }), form);
   // trusted when every part is foldnet's own (dense, the built-in activations, nested composites)
   return args.every(isTrusted) ? markTrusted(layer) : layer;
 };

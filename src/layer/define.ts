@@ -34,6 +34,9 @@ export interface LayerDefinition<I extends number, O extends number, P> {
    * the input, so a mix-up is named as such rather than as a width error further in.
    */
   readonly checkParams?: (p: unknown) => string | undefined;
+  /** The shapes behind `inputDim`/`outputDim` for shaped layers (their products must match). */
+  readonly inputShape?: readonly number[];
+  readonly outputShape?: readonly number[];
 }
 
 /** Short text for a value in a parameter error. @internal */
@@ -71,6 +74,8 @@ export const defineLayer = <I extends number, O extends number, P>(d: LayerDefin
     kind: d.kind,
     inputDim: d.inputDim,
     outputDim: d.outputDim,
+    ...(d.inputShape === undefined ? {} : { inputShape: Object.freeze([...d.inputShape]) }),
+    ...(d.outputShape === undefined ? {} : { outputShape: Object.freeze([...d.outputShape]) }),
     ...(d.config === undefined ? {} : { config: Object.freeze({ ...d.config }) }),
     ...(d.children === undefined ? {} : { children: Object.freeze([...d.children]) }),
   });

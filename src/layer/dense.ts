@@ -7,7 +7,8 @@ import * as Ops from '../tensor/ops.js';
 import { affine } from '../tensor/affine.js';
 import { markTrusted } from '../tensor/trusted.js';
 import { isTensor, shapeOf, unsafeMat, unsafeVec, type Mat, type Vec } from '../tensor/mat.js';
-import { split, uniform, normal, type Key } from '../random.js';
+import { split } from '../random.js';
+import { initName, initWeights } from './init.js';
 import type { Layer } from './layer.js';
 import { defineLayer, showValue } from './define.js';
 import { withForm } from './form.js';
@@ -47,18 +48,6 @@ export interface DenseOptions {
   readonly init?: Initializer;
 }
 
-const initWeights = (k: Key, fanIn: number, fanOut: number, init: Initializer): Float64Array => {
-  const n = fanIn * fanOut;
-  if (init === 'glorot') {
-    const a = Math.sqrt(6 / (fanIn + fanOut));
-    return uniform(k, n, -a, a);
-  }
-  if (init === 'he') return normal(k, n, Math.sqrt(2 / fanIn));
-  if (init === 'lecun') return normal(k, n, Math.sqrt(1 / fanIn));
-  if ('uniform' in init) return uniform(k, n, -init.uniform, init.uniform);
-  return normal(k, n, init.normal);
-};
-
 /** What is wrong with a value passed as `dense(I, O)`'s parameters, if anything. */
 const denseParamsProblem = (inputDim: number, outputDim: number) => (p: unknown): string | undefined => {
   const shape = (t: unknown): string => (isTensor(t) ? shapeOf(t) : showValue(t));
@@ -68,9 +57,6 @@ const denseParamsProblem = (inputDim: number, outputDim: number) => (p: unknown)
   if (!(isTensor(b) && !('rows' in b) && b.size === outputDim)) return `expected b ${outputDim}, got ${shape(b)}`;
   return undefined;
 };
-
-const initName = (init: Initializer): string =>
-  typeof init === 'string' ? init : 'uniform' in init ? `uniform(${init.uniform})` : `normal(${init.normal})`;
 
 /**
  * A fully connected layer `ℝ^I → ℝ^O`: `y = x·W + b` for each row `x`.
@@ -103,7 +89,7 @@ export const dense = <I extends number, O extends number>(
     init: (k) => {
       const [kw] = split(k);
       return Object.freeze({
-        w: unsafeMat(inputDim, outputDim, initWeights(kw, inputDim, outputDim, init)),
+        w: unsafeMat(inputDim, outputDim, initWeights(kw, inputDim * outputDim, inputDim, outputDim, init)),
         b: unsafeVec(outputDim, new Float64Array(outputDim)),
       });
     },

@@ -38,6 +38,9 @@ export interface LayerSpec {
   /** Input and output widths; `null` for shape-polymorphic layers (activations). */
   readonly inputDim: number | null;
   readonly outputDim: number | null;
+  /** For layers on shaped examples (images, sequences): the shapes behind the widths. */
+  readonly inputShape?: readonly number[];
+  readonly outputShape?: readonly number[];
   readonly config?: Readonly<Record<string, number | string | boolean>>;
   readonly children?: readonly LayerSpec[];
 }

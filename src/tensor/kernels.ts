@@ -554,3 +554,172 @@ export function standardizeRows(
     for (let j = 0; j < cols; j++) out[o + j] = (src[s + j]! - mean[j]!) / std[j]!;
   }
 }
+
+// ---- convolution and pooling over channels-last images (conv1d/pool1d are the H = 1 case)
+
+/**
+ * The geometry of a sliding window over a batch of `B` images `H × W × C` (channels last, one
+ * image per row): window `kh × kw`, strides `sh`, `sw`, padding `pt` rows above and `pl` columns
+ * left, giving an `oh × ow` output grid.
+ */
+export interface WindowGeometry {
+  readonly batch: number;
+  readonly h: number;
+  readonly w: number;
+  readonly c: number;
+  readonly kh: number;
+  readonly kw: number;
+  readonly sh: number;
+  readonly sw: number;
+  readonly pt: number;
+  readonly pl: number;
+  readonly oh: number;
+  readonly ow: number;
+}
+
+/**
+ * im2col: row `(b·oh + i)·ow + j` of `cols` (width `kh·kw·c`) holds the window under output
+ * position (i, j) of image b, entry `(p·kw + q)·c + ch` = x[b, i·sh − pt + p, j·sw − pl + q, ch]
+ * (0 outside the image). A convolution is then one GEMM with the `kh·kw·c × filters` kernel.
+ * With `adjoint` set it runs col2im, the transpose: each entry of `cols` is added back onto its
+ * pixel of `x` (which then is the output and starts at 0); entries over the padding are dropped.
+ */
+export function im2col(x: Float64Array, cols: Float64Array, g: WindowGeometry, adjoint: boolean): void {
+  const { batch, h, w, c, kh, kw, sh, sw, pt, pl, oh, ow } = g;
+  const k = kh * kw * c;
+  for (let b = 0; b < batch; b++) {
+    for (let i = 0; i < oh; i++) {
+      for (let j = 0; j < ow; j++) {
+        const r = ((b * oh + i) * ow + j) * k;
+        for (let p = 0; p < kh; p++) {
+          const y = i * sh - pt + p;
+          for (let q = 0; q < kw; q++) {
+            const xx = j * sw - pl + q;
+            const o = r + (p * kw + q) * c;
+            const s = ((b * h + y) * w + xx) * c;
+            const inside = y >= 0 && y < h && xx >= 0 && xx < w;
+            if (adjoint) {
+              if (inside) for (let ch = 0; ch < c; ch++) x[s + ch] += cols[o + ch]!;
+            } else if (inside) {
+              for (let ch = 0; ch < c; ch++) cols[o + ch] = x[s + ch]!;
+            } else {
+              for (let ch = 0; ch < c; ch++) cols[o + ch] = 0;
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+/**
+ * Max pooling (no padding): y[b, i, j, ch] = max over the window, first maximum winning;
+ * `arg` receives the flat index into `x` of each maximum (for the VJP and JVP).
+ */
+export function maxPoolForward(x: Float64Array, y: Float64Array, arg: Int32Array, g: WindowGeometry): void {
+  const { batch, h, w, c, kh, kw, sh, sw, oh, ow } = g;
+  for (let b = 0; b < batch; b++) {
+    for (let i = 0; i < oh; i++) {
+      for (let j = 0; j < ow; j++) {
+        const o = ((b * oh + i) * ow + j) * c;
+        for (let ch = 0; ch < c; ch++) {
+          let best = -Infinity;
+          let at = -1;
+          for (let p = 0; p < kh; p++) {
+            for (let q = 0; q < kw; q++) {
+              const s = ((b * h + i * sh + p) * w + j * sw + q) * c + ch;
+              const v = x[s]!;
+              if (v > best || at < 0) {
+                best = v;
+                at = s;
+              }
+            }
+          }
+          y[o + ch] = best;
+          arg[o + ch] = at;
+        }
+      }
+    }
+  }
+}
+
+/** out[i] = src[index[i]] (the JVP of max pooling) when `add` is false; out[index[i]] += src[i] (its VJP) when true. */
+export function gatherScatter(src: Float64Array, index: Int32Array, out: Float64Array, add: boolean): void {
+  if (add) for (let i = 0; i < index.length; i++) out[index[i]!] += src[i]!;
+  else for (let i = 0; i < index.length; i++) out[i] = src[index[i]!]!;
+}
+
+/**
+ * Average pooling (no padding): y[b, i, j, ch] = (1 / (kh·kw)) Σ_window x. With `adjoint` set it
+ * runs the transpose instead: each dy entry, divided by kh·kw, is added onto its window in `x`
+ * (then `x` is the output, starting at 0, and `y` the input).
+ */
+export function avgPool(x: Float64Array, y: Float64Array, g: WindowGeometry, adjoint: boolean): void {
+  const { batch, h, w, c, kh, kw, sh, sw, oh, ow } = g;
+  const inv = 1 / (kh * kw);
+  for (let b = 0; b < batch; b++) {
+    for (let i = 0; i < oh; i++) {
+      for (let j = 0; j < ow; j++) {
+        const o = ((b * oh + i) * ow + j) * c;
+        for (let ch = 0; ch < c; ch++) {
+          if (adjoint) {
+            const d = y[o + ch]! * inv;
+            for (let p = 0; p < kh; p++) for (let q = 0; q < kw; q++) x[((b * h + i * sh + p) * w + j * sw + q) * c + ch] += d;
+          } else {
+            let s = 0;
+            for (let p = 0; p < kh; p++) for (let q = 0; q < kw; q++) s += x[((b * h + i * sh + p) * w + j * sw + q) * c + ch]!;
+            y[o + ch] = s * inv;
+          }
+        }
+      }
+    }
+  }
+}
+
+/**
+ * Copies a `rows × width` block: out[outOff + r·outStride + j] = src[srcOff + r·srcStride + j].
+ * Column slices and concatenations (a recurrent step's `[x_t, h_{t−1}]`) are this copy.
+ */
+export function copyBlock(
+  src: Float64Array, srcOff: number, srcStride: number, out: Float64Array, outOff: number, outStride: number, rows: number, width: number,
+): void {
+  for (let r = 0; r < rows; r++) {
+    const s = srcOff + r * srcStride;
+    const o = outOff + r * outStride;
+    for (let j = 0; j < width; j++) out[o + j] = src[s + j]!;
+  }
+}
+
+/**
+ * Solves `A·X = B` for a symmetric positive definite `A: n × n` and `B: n × m` by Cholesky
+ * (`A = L·Lᵀ`, then forward and back substitution), in place: `a` becomes `L` (lower triangle),
+ * `b` becomes `X`. Returns false, leaving the arrays partly overwritten, when a pivot is not
+ * positive (A is not positive definite to working precision).
+ */
+export function choleskySolve(a: Float64Array, b: Float64Array, n: number, m: number): boolean {
+  for (let j = 0; j < n; j++) {
+    let d = a[j * n + j]!;
+    for (let k = 0; k < j; k++) d -= a[j * n + k]! * a[j * n + k]!;
+    if (!(d > 0)) return false;
+    const l = Math.sqrt(d);
+    a[j * n + j] = l;
+    for (let i = j + 1; i < n; i++) {
+      let s = a[i * n + j]!;
+      for (let k = 0; k < j; k++) s -= a[i * n + k]! * a[j * n + k]!;
+      a[i * n + j] = s / l;
+    }
+  }
+  for (let c = 0; c < m; c++) {
+    for (let i = 0; i < n; i++) {
+      let s = b[i * m + c]!;
+      for (let k = 0; k < i; k++) s -= a[i * n + k]! * b[k * m + c]!;
+      b[i * m + c] = s / a[i * n + i]!;
+    }
+    for (let i = n - 1; i >= 0; i--) {
+      let s = b[i * m + c]!;
+      for (let k = i + 1; k < n; k++) s -= a[k * n + i]! * b[k * m + c]!;
+      b[i * m + c] = s / a[i * n + i]!;
+    }
+  }
+  return true;
+}

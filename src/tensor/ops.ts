@@ -111,3 +111,24 @@ export const argmaxRows = <R extends number, C extends number>(a: Mat<R, C>): nu
     for (let j = 1; j < a.cols; j++) if (a.data[r * a.cols + j]! > a.data[r * a.cols + best]!) best = j;
     return best;
   });
+
+/** Columns `start … start + width − 1` of `a`, as a new `R × width` matrix. @since 0.2.0 @category combinators */
+export const sliceCols = <R extends number, W extends number>(a: Mat<R, number>, start: number, width: W): Mat<R, W> => {
+  if (start < 0 || start + width > a.cols) throw new RangeError(`sliceCols: columns ${start}…${start + width - 1} of a ${a.rows}×${a.cols} matrix`);
+  const out = new Float64Array(a.rows * width);
+  K.copyBlock(a.data, start, a.cols, out, 0, width, a.rows, width);
+  return unsafeMat(a.rows, width, out);
+};
+
+/** `[A₁, A₂, …]`: matrices with the same rows, side by side. @since 0.2.0 @category combinators */
+export const concatCols = <R extends number>(parts: readonly Mat<R, number>[]): Mat<R, number> => {
+  const rows = parts[0]!.rows;
+  const cols = parts.reduce((s, m) => s + m.cols, 0);
+  const out = new Float64Array(rows * cols);
+  parts.reduce((off, m) => {
+    if (m.rows !== rows) throw new RangeError(`concatCols: ${m.rows} rows next to ${rows}`);
+    K.copyBlock(m.data, 0, m.cols, out, off, cols, rows, m.cols);
+    return off + m.cols;
+  }, 0);
+  return unsafeMat(rows, cols, out);
+};
