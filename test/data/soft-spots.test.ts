@@ -128,7 +128,7 @@ describe('load reads what a careful writer may write, and nothing it would ignor
     expect(messages(load(net, text))).toEqual(['comment: expected no field "comment" (fields: format, version, kind, spec, params), got an unexpected field']);
     delete root['comment'];
     expect(messages(load(net, JSON.stringify(root)))).toEqual([
-      'layer 1 (dense).activation: expected no field "activation" (fields: kind, inputDim, outputDim, config, children), got an unexpected field',
+      'layer 1 (dense).activation: expected no field "activation" (fields: kind, inputDim, outputDim, inputShape, outputShape, config, children), got an unexpected field',
     ]);
     expect(E.isLeft(readSpec(JSON.stringify(root)))).toBe(true);
     expect(E.isLeft(loadState(params, saveStateText(params).replace('"state":', '"extra":1,"state":')))).toBe(true);
