@@ -14,8 +14,11 @@ import { clock, metrics, rowsSeen, updatesOf, type TrainRun, type TrainSpec, typ
 import { handTrain, handForward } from './peers/hand.js';
 import { foldnetTrain, netFor, paramsFrom } from './peers/foldnet.js';
 import { ensureArena, simdAvailable } from '../src/tensor/wasm/arena.js';
-import { trainChain, planChain, predictChain } from '../src/train/engine.js';
+import { compileProgram } from '../src/train/engine.js';
 import { mse } from '../src/loss/mse.js';
+import { sgd as sgdRecipe } from '../src/optim/recipes.js';
+import type { GradientTransformation } from '../src/optim/transform.js';
+import { key } from '../src/random.js';
 import { unsafeMat } from '../src/tensor/mat.js';
 
 const argv = process.argv.slice(2);
@@ -98,7 +101,6 @@ interface Row {
 const rows: Row[] = [];
 const notes: string[] = [];
 let w2trained: Trained | undefined;
-let w5f32: number | undefined;
 let w5fwd: number | undefined;
 
 const tf = noTf ? undefined : await import('./peers/tfjs.js');
@@ -260,9 +262,9 @@ const runInference = async (): Promise<void> => {
     }
   };
   const xAll = unsafeMat(N, 32, X);
-  const plan = planChain(net.spec)!;
-  const predict64 = (): void => void predictChain(plan, params, xAll, { batchSize: batch });
-  const predict32 = (): void => void predictChain(plan, params, xAll, { batchSize: batch, precision: 'f32' });
+  // the compiled program's evaluation-mode forward (what fit uses for validation)
+  const program = compileProgram(net, params, mse, sgdRecipe(0.01) as GradientTransformation<unknown>, undefined, key(0), { x: xAll, y: unsafeMat(N, 4, new Float64Array(N * 4)) }, batch)!;
+  const predict64 = (): void => void program.forward(params, xAll);
   const timeIt = (fn: () => void): number => {
     fn();
     const ts: number[] = [];
@@ -276,9 +278,7 @@ const runInference = async (): Promise<void> => {
   row.rate.foldnet = timeIt(predict64);
   row.rate.hand = timeIt(handRun);
   const fwd = timeIt(foldnetRun);
-  const f32 = simdAvailable() ? timeIt(predict32) : undefined;
   w5fwd = fwd;
-  w5f32 = f32;
   if (tf !== undefined) {
     for (const peer of ['tfjs-cpu', 'tfjs-wasm'] as const) {
       await tf.useBackend(peer === 'tfjs-cpu' ? 'cpu' : 'wasm');
@@ -287,8 +287,7 @@ const runInference = async (): Promise<void> => {
     }
   }
   notes.push(
-    `W5: foldnet = predictChain (f64, weights resident, bias+ReLU fused); the generic immutable net.forward per batch: ${fmt(w5fwd, 'rows/s')} rows/s; ` +
-      `opt-in f32 predictChain: ${w5f32 === undefined ? 'n/a' : `${fmt(w5f32, 'rows/s')} rows/s (${ratio(w5f32, row.rate['tfjs-wasm'])} tfjs-wasm)`}`,
+    `W5: foldnet = the compiled program's forward (f64, weights copied in once, bias+ReLU fused, 256-row chunks); the generic immutable net.forward per batch: ${fmt(w5fwd, 'rows/s')} rows/s`,
   );
   log(`W5: ${Object.entries(row.rate).map(([k, v]) => `${k} ${v!.toFixed(0)}`).join(', ')} rows/s`);
   rows.push(row);
@@ -298,24 +297,26 @@ const runInference = async (): Promise<void> => {
 const runMemory = (): void => {
   const s = workloads[0]!.spec;
   const net = netFor(s.sizes);
-  const plan = planChain(net.spec)!;
   const x = unsafeMat(N, 32, X);
   const y = unsafeMat(N, 1, yReg);
-  let p: readonly unknown[] = paramsFrom(s.sizes, s.inits);
+  const p0: readonly unknown[] = paramsFrom(s.sizes, s.inits);
+  const opt = sgdRecipe(0.02) as GradientTransformation<unknown>;
+  const program = compileProgram(net, p0, mse, opt, undefined, key(0), { x, y }, 64)!;
+  let st = { params: p0, optState: opt.init(p0), step: 0 };
   const gc = (globalThis as { gc?: () => void }).gc;
   const mb = (b: number): string => (b / 2 ** 20).toFixed(1);
   const samples: string[] = [];
   const start = process.memoryUsage();
   samples.push(`start: rss ${mb(start.rss)} MiB, heap ${mb(start.heapUsed)} MiB`);
   for (let e = 1; e <= 100; e++) {
-    p = trainChain(plan, p, x, y, { loss: mse, optimizer: { kind: 'sgd', lr: 0.02 }, batchSize: 64, orders: [perms[(e - 1) % EPOCHS]!] }).params as readonly unknown[];
+    st = program.epoch(st, perms[(e - 1) % EPOCHS]!).state;
     if (e === 1 || e % 25 === 0) {
       gc?.();
       const m = process.memoryUsage();
       samples.push(`epoch ${e}: rss ${mb(m.rss)} MiB, heap ${mb(m.heapUsed)} MiB`);
     }
   }
-  console.log(`memory: 100 epochs of W1-B64 (each a trainChain call returning fresh params)${gc ? ' (gc forced before each sample)' : ''}\n  ${samples.join('\n  ')}`);
+  console.log(`memory: 100 epochs of W1-B64 (each a program epoch returning fresh params)${gc ? ' (gc forced before each sample)' : ''}\n  ${samples.join('\n  ')}`);
 };
 
 // ---------------------------------------------------------------- table

@@ -37,3 +37,9 @@ export * from './data/index.js';
 export * from './io/index.js';
 export { historySvg, historySeries, lineChartSvg, type HistoryLike, type HistoryChartOptions, type Series, type LineChartOptions } from './plot/index.js';
 export { progressLine, formatDuration, etaMs, type ProgressState, type ProgressOptions } from './progress.js';
+export {
+  withLowering, loweringOf, nestStages, withInPlaceUpdate, inPlaceUpdateOf, immutableUpdate, withLossKernel, lossKernelOf,
+  withPenaltyKernel, penaltyKernelOf, layoutOf, leafDot,
+  type Stage, type LayerLowering, type InPlaceUpdate, type UpdateKernel, type SummedLossKernel, type PenaltyKernel, type PenaltyLowering, type ParamLayout,
+} from './lowering.js';
+export { penaltyFromKernel } from './optim/regularize/penalty.js';

@@ -1,7 +1,8 @@
 /**
  * foldnet: the model is an ordinary immutable `sequential(dense, relu, …)` value; training runs
- * through the fast chain engine (`trainChain`, what `fit` uses for such chains), evaluation and
- * inference through the public `forward`.
+ * through `fit` as users call it (which compiles the run into its arena program), with the
+ * program alone (`compileProgram(...).epoch`) as an extra line; evaluation and inference through
+ * the public `forward`.
  *
  * Loss convention: WORKLOADS' MSE is mean over batch *and outputs*, without ½; foldnet's `mse`
  * is (1/B)Σ½‖ŷ−y‖², whose gradient is (O/2)× smaller. With learning rate lr·2/O (0.02 for one
@@ -15,7 +16,12 @@ import type { AnyLayer } from '../../src/layer/layer.js';
 import { mse } from '../../src/loss/mse.js';
 import { softmaxCrossEntropy } from '../../src/loss/softmax-cross-entropy.js';
 import { unsafeMat, unsafeVec } from '../../src/tensor/mat.js';
-import { trainChain, planChain, type FastOptimizer } from '../../src/train/engine.js';
+import { compileProgram } from '../../src/train/engine.js';
+import { fit } from '../../src/train/fit.js';
+import type { StepState } from '../../src/train/step.js';
+import { adam, sgd } from '../../src/optim/recipes.js';
+import type { GradientTransformation } from '../../src/optim/transform.js';
+import { key } from '../../src/random.js';
 import { clock, type Trained, type TrainRun, type TrainSpec } from './common.js';
 
 export const netFor = (sizes: readonly number[]): AnyLayer => {
@@ -48,25 +54,40 @@ export const trainedOf = (sizes: readonly number[], p: readonly unknown[]): Trai
   return { w, b };
 };
 
-export const foldnetTrain = (s: TrainSpec): TrainRun => {
-  const net = netFor(s.sizes);
-  const plan = planChain(net.spec)!;
+/** The run's optimizer and loss as foldnet values (see the module doc for the lr conversion). */
+const setup = (s: TrainSpec) => {
   const out = s.sizes[s.sizes.length - 1]!;
-  const p0 = paramsFrom(s.sizes, s.inits);
+  const optimizer: GradientTransformation<unknown> = (
+    s.opt.kind === 'sgd' ? sgd(s.loss === 'mse' ? (s.opt.lr * 2) / out : s.opt.lr) : adam(s.opt.lr, { b1: s.opt.b1, b2: s.opt.b2, eps: s.opt.eps })
+  ) as GradientTransformation<unknown>;
+  const loss = s.loss === 'mse' ? mse : softmaxCrossEntropy;
   const x = unsafeMat(s.rows, s.sizes[0]!, s.x);
   const y = unsafeMat(s.rows, out, s.y);
-  const optimizer: FastOptimizer =
-    s.opt.kind === 'sgd'
-      ? { kind: 'sgd', lr: s.loss === 'mse' ? (s.opt.lr * 2) / out : s.opt.lr }
-      : { kind: 'adam', lr: s.opt.lr, b1: s.opt.b1, b2: s.opt.b2, eps: s.opt.eps };
-  const loss = s.loss === 'mse' ? mse : softmaxCrossEntropy;
+  return { net: netFor(s.sizes), p0: paramsFrom(s.sizes, s.inits), optimizer, loss, x, y };
+};
+
+const runOf = (s: TrainSpec, net: AnyLayer, params: readonly unknown[], seconds: number): TrainRun => ({
+  seconds,
+  predict: (xs, rows) => net.forward(params, unsafeMat(rows, s.sizes[0]!, xs)).data,
+  trained: () => trainedOf(s.sizes, params),
+});
+
+/** foldnet as users call it: `fit(...)` with the workload's row orders, per-epoch records included. */
+export const foldnetTrain = (s: TrainSpec): TrainRun => {
+  const { net, p0, optimizer, loss, x, y } = setup(s);
   const t0 = clock();
-  const r = trainChain(plan, p0, x, y, { loss, optimizer, batchSize: s.batch, orders: s.orders });
+  const r = fit(net, p0, { x, y }, { loss, optimizer, epochs: s.orders.length, batchSize: s.batch, key: key(0), order: (e) => s.orders[e - 1]! });
   const seconds = clock() - t0;
-  const params = r.params as readonly unknown[];
-  return {
-    seconds,
-    predict: (xs, rows) => net.forward(params, unsafeMat(rows, s.sizes[0]!, xs)).data,
-    trained: () => trainedOf(s.sizes, params),
-  };
+  return runOf(s, net, r.params as readonly unknown[], seconds);
+};
+
+/** The engine alone: the compiled program's epochs, without fit's bookkeeping (an extra line). */
+export const foldnetEngine = (s: TrainSpec): TrainRun => {
+  const { net, p0, optimizer, loss, x, y } = setup(s);
+  const t0 = clock();
+  const program = compileProgram(net, p0, loss, optimizer, undefined, key(0), { x, y }, s.batch)!;
+  let state: StepState<readonly unknown[], unknown> = { params: p0, optState: optimizer.init(p0), step: 0 };
+  for (const order of s.orders) state = program.epoch(state, order).state;
+  const seconds = clock() - t0;
+  return runOf(s, net, state.params, seconds);
 };

@@ -3,17 +3,19 @@
  * the type checker passes the width of its neighbours through: `sequential(dense(4, 8), relu,
  * dense(8, 2))` checks 8 against 8.
  *
- * The built-in activations (and the layers `leakyRelu(α)` returns) are marked trusted
- * (src/tensor/trusted.ts), so chains of them run in the fast engine; a layer made with
- * {@link elementwise} is not, whatever its `kind`, since its functions are the caller's.
+ * The built-in activations (and the layers `leakyRelu(α)` returns) are the activation kernels
+ * of src/tensor/kernels.ts, on both execution paths: their generic `forward`/`vjp` call the
+ * kernel on fresh arrays, and their lowered form is a `pointwise` stage running the same kernel
+ * in fit's arena. A layer made with {@link elementwise} runs its own φ and φ' (an opaque stage
+ * in fit), whatever its `kind`.
  *
  * @module
  */
 import * as Ops from '../tensor/ops.js';
-import type { Mat } from '../tensor/mat.js';
+import * as K from '../tensor/kernels.js';
+import { unsafeMat, type Mat } from '../tensor/mat.js';
 import type { NoParams, PolyLayer } from './layer.js';
 import { definePolyLayer } from './define.js';
-import { markTrusted } from '../tensor/trusted.js';
 
 const noParams: NoParams = Object.freeze({});
 
@@ -45,13 +47,45 @@ export const elementwise = (
     },
   });
 
+/** A built-in activation: the kernel `code` of K.activationForward/activationBackward. */
+const kernelActivation = (kind: string, code: number, alpha = 0, config?: Readonly<Record<string, number>>): PolyLayer<NoParams> => {
+  const phi = <B extends number, N extends number>(x: Mat<B, N>): Mat<B, N> => {
+    const out = new Float64Array(x.data.length);
+    K.activationForward(code, alpha, x.data, 0, out, 0, out.length);
+    return unsafeMat(x.rows, x.cols, out);
+  };
+  /** t ⊙ φ'(x) with y = φ(x): the VJP and the JVP (the Jacobian is diagonal). */
+  const along = <B extends number, N extends number>(t: Mat<B, N>, x: Mat<B, N>, y: Mat<B, N>): Mat<B, N> => {
+    const out = new Float64Array(t.data.length);
+    K.activationBackward(code, alpha, t.data, 0, x.data, 0, y.data, 0, out, 0, out.length);
+    return unsafeMat(t.rows, t.cols, out);
+  };
+  return definePolyLayer<NoParams>({
+    kind,
+    ...(config === undefined ? {} : { config }),
+    init: () => noParams,
+    forward: (_p, x) => phi(x),
+    vjp: <B extends number, N extends number>(_p: NoParams, x: Mat<B, N>) => {
+      const y = phi(x);
+      return [y, (dy: Mat<B, N>) => [noParams, along(dy, x, y)] as const] as const;
+    },
+    jvp: (_p, x, _dp, dx) => {
+      const y = phi(x);
+      return [y, along(dx, x, y)];
+    },
+    lower: () => [{ op: 'pointwise', code, alpha }],
+  });
+};
+
+const CODES = K.ACTIVATION_CODES;
+
 /**
  * Rectified linear unit, `relu(x) = max(0, x)`; derivative 1 for x > 0, else 0 (0 at x = 0).
  *
  * @since 0.1.0
  * @category activations
  */
-export const relu: PolyLayer<NoParams> = markTrusted(elementwise('relu', (x) => (x > 0 ? x : 0), (x) => (x > 0 ? 1 : 0)));
+export const relu: PolyLayer<NoParams> = kernelActivation('relu', CODES.relu);
 
 /**
  * Leaky ReLU, `x` for x > 0 and `α·x` otherwise (default α = 0.01).
@@ -59,8 +93,7 @@ export const relu: PolyLayer<NoParams> = markTrusted(elementwise('relu', (x) => 
  * @since 0.1.0
  * @category activations
  */
-export const leakyRelu = (alpha = 0.01): PolyLayer<NoParams> =>
-  markTrusted(elementwise('leakyRelu', (x) => (x > 0 ? x : alpha * x), (x) => (x > 0 ? 1 : alpha), { alpha }));
+export const leakyRelu = (alpha = 0.01): PolyLayer<NoParams> => kernelActivation('leakyRelu', CODES.leakyRelu, alpha, { alpha });
 
 /**
  * Hyperbolic tangent; derivative `1 − y²`.
@@ -68,7 +101,7 @@ export const leakyRelu = (alpha = 0.01): PolyLayer<NoParams> =>
  * @since 0.1.0
  * @category activations
  */
-export const tanh: PolyLayer<NoParams> = markTrusted(elementwise('tanh', Math.tanh, (_x, y) => 1 - y * y));
+export const tanh: PolyLayer<NoParams> = kernelActivation('tanh', CODES.tanh);
 
 /**
  * Logistic sigmoid `σ(x) = 1 / (1 + e^{−x})`, computed without overflow; derivative `y(1 − y)`.
@@ -76,13 +109,7 @@ export const tanh: PolyLayer<NoParams> = markTrusted(elementwise('tanh', Math.ta
  * @since 0.1.0
  * @category activations
  */
-export const sigmoid: PolyLayer<NoParams> = markTrusted(
-  elementwise(
-    'sigmoid',
-    (x) => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x))),
-    (_x, y) => y * (1 - y),
-  ),
-);
+export const sigmoid: PolyLayer<NoParams> = kernelActivation('sigmoid', CODES.sigmoid);
 
 /**
  * Softplus `log(1 + eˣ)` (a smooth ReLU), computed stably; derivative `σ(x)`.
@@ -90,13 +117,7 @@ export const sigmoid: PolyLayer<NoParams> = markTrusted(
  * @since 0.1.0
  * @category activations
  */
-export const softplus: PolyLayer<NoParams> = markTrusted(
-  elementwise(
-    'softplus',
-    (x) => Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x))),
-    (x) => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x))),
-  ),
-);
+export const softplus: PolyLayer<NoParams> = kernelActivation('softplus', CODES.softplus);
 
 /**
  * The identity `y = x` (a linear output layer's "activation").
@@ -104,15 +125,14 @@ export const softplus: PolyLayer<NoParams> = markTrusted(
  * @since 0.1.0
  * @category activations
  */
-export const identity: PolyLayer<NoParams> = markTrusted(
-  definePolyLayer<NoParams>({
-    kind: 'identity',
-    init: () => noParams,
-    forward: (_p, x) => x,
-    vjp: (_p, x) => [x, (dy) => [noParams, dy]],
-    jvp: (_p, x, _dp, dx) => [x, dx],
-  }),
-);
+export const identity: PolyLayer<NoParams> = definePolyLayer<NoParams>({
+  kind: 'identity',
+  init: () => noParams,
+  forward: (_p, x) => x,
+  vjp: (_p, x) => [x, (dy) => [noParams, dy]],
+  jvp: (_p, x, _dp, dx) => [x, dx],
+  lower: () => [],
+});
 
 /**
  * Row-wise softmax `s_j = e^{x_j − max x} / Σ_k e^{x_k − max x}` (stable for large logits).
@@ -134,4 +154,5 @@ export const softmax: PolyLayer<NoParams> = definePolyLayer<NoParams>({
     const s = Ops.softmaxRows(x);
     return [s, Ops.softmaxRowsJvp(s, dx)];
   },
+  lower: () => [{ op: 'softmax' }],
 });

@@ -9,7 +9,7 @@ import type { Mat } from '../tensor/mat.js';
 import { isPoly, type AnyLayer, type AnyPolyLayer, type Context, type Layer, type LayerSpec, type ParamsOf, type Part, type PolyLayer } from './layer.js';
 import { defineLayer, definePolyLayer, type LayerDefinition, type PolyLayerDefinition } from './define.js';
 import type { DimsMatch, ShapeError } from './shape.js';
-import { isTrusted, markTrusted } from '../tensor/trusted.js';
+import { loweringOf, nestStages, type Stage } from '../lowering.js';
 
 type Len<T extends readonly unknown[]> = T['length'] & number;
 
@@ -146,6 +146,22 @@ const chainRule = (applied: readonly Part[], slot: readonly number[]): Runner =>
   };
 };
 
+/**
+ * A composite's lowered form: its children's stages in the order they run, each nested under the
+ * child's slot (its parameters `p[slot]` and key `foldIn(key, slot)`). A child without a lowered
+ * form becomes one opaque stage that runs its own `forward`/`vjp`.
+ */
+const lowerChain = (applied: readonly Part[], slot: readonly number[]) => (inputDim: number): readonly Stage[] => {
+  let width = inputDim;
+  return applied.flatMap((l, k) => {
+    const lower = loweringOf(l);
+    const outputDim = isPoly(l) ? width : l.outputDim;
+    const stages: readonly Stage[] = lower !== undefined ? lower(width) : [{ op: 'opaque', layer: l, outputDim, at: [] }];
+    width = outputDim;
+    return nestStages(slot[k]!, stages);
+  });
+};
+
 /** Checks neighbours' dims at run time (reachable only through `dyn` dims or untyped code). */
 const checkChain = (name: string, applied: readonly Part[], position: (k: number) => number): { inputDim: number | null; outputDim: number | null } => {
   let inputDim: number | null = null;
@@ -177,11 +193,9 @@ const build = (kind: string, args: readonly Part[], applied: readonly Part[], sl
   const fns = run as unknown as Pick<LayerDefinition<number, number, readonly unknown[]>, 'forward' | 'vjp' | 'jvp'>;
   if (inputDim === null || outputDim === null) {
     const polyFns = run as unknown as Pick<PolyLayerDefinition<readonly unknown[]>, 'forward' | 'vjp' | 'jvp'>;
-    return definePolyLayer<readonly unknown[]>({ kind, init, children, ...polyFns });
+    return definePolyLayer<readonly unknown[]>({ kind, init, children, ...polyFns, lower: lowerChain(applied, slot) });
   }
-  const layer = defineLayer<number, number, readonly unknown[]>({ kind, inputDim, outputDim, init, children, ...fns });
-  // trusted when every part is foldnet's own (dense, the built-in activations, nested composites)
-  return args.every(isTrusted) ? markTrusted(layer) : layer;
+  return defineLayer<number, number, readonly unknown[]>({ kind, inputDim, outputDim, init, children, ...fns, lower: lowerChain(applied, slot) });
 };
 
 /**

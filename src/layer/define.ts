@@ -10,6 +10,7 @@ import type { Key } from '../random.js';
 import type { Mat } from '../tensor/mat.js';
 import type { Context, Layer, LayerSpec, PolyLayer, Vjp } from './layer.js';
 import { checkDim } from './shape.js';
+import { withLowering, type LayerLowering } from '../lowering.js';
 
 /**
  * The parts a user supplies to define a fixed-width layer.
@@ -27,6 +28,12 @@ export interface LayerDefinition<I extends number, O extends number, P> {
   readonly jvp: <B extends number>(p: P, x: Mat<B, I>, dp: P, dx: Mat<B, I>, ctx?: Context) => readonly [Mat<B, O>, Mat<B, O>];
   readonly config?: LayerSpec['config'];
   readonly children?: LayerSpec['children'];
+  /**
+   * Optional: the layer's kernel stages for fit's in-place interpreter (see src/lowering.ts),
+   * which must compute exactly `forward`/`vjp`. Without it the layer runs as an opaque stage
+   * through its own `forward`/`vjp` (correct, at the speed of those functions).
+   */
+  readonly lower?: LayerLowering;
 }
 
 const checkInput = (kind: string, expected: number, x: Mat<number, number>): void => {
@@ -77,7 +84,8 @@ export const defineLayer = <I extends number, O extends number, P>(d: LayerDefin
     },
     zerosLike: Params.zerosLike,
   };
-  return Object.freeze(layer);
+  const frozen = Object.freeze(layer);
+  return d.lower === undefined ? frozen : withLowering(frozen, d.lower);
 };
 
 /**
@@ -94,6 +102,8 @@ export interface PolyLayerDefinition<P> {
   readonly jvp: <B extends number, N extends number>(p: P, x: Mat<B, N>, dp: P, dx: Mat<B, N>, ctx?: Context) => readonly [Mat<B, N>, Mat<B, N>];
   readonly config?: LayerSpec['config'];
   readonly children?: LayerSpec['children'];
+  /** Optional kernel stages for fit's interpreter, as {@link LayerDefinition.lower}. */
+  readonly lower?: LayerLowering;
 }
 
 /**
@@ -130,7 +140,9 @@ export const definePolyLayer = <P>(d: PolyLayerDefinition<P>): PolyLayer<P> => {
         jvp: d.jvp,
         ...(d.config === undefined ? {} : { config: d.config }),
         ...(d.children === undefined ? {} : { children: d.children }),
+        ...(d.lower === undefined ? {} : { lower: d.lower }),
       }),
   };
-  return Object.freeze(poly);
+  const frozen = Object.freeze(poly);
+  return d.lower === undefined ? frozen : withLowering(frozen, d.lower);
 };

@@ -5,7 +5,6 @@
  */
 import * as Ops from '../tensor/ops.js';
 import { affine } from '../tensor/affine.js';
-import { markTrusted } from '../tensor/trusted.js';
 import { unsafeMat, unsafeVec, type Mat, type Vec } from '../tensor/mat.js';
 import { split, uniform, normal, type Key } from '../random.js';
 import type { Layer } from './layer.js';
@@ -83,7 +82,7 @@ export const dense = <I extends number, O extends number>(
   const inputDim = inputs as I;
   const outputDim = outputs as O;
   const init = options.init ?? 'glorot';
-  return markTrusted(defineLayer<I, O, DenseParams<I, O>>({
+  return defineLayer<I, O, DenseParams<I, O>>({
     kind: 'dense',
     inputDim,
     outputDim,
@@ -104,7 +103,8 @@ export const dense = <I extends number, O extends number>(
       affine(x, p.w, p.b),
       Ops.addRowVector(Ops.add(Ops.matmul(dx, p.w), Ops.matmul(x, dp.w)), dp.b),
     ],
-  }));
+    lower: () => [{ op: 'affine', inputDim, outputDim, at: [] }],
+  });
 };
 
 /** Re-exported for `dense`'s users who build parameters by hand. @since 0.1.0 @category constructors */

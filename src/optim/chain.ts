@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { inPlaceUpdateOf, withInPlaceUpdate, type InPlaceUpdate } from '../lowering.js';
 import type { GradientTransformation } from './transform.js';
 
 /**
@@ -53,5 +54,44 @@ export const chain = <const Ts extends readonly SomeTransformation[]>(
       return [u, Object.freeze(next) as unknown as S] as const;
     },
   };
-  return Object.freeze(t);
+  const frozen = Object.freeze(t);
+  const lowered = parts.map((p) => inPlaceUpdateOf(p));
+  return lowered.every((u) => u !== undefined) ? withInPlaceUpdate(frozen, chainInPlace(lowered as readonly InPlaceUpdate<unknown>[])) : frozen;
+};
+
+/**
+ * The parts' in-place updates run one after the other on the same update vector; the state
+ * buffers and counters are the parts' in order (so a chain of lowered parts is lowered).
+ */
+const chainInPlace = (parts: readonly InPlaceUpdate<unknown>[]): InPlaceUpdate<readonly unknown[]> => {
+  const slotAt: number[] = [];
+  const countAt: number[] = [];
+  let slots = 0;
+  let counters = 0;
+  for (const p of parts) {
+    slotAt.push(slots);
+    countAt.push(counters);
+    slots += p.slots;
+    counters += p.counters;
+  }
+  return {
+    slots,
+    counters,
+    read: (state) => {
+      const rs = parts.map((p, i) => p.read(state[i]));
+      return { trees: rs.flatMap((r) => r.trees), counts: rs.flatMap((r) => r.counts) };
+    },
+    write: (trees, counts) =>
+      Object.freeze(parts.map((p, i) => p.write(trees.slice(slotAt[i], slotAt[i]! + p.slots), counts.slice(countAt[i], countAt[i]! + p.counters)))),
+    compile: (layout) => {
+      const kernels = parts.map((p) => p.compile(layout));
+      return (u, theta, cur, next, counts) =>
+        kernels.forEach((k, i) => {
+          const a = slotAt[i]!;
+          const n = parts[i]!.slots;
+          const c = countAt[i]!;
+          k(u, theta, n === 0 ? [] : cur.slice(a, a + n), n === 0 ? [] : next.slice(a, a + n), parts[i]!.counters === 0 ? [] : counts.slice(c, c + parts[i]!.counters));
+        });
+    },
+  };
 };

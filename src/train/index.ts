@@ -9,4 +9,3 @@ export * from './objective.js';
 export * from './kfold.js';
 export * from './crossValidate.js';
 export * from './gridSearch.js';
-export { planChain, trainChain, predictChain, fastLossSupported, type ChainPlan, type DenseStage, type FastOptimizer, type FastOptState, type TrainChainOptions, type TrainChainResult, type PredictChainOptions } from './engine.js';

@@ -1,19 +1,7 @@
 /**
- * Penalties: terms added to the training cost that depend on the parameters only, such as the
- * lecture's weight decay λ(Σw² + Σb²) or L1's λΣ|w|. `fit` adds `value` to the reported cost and
- * `grad` to the data gradient at every step.
+ * Penalties (`l2Penalty`, `l1Penalty`, or your own {@link Penalty}) for `fit`'s `penalty` option;
+ * the type lives with the regularizers in `src/optim/regularize`.
  *
  * @module
  */
-
-/**
- * A parameter penalty `R(θ)` with its (sub)gradient `∂R/∂θ`, of the parameters' type.
- *
- * @since 0.1.0
- * @category model
- */
-export interface Penalty {
-  readonly kind: string;
-  readonly value: <P>(params: P) => number;
-  readonly grad: <P>(params: P) => P;
-}
+export type { Penalty } from '../optim/regularize/penalty.js';
