@@ -1,18 +1,25 @@
 /**
  * `npm run bench [-- --quick] [-- --json [file]] [-- --memory] [-- --only W3,W1-B1] [-- --no-tfjs]`
  *
- * Runs WORKLOADS.md's workloads (W1-B64, W1-B256, W1-B1, W2, W3, W4, W5) for foldnet, a
+ * Runs the workloads (W1-B64, W1-B256, W1-B1, W2, W3, W4, W5, and W6, W7 below) for foldnet
+ * (`fit` as users call it, and its compiled program alone as the 'engine' column), a
  * hand-written typed-array loop and TensorFlow.js (cpu backend; wasm backend with SIMD, one
- * thread) in one process, on the same data (generated in-process by bench/data.ts, byte-identical
- * to ../shared/bench/make-workload-data.js), and prints one table with rates, ratios and final
- * losses next to the WORKLOADS oracle. Everything runs single-threaded.
+ * thread) in one process, on the same data (generated in-process by bench/data.ts), and prints
+ * one table with rates, ratios and final losses next to the oracle losses, plus fit's per-epoch
+ * overhead. Everything runs single-threaded.
+ *
+ * W6 (regularized training through fit): W1's data and net with dropout(0.1) after each hidden
+ * ReLU, AdamW (1e-3, weight decay 1e-4), Huber loss (δ = 1), batch 64, validationSplit 0.1, early
+ * stopping with patience 5, 10 epochs; tfjs-layers' model.fit with dropout, Adam + an L2 kernel
+ * regularizer and Huber loss. W7 (a custom layer): W1-B64 with one user defineLayer in the middle
+ * of the net, fit's program against the all-generic path.
  */
 import { cpus, totalmem } from 'node:os';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { makeWorkloadData, N, EPOCHS } from './data.js';
 import { clock, metrics, rowsSeen, updatesOf, type TrainRun, type TrainSpec, type Trained } from './peers/common.js';
 import { handTrain, handForward } from './peers/hand.js';
-import { foldnetTrain, netFor, paramsFrom } from './peers/foldnet.js';
+import { foldnetCustom, foldnetEngine, foldnetRegularized, foldnetTrain, netFor, paramsFrom } from './peers/foldnet.js';
 import { ensureArena, simdAvailable } from '../src/tensor/wasm/arena.js';
 import { compileProgram } from '../src/train/engine.js';
 import { mse } from '../src/loss/mse.js';
@@ -87,8 +94,9 @@ const workloads: Workload[] = [
   },
 ];
 
-type Peer = 'foldnet' | 'hand' | 'tfjs-cpu' | 'tfjs-wasm';
-const peers: Peer[] = noTf ? ['foldnet', 'hand'] : ['foldnet', 'hand', 'tfjs-cpu', 'tfjs-wasm'];
+// 'foldnet' is `fit(...)` as users call it; 'engine' is its compiled program alone (an extra line)
+type Peer = 'foldnet' | 'engine' | 'hand' | 'tfjs-cpu' | 'tfjs-wasm';
+const peers: Peer[] = noTf ? ['foldnet', 'engine', 'hand'] : ['foldnet', 'engine', 'hand', 'tfjs-cpu', 'tfjs-wasm'];
 
 interface Row {
   id: string;
@@ -107,6 +115,7 @@ const tf = noTf ? undefined : await import('./peers/tfjs.js');
 
 const trainWith = async (peer: Peer, s: TrainSpec): Promise<TrainRun> => {
   if (peer === 'foldnet') return foldnetTrain(s);
+  if (peer === 'engine') return foldnetEngine(s);
   if (peer === 'hand') return handTrain(s);
   const desc = await tf!.useBackend(peer === 'tfjs-cpu' ? 'cpu' : 'wasm');
   if (!notes.some((n) => n.startsWith(peer))) notes.push(`${peer}: ${desc}`);
@@ -171,6 +180,72 @@ const runTraining = async (): Promise<void> => {
     }
     rows.push(row);
   }
+};
+
+// ---------------------------------------------------------------- fit's epoch overhead
+// fit's per-epoch bookkeeping (history, early-stopping record, copying the parameters in and out
+// of the arena) is what `fit` costs beyond its compiled program: (t_fit − t_engine) / epochs,
+// from the medians of the same run, and as a share of the engine's epoch.
+const overheadNotes = (): void => {
+  for (const r of rows) {
+    const w = workloads.find((x) => x.spec.id === r.id);
+    if (w === undefined || r.rate.foldnet === undefined || r.rate.engine === undefined) continue;
+    const work = w.spec.unit === 'rows/s' ? rowsSeen(w.spec) : updatesOf(w.spec);
+    const tFit = work / r.rate.foldnet;
+    const tEng = work / r.rate.engine;
+    const epochs = w.spec.orders.length;
+    notes.push(`${r.id}: fit's epoch overhead ${(((tFit - tEng) / epochs) * 1e3).toFixed(2)} ms per epoch = ${(((tFit - tEng) / tEng) * 100).toFixed(1)}% of the engine's epoch (${((tEng / epochs) * 1e3).toFixed(1)} ms)`);
+  }
+};
+
+// ---------------------------------------------------------------- W6: regularized training through fit
+// W6 = W1's data and net with dropout(0.1) after each hidden ReLU, adamw(1e-3, weightDecay 1e-4),
+// huber(1), batch 64, validationSplit 0.1, early stopping (patience 5), 10 epochs; tfjs-layers'
+// model.fit with dropout, Adam + an L2 kernel regularizer (λ = 1e-4) and Huber loss, on both
+// backends. Rate = training rows × epochs run / seconds. Also reported: W6 over W1-B64's fit rate.
+const runRegularized = async (): Promise<void> => {
+  if (!want('W6')) return;
+  const s = workloads[0]!.spec;
+  const ep = quick ? 1 : 10;
+  const row: Row = { id: 'W6', unit: 'rows/s', rate: {}, loss: {}, acc: {} };
+  foldnetRegularized(s, 1);
+  const ts: { seconds: number; epochs: number; trainRows: number; valLoss: number }[] = [];
+  for (let p = 0; p < passes; p++) ts.push(foldnetRegularized(s, ep));
+  const f = ts.sort((a, b) => a.seconds - b.seconds)[Math.floor(ts.length / 2)]!;
+  row.rate.foldnet = (f.trainRows * f.epochs) / f.seconds;
+  row.loss.foldnet = f.valLoss;
+  if (tf !== undefined) {
+    for (const peer of ['tfjs-cpu', 'tfjs-wasm'] as const) {
+      await tf.useBackend(peer === 'tfjs-cpu' ? 'cpu' : 'wasm');
+      await tf.tfFitRegularized(s, 1);
+      const r = await tf.tfFitRegularized(s, ep);
+      row.rate[peer] = (f.trainRows * r.epochs) / r.seconds;
+    }
+  }
+  const w1 = rows.find((r) => r.id === 'W1-B64')?.rate.foldnet;
+  notes.push(`W6: ${f.epochs} epochs run; last validation Huber loss ${f.valLoss.toPrecision(5)}; W6 through fit = ${ratio(row.rate.foldnet, w1)} W1-B64's plain SGD fit (same widths, same run)`);
+  log(`W6: ${Object.entries(row.rate).map(([k, v]) => `${k} ${v!.toFixed(0)}`).join(', ')} rows/s`);
+  rows.push(row);
+};
+
+// ---------------------------------------------------------------- W7: a custom layer
+// W7 = W1-B64 with one user `defineLayer` (a per-column scale and shift written with the public
+// ops) between the first ReLU and the second dense layer: fit's program (the custom layer runs as
+// an opaque stage) against the all-generic path on the same net (fit folding makeStep).
+const runCustom = (): void => {
+  if (!want('W7')) return;
+  const s = workloads[0]!.spec;
+  const row: Row = { id: 'W7', unit: 'rows/s', rate: {}, loss: {}, acc: {} };
+  const time = (generic: boolean): number => {
+    foldnetCustom({ ...s, orders: [s.orders[0]!] }, generic);
+    const ts = Array.from({ length: passes }, () => foldnetCustom(s, generic).seconds).sort((a, b) => a - b);
+    return rowsSeen(s) / ts[Math.floor(ts.length / 2)]!;
+  };
+  row.rate.foldnet = time(false);
+  const generic = time(true);
+  notes.push(`W7: fit with one custom defineLayer in W1's net ${fmt(row.rate.foldnet, 'rows/s')} rows/s; the same net on the all-generic path ${fmt(generic, 'rows/s')} rows/s: ${ratio(row.rate.foldnet, generic)}`);
+  log(`W7: program ${row.rate.foldnet.toFixed(0)}, generic ${generic.toFixed(0)} rows/s`);
+  rows.push(row);
 };
 
 // ---------------------------------------------------------------- W4: GEMM
@@ -331,12 +406,12 @@ const lossCell = (r: Row, p: Peer): string => {
 };
 
 const table = (): string => {
-  const head = ['workload', 'unit', ...peers, 'foldnet / best tfjs', 'foldnet / hand', ...peers.map((p) => `loss ${p}`), 'oracle'];
+  const head = ['workload', 'unit', ...peers, 'foldnet / best tfjs', 'fit / engine', 'foldnet / hand', ...peers.map((p) => `loss ${p}`), 'oracle'];
   const lines = [`| ${head.join(' | ')} |`, `| ${head.map(() => '---').join(' | ')} |`];
   for (const r of rows) {
     const bestTf = Math.max(r.rate['tfjs-cpu'] ?? 0, r.rate['tfjs-wasm'] ?? 0) || undefined;
     const oracle = r.oracle === undefined ? '—' : r.oracle.acc === undefined ? String(r.oracle.loss) : `${r.oracle.acc} / ${r.oracle.loss}`;
-    lines.push(`| ${[r.id, r.unit, ...peers.map((p) => fmt(r.rate[p], r.unit)), ratio(r.rate.foldnet, bestTf), ratio(r.rate.foldnet, r.rate.hand), ...peers.map((p) => (r.unit === 'GFLOP/s' || r.id === 'W5' ? '—' : lossCell(r, p))), oracle].join(' | ')} |`);
+    lines.push(`| ${[r.id, r.unit, ...peers.map((p) => fmt(r.rate[p], r.unit)), ratio(r.rate.foldnet, bestTf), ratio(r.rate.foldnet, r.rate.engine), ratio(r.rate.foldnet, r.rate.hand), ...peers.map((p) => (r.unit === 'GFLOP/s' || r.id === 'W5' ? '—' : lossCell(r, p))), oracle].join(' | ')} |`);
   }
   return lines.join('\n');
 };
@@ -349,6 +424,9 @@ if (flag('--memory')) {
   runMemory();
 } else {
   await runTraining();
+  overheadNotes();
+  await runRegularized();
+  runCustom();
   await runGemm();
   await runInference();
   console.log(table());

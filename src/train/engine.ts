@@ -215,11 +215,16 @@ export const compileProgram = <P, S>(
   const kernel: UpdateKernel = update.compile(layout);
   const pen: PenaltyKernel | undefined = penaltyLower?.(layout);
   const last = ops.length - 1;
+  // the step's key is derived only when a stage draws from it (dropout) or hands it on (opaque)
+  const needsKey = ops.some((o) => o.op === 'dropout' || o.op === 'opaque');
   const yhatOff = last < 0 ? X : out[last]!;
   const dyhatOff = last < 0 ? -1 : grad[last]!;
 
-  /** Runs the stages forward on `rows` rows at X; `key` set in training mode. */
-  const forward = (ar: Arena, f: Float64Array, p: number, rows: number, key: Key | undefined, pullbacks: ((dy: Mat<number, number>) => readonly [unknown, Mat<number, number>])[]): void => {
+  /**
+   * Runs the stages forward on `rows` rows at X, in training mode when `training` (then `key` is
+   * the step's key, or `undefined` when no stage reads it) and else in evaluation mode.
+   */
+  const forward = (ar: Arena, f: Float64Array, p: number, rows: number, training: boolean, key: Key | undefined, pullbacks: ((dy: Mat<number, number>) => readonly [unknown, Mat<number, number>])[]): void => {
     for (let s = 0; s < ops.length; s++) {
       const o = ops[s]!;
       const src = inOf(s);
@@ -233,8 +238,8 @@ export const compileProgram = <P, S>(
           K.activationForward(o.code, o.alpha, f, src, f, dst, cnt);
           break;
         case 'dropout':
-          if (key === undefined) f.copyWithin(dst, src, src + cnt);
-          else K.dropoutForward(bernoulli(o.at.reduce<Key>(foldIn, key), cnt, o.keep), o.keep, f, src, f, o.scale, f, dst, cnt);
+          if (!training) f.copyWithin(dst, src, src + cnt);
+          else K.dropoutForward(bernoulli(o.at.reduce<Key>(foldIn, key!), cnt, o.keep), o.keep, f, src, f, o.scale, f, dst, cnt);
           break;
         case 'standardize':
           K.standardizeRows(f, src, rows, widths[s]!, o.mean, o.std, f, dst);
@@ -248,9 +253,9 @@ export const compileProgram = <P, S>(
           const q = Params.unflatten(o.template, f.subarray(p + o.off, p + o.off + o.size)) as never;
           const layer = o.layer as AnyLayer;
           let y: Mat<number, number>;
-          if (key === undefined) y = layer.forward(q, x);
+          if (!training) y = layer.forward(q, x);
           else {
-            const [yy, pb] = layer.vjp(q, x, { training: true, key: o.at.reduce<Key>(foldIn, key) });
+            const [yy, pb] = layer.vjp(q, x, { training: true, key: o.at.reduce<Key>(foldIn, key!) });
             y = yy;
             pullbacks[s] = pb as (dy: Mat<number, number>) => readonly [unknown, Mat<number, number>];
           }
@@ -335,6 +340,16 @@ export const compileProgram = <P, S>(
     let seen = 0;
     let refused: Refusal | undefined;
     const wt = { stale: true };
+    // the loss kernel's views of ŷ and y for a full batch, made once per epoch
+    const lossViews = (rows: number): readonly [Mat<number, number>, Mat<number, number>, Float64Array] => {
+      const m = rows * outDim;
+      return [
+        unsafeMat(rows, outDim, f.subarray(yhatOff, yhatOff + m)),
+        unsafeMat(rows, outDim, f.subarray(Y, Y + m)),
+        last < 0 ? new Float64Array(m) : f.subarray(dyhatOff, dyhatOff + m),
+      ];
+    };
+    const full = lossViews(B);
     const pullbacks: ((dy: Mat<number, number>) => readonly [unknown, Mat<number, number>])[] = [];
     const xd = data.x.data;
     const yd = data.y.data;
@@ -345,12 +360,11 @@ export const compileProgram = <P, S>(
       if (got < rows) throw new RangeError(`fit: row index ${order[start + got]} out of range 0..${N - 1}`);
       K.gatherRows(yd, outDim, N, order, start, rows, f, Y);
       const p = cur === 0 ? P0 : P1;
-      forward(ar, f, p, rows, foldIn(stepKey, step), pullbacks);
+      forward(ar, f, p, rows, true, needsKey ? foldIn(stepKey, step) : undefined, pullbacks);
       // the loss kernel on views of the arena (its gradient starts from zeros, as in defineLoss)
-      const m = rows * outDim;
-      const g = last < 0 ? new Float64Array(m) : f.subarray(dyhatOff, dyhatOff + m);
+      const [yhat, yt, g] = rows === B ? full : lossViews(rows);
       g.fill(0);
-      const total = lossKernel(unsafeMat(rows, outDim, f.subarray(yhatOff, yhatOff + m)), unsafeMat(rows, outDim, f.subarray(Y, Y + m)), g, 1 / rows);
+      const total = lossKernel(yhat, yt, g, 1 / rows);
       const dataLoss = total / rows;
       const theta = pv[cur];
       const cost = pen === undefined ? dataLoss : dataLoss + pen.value(theta);
@@ -395,7 +409,7 @@ export const compileProgram = <P, S>(
     for (let start = 0; start < x.rows; start += R) {
       const rows = Math.min(R, x.rows - start);
       f.set(x.data.subarray(start * inDim, (start + rows) * inDim), X);
-      forward(ar, f, P0, rows, undefined, none);
+      forward(ar, f, P0, rows, false, undefined, none);
       result.set(f.subarray(yhatOff, yhatOff + rows * outDim), start * outDim);
     }
     return unsafeMat(x.rows, outDim, result);
