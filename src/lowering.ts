@@ -172,6 +172,11 @@ export interface InPlaceUpdate<S> {
   readonly read: (state: S) => { readonly trees: readonly unknown[]; readonly counts: readonly number[] };
   readonly write: (trees: readonly unknown[], counts: readonly number[]) => S;
   readonly compile: (layout: ParamLayout) => UpdateKernel;
+  /**
+   * Optional: set when the whole transformation is `u ← c·u` with `c = scaleOf(counts)` (a
+   * learning-rate step), so the interpreter may fuse it into `θ' = θ + c·g` (the same arithmetic).
+   */
+  readonly scaleOf?: (counts: readonly number[]) => number;
 }
 
 const updateLowerings = new WeakMap<object, InPlaceUpdate<unknown>>();

@@ -213,6 +213,7 @@ export const compileProgram = <P, S>(
   const inOf = (s: number): number => (s === 0 ? X : out[s - 1]!);
   const widthIn = (s: number): number => (s === 0 ? inDim : widths[s - 1]!);
   const kernel: UpdateKernel = update.compile(layout);
+  const scaleOf = update.scaleOf;
   const pen: PenaltyKernel | undefined = penaltyLower?.(layout);
   const last = ops.length - 1;
   // the step's key is derived only when a stage draws from it (dropout) or hands it on (opaque)
@@ -374,17 +375,36 @@ export const compileProgram = <P, S>(
       }
       backward(ar, f, p, rows, pullbacks, wt);
       if (pen !== undefined) pen.grad(theta, gv, gv);
-      const gg = leafDot(layout, gv, gv);
-      if (!Number.isFinite(gg)) {
-        refused = refusal('gradient', gg, step);
-        break;
-      }
       const nxt: 0 | 1 = cur === 0 ? 1 : 0;
-      kernel(gv, theta, sv[cur]!, sv[nxt]!, counts);
-      // θ' = θ + u (applyUpdates' axpy); its return is finite exactly when θ' is and ‖θ‖² is
-      if (!Number.isFinite(K.axpy(1, theta, gv, pv[nxt])) && !K.allFinite(pv[nxt])) {
-        refused = refusal('parameters', NaN, step);
-        break;
+      if (scaleOf !== undefined) {
+        // a pure learning-rate step: θ' = c·g + θ in one pass (= θ + u with scaleInPlace's u = c·g,
+        // as the generic path adds them); its return, ‖g‖² + Σ(θ' − θ'), is below 1e300 only when
+        // makeStep's checks pass (all terms are ≥ 0, so no order of ‖g‖² overflows), otherwise
+        // they are redone exactly, in makeStep's order
+        const r = K.axpy(scaleOf(counts), gv, theta, pv[nxt]);
+        if (!(r < 1e300)) {
+          const gg = leafDot(layout, gv, gv);
+          if (!Number.isFinite(gg)) {
+            refused = refusal('gradient', gg, step);
+            break;
+          }
+          if (!K.allFinite(pv[nxt])) {
+            refused = refusal('parameters', NaN, step);
+            break;
+          }
+        }
+      } else {
+        const gg = leafDot(layout, gv, gv);
+        if (!Number.isFinite(gg)) {
+          refused = refusal('gradient', gg, step);
+          break;
+        }
+        kernel(gv, theta, sv[cur]!, sv[nxt]!, counts);
+        // θ' = θ + u (applyUpdates' axpy); its return is finite exactly when θ' is and ‖θ‖² is
+        if (!Number.isFinite(K.axpy(1, theta, gv, pv[nxt])) && !K.allFinite(pv[nxt])) {
+          refused = refusal('parameters', NaN, step);
+          break;
+        }
       }
       cur = nxt;
       for (let i = 0; i < counts.length; i++) counts[i] = counts[i]! + 1;

@@ -155,7 +155,14 @@ const makePlan = <I extends number, O extends number, N extends number, P, S>(
   const shuffle = (options.shuffle ?? true) && batchSize !== 'full';
   const order = options.order;
   const penaltyValue = (p: P): number => (penalty === undefined ? 0 : penalty.value(p));
-  const inOrder = Int32Array.from({ length: n }, (_, i) => i);
+  let inOrder: Int32Array | undefined; // 0 … n−1, made when first needed
+  const identity = (): Int32Array => {
+    if (inOrder === undefined) {
+      inOrder = new Int32Array(n);
+      for (let i = 0; i < n; i++) inOrder[i] = i;
+    }
+    return inOrder;
+  };
   // One execution path: the run compiled to an arena program from the lowered forms the values
   // carry (bitwise the fold of makeStep below, which stays the reference and runs when the loss,
   // optimizer or penalty has no lowered form).
@@ -169,7 +176,7 @@ const makePlan = <I extends number, O extends number, N extends number, P, S>(
     batchSize,
     step: makeStep(model, loss, options.optimizer, { penalty, key: stepKey }),
     program,
-    order: (e) => (order !== undefined ? order(e, n) : shuffle ? permutation(foldIn(shuffleKey, e), n) : inOrder),
+    order: (e) => (order !== undefined ? order(e, n) : shuffle ? permutation(foldIn(shuffleKey, e), n) : identity()),
     exactTrainLoss:
       options.exactTrainLoss === true
         ? (p) => {
