@@ -547,7 +547,7 @@ export function allFinite(a: Float64Array): boolean {
   return s === 0;
 }
 
-// ---- standardized input rows (the fast engine's leading `standardize`)
+// ---- standardized rows (the `standardize` layer, on both execution paths)
 
 /**
  * out[outOff + r·cols + j] = (src[srcOff + r·cols + j] − mean[j]) / std[j], r < rows (contiguous
