@@ -173,10 +173,15 @@ export interface InPlaceUpdate<S> {
   readonly write: (trees: readonly unknown[], counts: readonly number[]) => S;
   readonly compile: (layout: ParamLayout) => UpdateKernel;
   /**
-   * Optional: set when the whole transformation is `u ← c·u` with `c = scaleOf(counts)` (a
-   * learning-rate step), so the interpreter may fuse it into `θ' = θ + c·g` (the same arithmetic).
+   * Optional: set when the transformation ends in a scale `u ← c·u`, `c = scaleOf(counts)` (a
+   * learning-rate step): `prefix` is the kernel of everything before it (`undefined`: nothing), so
+   * the interpreter can fuse the scale into `θ' = θ + c·u` (the same arithmetic as scaling, then
+   * adding).
    */
-  readonly scaleOf?: (counts: readonly number[]) => number;
+  readonly split?: {
+    readonly prefix: (layout: ParamLayout) => UpdateKernel | undefined;
+    readonly scaleOf: (counts: readonly number[]) => number;
+  };
 }
 
 const updateLowerings = new WeakMap<object, InPlaceUpdate<unknown>>();

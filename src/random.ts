@@ -86,10 +86,14 @@ export const uniform = (k: Key, n: number, lo = 0, hi = 1): Float64Array => {
 };
 
 /**
- * The i-th uniform draw in [0, 1) of key k: `hash(k, i, 1)`'s and `hash(k, i, 2)`'s bits, with
- * what the two hashes share (the counter's mix, each lane's key term) computed once.
+ * The stream of key k's uniform draws in [0, 1) as a function of the position i (53 bits each):
+ * `uniformDraws(k)(i)` is `uniform(k, n)[i]` for every n > i, without an array. Kernels that
+ * consume draws entry by entry (dropout's mask) take it instead of an allocated array.
+ *
+ * @since 0.2.0
+ * @category draws
  */
-const uniformDraws = (k: Key): ((i: number) => number) => {
+export const uniformDraws = (k: Key): ((i: number) => number) => {
   const lane1 = Math.imul(k.k1 ^ 1, 0x85ebca77);
   const lane2 = Math.imul(k.k1 ^ 2, 0x85ebca77);
   return (i) => {

@@ -81,7 +81,7 @@ export const scaleByLearningRate = (lr: LearningRate): GradientTransformation<Co
     read: (s) => ({ trees: [], counts: [s.count] }),
     write: (_t, [count]) => Object.freeze({ count: count! }),
     compile: () => (u, _theta, _cur, _next, [count]) => K.scaleInPlace(u, -learningRateAt(rate, count!)),
-    scaleOf: ([count]) => -learningRateAt(rate, count!),
+    split: { prefix: () => undefined, scaleOf: ([count]) => -learningRateAt(rate, count!) },
   });
 };
 

@@ -566,14 +566,15 @@ export function standardizeRows(
 }
 
 /**
- * Inverted dropout's forward: scale[i] = bits[i] / keep (the kept entries' factor, 0 for the
- * dropped ones) and out[i] = x[i] · scale[i], i < n (bits from `bernoulli`).
+ * Inverted dropout's forward: the entry is kept when its uniform draw is below `keep`
+ * (`m = draw(i) < keep ? 1 : 0`, as `bernoulli` draws it), scale[i] = m / keep (0 for a dropped
+ * entry) and out[i] = x[i] · scale[i], i < n.
  */
 export function dropoutForward(
-  bits: Float64Array, keep: number, x: Float64Array, xOff: number, scale: Float64Array, scaleOff: number, out: Float64Array, outOff: number, n: number,
+  draw: (i: number) => number, keep: number, x: Float64Array, xOff: number, scale: Float64Array, scaleOff: number, out: Float64Array, outOff: number, n: number,
 ): void {
   for (let i = 0; i < n; i++) {
-    const s = bits[i]! / keep;
+    const s = (draw(i) < keep ? 1 : 0) / keep;
     scale[scaleOff + i] = s;
     out[outOff + i] = x[xOff + i]! * s;
   }

@@ -17,7 +17,8 @@
  *   {@link SIMD_MIN_MACS} multiply-adds run in the WebAssembly SIMD GEMM, smaller ones in the
  *   scalar register-blocked GEMM on the same memory (both sum in the same order).
  * - `pointwise` activations, `dropout` (the mask drawn from the stage's key exactly as the layer
- *   draws it: `bernoulli(foldIn(…foldIn(foldIn(key, step), k₁)…, k_n), rows·cols, 1 − p)`),
+ *   draws it: `bernoulli(foldIn(…foldIn(foldIn(key, step), k₁)…, k_n), rows·cols, 1 − p)`, entry
+ *   by entry from `uniformDraws`),
  *   `standardize`, `softmax`.
  * - `opaque`: a part without a lowered form (a user's `defineLayer`) runs its own `vjp` on a copy
  *   of its input and writes its output, gradient and input gradient back: one custom layer costs
@@ -42,7 +43,7 @@ import {
   type InPlaceUpdate, type PenaltyKernel, type Stage, type SummedLossKernel, type UpdateKernel,
 } from '../lowering.js';
 import * as Params from '../params.js';
-import { bernoulli, foldIn, type Key } from '../random.js';
+import { foldIn, uniformDraws, type Key } from '../random.js';
 import * as K from '../tensor/kernels.js';
 import { unsafeMat, type Mat } from '../tensor/mat.js';
 import { ensureArena, type Arena } from '../tensor/wasm/arena.js';
@@ -213,7 +214,8 @@ export const compileProgram = <P, S>(
   const inOf = (s: number): number => (s === 0 ? X : out[s - 1]!);
   const widthIn = (s: number): number => (s === 0 ? inDim : widths[s - 1]!);
   const kernel: UpdateKernel = update.compile(layout);
-  const scaleOf = update.scaleOf;
+  const split = update.split;
+  const prefix = split?.prefix(layout);
   const pen: PenaltyKernel | undefined = penaltyLower?.(layout);
   const last = ops.length - 1;
   // the step's key is derived only when a stage draws from it (dropout) or hands it on (opaque)
@@ -240,7 +242,7 @@ export const compileProgram = <P, S>(
           break;
         case 'dropout':
           if (!training) f.copyWithin(dst, src, src + cnt);
-          else K.dropoutForward(bernoulli(o.at.reduce<Key>(foldIn, key!), cnt, o.keep), o.keep, f, src, f, o.scale, f, dst, cnt);
+          else K.dropoutForward(uniformDraws(o.at.reduce<Key>(foldIn, key!)), o.keep, f, src, f, o.scale, f, dst, cnt);
           break;
         case 'standardize':
           K.standardizeRows(f, src, rows, widths[s]!, o.mean, o.std, f, dst);
@@ -376,14 +378,22 @@ export const compileProgram = <P, S>(
       backward(ar, f, p, rows, pullbacks, wt);
       if (pen !== undefined) pen.grad(theta, gv, gv);
       const nxt: 0 | 1 = cur === 0 ? 1 : 0;
-      if (scaleOf !== undefined) {
-        // a pure learning-rate step: θ' = c·g + θ in one pass (= θ + u with scaleInPlace's u = c·g,
-        // as the generic path adds them); its return, ‖g‖² + Σ(θ' − θ'), is below 1e300 only when
-        // makeStep's checks pass (all terms are ≥ 0, so no order of ‖g‖² overflows), otherwise
-        // they are redone exactly, in makeStep's order
-        const r = K.axpy(scaleOf(counts), gv, theta, pv[nxt]);
-        if (!(r < 1e300)) {
+      if (split !== undefined) {
+        // the update ends in a learning-rate scale c: θ' = c·u + θ in one pass (= θ + u' with the
+        // scale's u' = c·u, as the generic path adds them). Without a prefix, u = g and the pass's
+        // return, ‖g‖² + Σ(θ' − θ'), is below 1e300 only when makeStep's checks pass (all terms
+        // ≥ 0, so no order of ‖g‖² overflows); otherwise they are redone exactly, in its order.
+        if (prefix !== undefined) {
           const gg = leafDot(layout, gv, gv);
+          if (!Number.isFinite(gg)) {
+            refused = refusal('gradient', gg, step);
+            break;
+          }
+          prefix(gv, theta, sv[cur]!, sv[nxt]!, counts);
+        }
+        const r = K.axpy(split.scaleOf(counts), gv, theta, pv[nxt]);
+        if (!(r < 1e300)) {
+          const gg = prefix === undefined ? leafDot(layout, gv, gv) : 0;
           if (!Number.isFinite(gg)) {
             refused = refusal('gradient', gg, step);
             break;

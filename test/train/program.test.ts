@@ -218,8 +218,12 @@ describe('the compiled program equals the generic step through fit’s options',
     expectSame({ name: 'partial', net, batchSize: 13, extra: { exactTrainLoss: true } });
   });
 
-  it('a diverging run stops at the same update with the same message on both paths', () => {
-    const c: Case = { name: 'diverge', net: sequential(dense(5, 16), relu, dense(16, 3)), optimizer: sgd(1e6) as GradientTransformation<unknown>, extra: { epochs: 50 } };
+  it.each([
+    ['sgd', sgd(1e6)],
+    ['momentum (a chain with a stateful part before the rate)', momentum(1e6, 0.9)],
+    ['weightDecay(1e6) then sgd', chain(weightDecay(1e6), sgd(1))],
+  ] as const)('a diverging run stops at the same update with the same message on both paths: %s', (_name, optimizer) => {
+    const c: Case = { name: 'diverge', net: sequential(dense(5, 16), relu, dense(16, 3)), optimizer: optimizer as GradientTransformation<unknown>, extra: { epochs: 50 } };
     const fast = run(c, false);
     expect(fast.stopReason._tag).toBe('Diverged');
     expectSame(c);
