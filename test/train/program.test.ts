@@ -4,7 +4,7 @@ import {
   defineLoss, dense, dropout, elementwise, excludeBiases, fit, fitIterator, huber, identity, inverseTime, key, l1Penalty, l2Penalty, leakyRelu, mae,
   momentum, mse, normal, onlyLayers, params as Params, proximalL1, relu, rmsprop, scaleByAdam, scaleByLearningRate, scaleUpdates, sequential, sgd,
   sigmoid, softmax, softmaxCrossEntropy, softplus, standardize, tanh, unsafeMat, weightDecay, ops,
-  type AnyLayer, type GradientTransformation, type Loss, type Penalty,
+  withInPlaceUpdate, inPlaceUpdateOf, type AnyLayer, type GradientTransformation, type Loss, type Penalty,
 } from '../../src/index.js';
 import { compileProgram } from '../../src/train/engine.js';
 import { setScalarOnly } from '../../src/tensor/wasm/arena.js';
@@ -179,6 +179,16 @@ describe('the compiled program equals the generic step, optimizer by optimizer',
     const c: Case = { name: _name, net, optimizer };
     expect(isCompiled(c)).toBe(true);
     expectSame(c);
+  });
+
+  it('fit runs the compiled program: it follows the lowered form a value carries (here deliberately not its update)', () => {
+    const fast = sgd(0.1);
+    const odd = withInPlaceUpdate({ init: fast.init, update: sgd(0.05).update }, inPlaceUpdateOf(fast)!);
+    const p0 = net.init(key(5));
+    const opts = { loss: mse, epochs: 2, batchSize: 16, key: key(9) } as const;
+    const viaProgram = fit(net, p0, { x, y }, { ...opts, optimizer: odd as GradientTransformation<unknown> });
+    const generic = fit(net, p0, { x, y }, { ...opts, optimizer: hidden(sgd(0.1)) as GradientTransformation<unknown> });
+    expect(Params.flatten(viaProgram.params)).toEqual(Params.flatten(generic.params));
   });
 
   it('a transformation the caller wrote (no in-place form) makes fit fold the generic step', () => {
