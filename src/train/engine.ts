@@ -4,8 +4,8 @@
  * arena (`src/tensor/wasm/arena.ts`) from the lowered forms those values carry (see
  * src/lowering.ts), and runs whole epochs there: gather the batch, the stages' forward passes,
  * the loss kernel, the stages' backward passes, the penalty's gradient, the optimizer's update
- * kernels, with no allocation per step except where a stage asks for it (dropout's mask, an
- * opaque stage's own `vjp`).
+ * kernels, with no allocation per step except what an opaque stage's own `vjp` allocates (and a
+ * few small views for a partial last batch).
  *
  * The generic immutable step (`makeStep`: backprop through the layer values, then the
  * optimizer's `update`) is the reference; every kernel the interpreter runs is the one the
