@@ -248,6 +248,24 @@ describe('the compiled program equals the generic step through fit’s options',
     expect({ ...resumed.history }).toEqual({ ...states[3]!.history });
   });
 
+  it('two lazy runs advanced in turns (sharing the arena) give what each gives alone', () => {
+    const a = { loss: mse, optimizer: adam(0.01), epochs: 3, batchSize: 16, key: key(9) } as const;
+    const b = { loss: huber(1), optimizer: momentum(0.05), epochs: 3, batchSize: 7, key: key(4) } as const;
+    const netB = sequential(dense(5, 32), relu, dropout(0.2), dense(32, 3));
+    const itA = fitIterator(net, net.init(key(5)), { x, y }, a)[Symbol.iterator]();
+    const itB = fitIterator(netB, netB.init(key(6)), { x, y }, b)[Symbol.iterator]();
+    let lastA = itA.next();
+    let lastB = itB.next();
+    for (let e = 1; e < 3; e++) {
+      lastA = itA.next();
+      lastB = itB.next();
+    }
+    const aloneA = fit(net, net.init(key(5)), { x, y }, a);
+    const aloneB = fit(netB, netB.init(key(6)), { x, y }, b);
+    expect(Params.flatten(lastA.value!.params)).toEqual(Params.flatten(aloneA.params));
+    expect(Params.flatten(lastB.value!.params)).toEqual(Params.flatten(aloneB.params));
+  });
+
   it('earlier states keep their own history while the run appends', () => {
     const states = [...fitIterator(net, net.init(key(5)), { x, y }, { loss: mse, optimizer: sgd(0.05), epochs: 3, batchSize: 16, key: key(9) })];
     expect(states.map((s) => s.history.trainLoss.length)).toEqual([1, 2, 3]);
