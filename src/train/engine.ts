@@ -166,68 +166,39 @@ const gemmAuto = (
   else K.gemm(f, a, sai, sap, f, b, ldb, 1, f, c, ldc, m, k, n, mode, f, bias, act);
 };
 
-/**
- * Compiles a training run into an arena program, or `undefined` when the loss, the optimizer or
- * the penalty carries no lowered form (then `fit` folds the generic step): every layer lowers,
- * a part without a lowered form as an opaque stage. `batchSize` is the largest batch;
- * `stepKey` is the key `makeStep` folds the update count into.
- *
- * @since 0.2.0
- * @category internals
- */
-export const compileProgram = <P, S>(
-  model: AnyLayer,
-  params: P,
-  loss: Loss<number>,
-  optimizer: GradientTransformation<S>,
-  penalty: Penalty | undefined,
-  stepKey: Key,
-  data: { readonly x: Mat<number, number>; readonly y: Mat<number, number> },
-  batchSize: number,
-): Program<P, S> | undefined => {
-  const lossKernel: SummedLossKernel | undefined = lossKernelOf(loss);
-  const update = inPlaceUpdateOf(optimizer) as InPlaceUpdate<S> | undefined;
-  const penaltyLower = penalty === undefined ? undefined : penaltyKernelOf(penalty);
-  if (lossKernel === undefined || update === undefined || (penalty !== undefined && penaltyLower === undefined)) return undefined;
-  const layout = layoutOf(params);
-  const n = layout.size;
-  const B = Math.max(1, Math.floor(batchSize));
-  const R = Math.max(B, 256); // rows per forward chunk (evaluation runs up to R rows at a time)
-  // ---- layout, once per run (offsets in f64; even sizes keep 16-byte alignment)
-  let total = 0;
-  const take = (k: number): number => {
-    const o = total;
-    total += k + (k & 1);
-    return o;
+/** Offsets in the arena, handed out in order (even sizes keep 16-byte alignment). */
+const allocator = (): { readonly take: (k: number) => number; readonly total: () => number } => {
+  let end = 0;
+  return {
+    take: (k) => {
+      const o = end;
+      end += k + (k & 1);
+      return o;
+    },
+    total: () => end,
   };
-  const P0 = take(n);
-  const P1 = take(n);
-  const G = take(n);
-  const slots = [Array.from({ length: update.slots }, () => take(n)), Array.from({ length: update.slots }, () => take(n))] as const;
+};
+
+type Pullback = (dy: Mat<number, number>) => readonly [unknown, Mat<number, number>];
+
+/**
+ * The model's stages on the arena: their buffers (the input X and each stage's output, R rows),
+ * the forward pass, and the evaluation-mode forward of a whole matrix with the parameters at P0.
+ */
+const compileNet = <P>(model: AnyLayer, params: P, R: number, take: (k: number) => number, P0: number) => {
   const compiled = compileStages(model, params, R, take);
   if (compiled === undefined) return undefined;
-  const { ops, widths, inDim, outDim, first } = compiled;
+  const { ops, widths, inDim, outDim } = compiled;
   const X = take(R * inDim);
-  const Y = take(B * outDim);
   const out = widths.map((w) => take(R * w));
-  const grad = widths.map((w) => take(B * w));
   const inOf = (s: number): number => (s === 0 ? X : out[s - 1]!);
   const widthIn = (s: number): number => (s === 0 ? inDim : widths[s - 1]!);
-  const kernel: UpdateKernel = update.compile(layout);
-  const split = update.split;
-  const prefix = split?.prefix(layout);
-  const pen: PenaltyKernel | undefined = penaltyLower?.(layout);
-  const last = ops.length - 1;
-  // the step's key is derived only when a stage draws from it (dropout) or hands it on (opaque)
-  const needsKey = ops.some((o) => o.op === 'dropout' || o.op === 'opaque');
-  const yhatOff = last < 0 ? X : out[last]!;
-  const dyhatOff = last < 0 ? -1 : grad[last]!;
-
+  const yhat = ops.length === 0 ? X : out[ops.length - 1]!;
   /**
    * Runs the stages forward on `rows` rows at X, in training mode when `training` (then `key` is
    * the step's key, or `undefined` when no stage reads it) and else in evaluation mode.
    */
-  const forward = (ar: Arena, f: Float64Array, p: number, rows: number, training: boolean, key: Key | undefined, pullbacks: ((dy: Mat<number, number>) => readonly [unknown, Mat<number, number>])[]): void => {
+  const forward = (ar: Arena, f: Float64Array, p: number, rows: number, training: boolean, key: Key | undefined, pullbacks: Pullback[]): void => {
     for (let s = 0; s < ops.length; s++) {
       const o = ops[s]!;
       const src = inOf(s);
@@ -260,7 +231,7 @@ export const compileProgram = <P, S>(
           else {
             const [yy, pb] = layer.vjp(q, x, { training: true, key: o.at.reduce<Key>(foldIn, key!) });
             y = yy;
-            pullbacks[s] = pb as (dy: Mat<number, number>) => readonly [unknown, Mat<number, number>];
+            pullbacks[s] = pb as Pullback;
           }
           if (y.rows !== rows || y.cols !== (isPoly(o.layer) ? I : o.O)) throw new RangeError(`fit: a layer returned ${y.rows}×${y.cols} for ${rows} rows of width ${I}`);
           f.set(y.data, dst);
@@ -270,8 +241,90 @@ export const compileProgram = <P, S>(
     }
   };
 
+  /** `model.forward(p, x)` (evaluation mode) on the arena, R rows at a time; a fresh matrix. */
+  const evaluate = (p: P, x: Mat<number, number>, size: number): Mat<number, number> => {
+    const ar = ensureArena(size);
+    const f = ar.f64;
+    f.set(Params.flatten(p), P0);
+    const result = new Float64Array(x.rows * outDim);
+    for (let start = 0; start < x.rows; start += R) {
+      const rows = Math.min(R, x.rows - start);
+      f.set(x.data.subarray(start * inDim, (start + rows) * inDim), X);
+      forward(ar, f, P0, rows, false, undefined, []);
+      result.set(f.subarray(yhat, yhat + rows * outDim), start * outDim);
+    }
+    return unsafeMat(x.rows, outDim, result);
+  };
+  return { ...compiled, X, out, inOf, yhat, forward, evaluate };
+};
+
+/**
+ * The model's evaluation-mode forward pass compiled onto the arena (bitwise `model.forward(p, x)`,
+ * weights copied in once per call, bias and ReLU fused into the GEMM, 256 rows at a time), or
+ * `undefined` when the model carries no lowered form or `params` do not fit it.
+ *
+ * @since 0.2.0
+ * @category internals
+ */
+export const compileForward = <P>(model: AnyLayer, params: P): ((p: P, x: Mat<number, number>) => Mat<number, number>) | undefined => {
+  if (loweringOf(model) === undefined) return undefined;
+  const n = layoutOf(params).size;
+  const { take, total } = allocator();
+  const P0 = take(n);
+  const net = compileNet(model, params, 256, take, P0);
+  return net === undefined ? undefined : (p, x) => net.evaluate(p, x, total());
+};
+
+/**
+ * Compiles a training run into an arena program, or `undefined` when the loss, the optimizer or
+ * the penalty carries no lowered form (then `fit` folds the generic step): every layer lowers,
+ * a part without a lowered form as an opaque stage. `batchSize` is the largest batch;
+ * `stepKey` is the key `makeStep` folds the update count into.
+ *
+ * @since 0.2.0
+ * @category internals
+ */
+export const compileProgram = <P, S>(
+  model: AnyLayer,
+  params: P,
+  loss: Loss<number>,
+  optimizer: GradientTransformation<S>,
+  penalty: Penalty | undefined,
+  stepKey: Key,
+  data: { readonly x: Mat<number, number>; readonly y: Mat<number, number> },
+  batchSize: number,
+): Program<P, S> | undefined => {
+  const lossKernel: SummedLossKernel | undefined = lossKernelOf(loss);
+  const update = inPlaceUpdateOf(optimizer) as InPlaceUpdate<S> | undefined;
+  const penaltyLower = penalty === undefined ? undefined : penaltyKernelOf(penalty);
+  if (lossKernel === undefined || update === undefined || (penalty !== undefined && penaltyLower === undefined)) return undefined;
+  const layout = layoutOf(params);
+  const n = layout.size;
+  const B = Math.max(1, Math.floor(batchSize));
+  const R = Math.max(B, 256); // rows per forward chunk (evaluation runs up to R rows at a time)
+  // ---- layout, once per run (offsets in f64; even sizes keep 16-byte alignment)
+  const { take, total } = allocator();
+  const P0 = take(n);
+  const P1 = take(n);
+  const G = take(n);
+  const slots = [Array.from({ length: update.slots }, () => take(n)), Array.from({ length: update.slots }, () => take(n))] as const;
+  const net = compileNet(model, params, R, take, P0);
+  if (net === undefined) return undefined;
+  const { ops, widths, inDim, outDim, first, X, out, inOf, forward } = net;
+  const Y = take(B * outDim);
+  const grad = widths.map((w) => take(B * w));
+  const kernel: UpdateKernel = update.compile(layout);
+  const split = update.split;
+  const prefix = split?.prefix(layout);
+  const pen: PenaltyKernel | undefined = penaltyLower?.(layout);
+  const last = ops.length - 1;
+  // the step's key is derived only when a stage draws from it (dropout) or hands it on (opaque)
+  const needsKey = ops.some((o) => o.op === 'dropout' || o.op === 'opaque');
+  const yhatOff = net.yhat;
+  const dyhatOff = last < 0 ? -1 : grad[last]!;
+
   /** Backward from dŷ at grad[last] into G (and Wᵀ refreshed when stale). */
-  const backward = (ar: Arena, f: Float64Array, p: number, rows: number, pullbacks: ((dy: Mat<number, number>) => readonly [unknown, Mat<number, number>])[], wt: { stale: boolean }): void => {
+  const backward = (ar: Arena, f: Float64Array, p: number, rows: number, pullbacks: Pullback[], wt: { stale: boolean }): void => {
     const useWt = ar.simd && rows >= 8;
     if (useWt && wt.stale) {
       for (let s = first + 1; s < ops.length; s++) {
@@ -325,7 +378,7 @@ export const compileProgram = <P, S>(
   };
 
   const epoch = (state: StepState<P, S>, order: ArrayLike<number>): EpochResult<P, S> => {
-    const ar = ensureArena(total);
+    const ar = ensureArena(total());
     const f = ar.f64;
     const pv = [f.subarray(P0, P0 + n), f.subarray(P1, P1 + n)] as const;
     const sv = slots.map((os) => os.map((o) => f.subarray(o, o + n)));
@@ -353,7 +406,7 @@ export const compileProgram = <P, S>(
       ];
     };
     const full = lossViews(B);
-    const pullbacks: ((dy: Mat<number, number>) => readonly [unknown, Mat<number, number>])[] = [];
+    const pullbacks: Pullback[] = [];
     const xd = data.x.data;
     const yd = data.y.data;
     const N = data.x.rows;
@@ -430,20 +483,5 @@ export const compileProgram = <P, S>(
     return refused === undefined ? { state: next, lossSum, costSum, rows: seen } : { state: next, lossSum, costSum, rows: seen, refused };
   };
 
-  const forwardEval = (p0: P, x: Mat<number, number>): Mat<number, number> => {
-    const ar = ensureArena(total);
-    const f = ar.f64;
-    f.set(Params.flatten(p0), P0);
-    const result = new Float64Array(x.rows * outDim);
-    const none: ((dy: Mat<number, number>) => readonly [unknown, Mat<number, number>])[] = [];
-    for (let start = 0; start < x.rows; start += R) {
-      const rows = Math.min(R, x.rows - start);
-      f.set(x.data.subarray(start * inDim, (start + rows) * inDim), X);
-      forward(ar, f, P0, rows, false, undefined, none);
-      result.set(f.subarray(yhatOff, yhatOff + rows * outDim), start * outDim);
-    }
-    return unsafeMat(x.rows, outDim, result);
-  };
-
-  return { epoch, forward: forwardEval };
+  return { epoch, forward: (p, x) => net.evaluate(p, x, total()) };
 };

@@ -8,9 +8,12 @@ import type { Loss } from '../loss/loss.js';
 import type { LossFits } from '../diff/grad.js';
 import type { Mat } from '../tensor/mat.js';
 import type { Dataset, Evaluation, Metric } from './types.js';
+import { compileForward } from './engine.js';
 
 /**
- * `ŷ = f(θ, x)` in evaluation mode (stochastic layers such as dropout are off).
+ * `ŷ = f(θ, x)` in evaluation mode (stochastic layers such as dropout are off). Runs the
+ * model's lowered forward pass on the compute arena when it has one (the same numbers as
+ * `model.forward(θ, x)`, bit for bit, at GEMM speed), else `model.forward`.
  *
  * @example
  * const yhat = predict(net, result.params, xTest) // Mat<B, O>
@@ -21,7 +24,12 @@ export const predict = <I extends number, O extends number, P, B extends number>
   model: Layer<I, O, P>,
   params: NoInfer<P>,
   x: Mat<B, NoInfer<I>>,
-): Mat<B, O> => model.forward(params, x);
+): Mat<B, O> => {
+  // the lowered forward on the arena (bitwise model.forward) when the model carries one; input of
+  // the wrong width goes to model.forward, which names the problem
+  const lowered = x.cols === model.inputDim ? compileForward(model, params) : undefined;
+  return lowered === undefined ? model.forward(params, x) : (lowered(params, x) as Mat<B, O>);
+};
 
 /**
  * A report on a held-out dataset, in evaluation mode: `{ loss: L(f(θ, x), y), metric: m(f(θ, x), y) }`,

@@ -3,7 +3,7 @@ import {
   adagrad, adam, adamw, addDecayedWeights, binaryCrossEntropy, categoricalCrossEntropy, chain, clipByGlobalNorm, compose, cosineDecay, defineLayer,
   defineLoss, dense, dropout, elementwise, excludeBiases, fit, fitIterator, huber, identity, inverseTime, key, l1Penalty, l2Penalty, leakyRelu, mae,
   momentum, mse, normal, onlyLayers, params as Params, proximalL1, relu, rmsprop, scaleByAdam, scaleByLearningRate, scaleUpdates, sequential, sgd,
-  sigmoid, softmax, softmaxCrossEntropy, softplus, standardize, tanh, unsafeMat, weightDecay, ops,
+  sigmoid, softmax, softmaxCrossEntropy, predict, softplus, standardize, tanh, unsafeMat, weightDecay, ops,
   withInPlaceUpdate, inPlaceUpdateOf, type AnyLayer, type GradientTransformation, type Loss, type Penalty,
 } from '../../src/index.js';
 import { compileProgram } from '../../src/train/engine.js';
@@ -98,6 +98,21 @@ const scaleLayer = defineLayer<8, 8, { readonly s: ReturnType<typeof ops.scale> 
   jvp: () => {
     throw new Error('not used');
   },
+});
+
+describe('predict runs the lowered forward and equals model.forward bit for bit', () => {
+  it.each(layerCases)('$name', (c) => {
+    const p = c.net.init(key(8));
+    const big = unsafeMat(600, 5, normal(key(12), 3000, 2));
+    expect(predict(c.net, p, big).data).toEqual(c.net.forward(p, big).data);
+    expect(predict(c.net, p, x).data).toEqual(c.net.forward(p, x).data);
+  });
+
+  it('input of the wrong width gets model.forward’s error', () => {
+    const small = sequential(dense(5, 4), relu, dense(4, 3));
+    const p = small.init(key(8));
+    expect(() => predict(small, p, unsafeMat(2, 4, new Float64Array(8)) as never)).toThrow(/expected input with 5 columns/);
+  });
 });
 
 describe('the compiled program equals the generic step, layer by layer', () => {
