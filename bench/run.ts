@@ -1,21 +1,33 @@
 /**
  * `npm run bench [-- --quick] [-- --json [file]] [-- --memory] [-- --only W3,W1-B1] [-- --no-tfjs]`
  *
- * Runs the workloads described in bench/README.md (W1-B64, W1-B256, W1-B1, W2, W3, W4, W5) for foldnet, a
+ * Runs the workloads described in bench/README.md (W1-B64, W1-B256, W1-B1, W2, W3, W4, W5, and W6, W7 below) for foldnet
+ * (`fit` as users call it, and its compiled program alone as the 'engine' column), a
  * hand-written typed-array loop and TensorFlow.js (cpu backend; wasm backend with SIMD, one
  * thread) in one process, on the same data (generated in-process by bench/data.ts, byte-identical
- * to the generator the oracle losses were measured on), and prints one table with rates, ratios and final
- * losses next to the oracle. Everything runs single-threaded.
+ * to the generator the oracle losses were measured on), and prints
+ * one table with rates, ratios and final losses next to the oracle losses, plus fit's per-epoch
+ * overhead. Everything runs single-threaded.
+ *
+ * W6 (regularized training through fit): W1's data and net with dropout(0.1) after each hidden
+ * ReLU, AdamW (1e-3, weight decay 1e-4), Huber loss (δ = 1), batch 64, validationSplit 0.1, early
+ * stopping with patience 5, 10 epochs; tfjs-layers' model.fit with dropout, Adam + an L2 kernel
+ * regularizer and Huber loss. W7 (a custom layer): W1-B64 with one user defineLayer in the middle
+ * of the net, fit's program against the all-generic path.
  */
 import { cpus, totalmem } from 'node:os';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { makeWorkloadData, N, EPOCHS } from './data.js';
 import { clock, metrics, rowsSeen, updatesOf, type TrainRun, type TrainSpec, type Trained } from './peers/common.js';
 import { handTrain, handForward } from './peers/hand.js';
-import { foldnetTrain, netFor, paramsFrom } from './peers/foldnet.js';
+import { foldnetCustom, foldnetEngine, foldnetRegularized, foldnetTrain, netFor, paramsFrom } from './peers/foldnet.js';
 import { ensureArena, simdAvailable } from '../src/tensor/wasm/arena.js';
-import { trainChain, planChain, predictChain } from '../src/train/engine.js';
+import { compileProgram } from '../src/train/engine.js';
+import { predict } from '../src/train/predict.js';
 import { mse } from '../src/loss/mse.js';
+import { sgd as sgdRecipe } from '../src/optim/recipes.js';
+import type { GradientTransformation } from '../src/optim/transform.js';
+import { key } from '../src/random.js';
 import { unsafeMat } from '../src/tensor/mat.js';
 
 const argv = process.argv.slice(2);
@@ -84,8 +96,9 @@ const workloads: Workload[] = [
   },
 ];
 
-type Peer = 'foldnet' | 'hand' | 'tfjs-cpu' | 'tfjs-wasm';
-const peers: Peer[] = noTf ? ['foldnet', 'hand'] : ['foldnet', 'hand', 'tfjs-cpu', 'tfjs-wasm'];
+// 'foldnet' is `fit(...)` as users call it; 'engine' is its compiled program alone (an extra line)
+type Peer = 'foldnet' | 'engine' | 'hand' | 'tfjs-cpu' | 'tfjs-wasm';
+const peers: Peer[] = noTf ? ['foldnet', 'engine', 'hand'] : ['foldnet', 'engine', 'hand', 'tfjs-cpu', 'tfjs-wasm'];
 
 interface Row {
   id: string;
@@ -98,13 +111,13 @@ interface Row {
 const rows: Row[] = [];
 const notes: string[] = [];
 let w2trained: Trained | undefined;
-let w5f32: number | undefined;
 let w5fwd: number | undefined;
 
 const tf = noTf ? undefined : await import('./peers/tfjs.js');
 
 const trainWith = async (peer: Peer, s: TrainSpec): Promise<TrainRun> => {
   if (peer === 'foldnet') return foldnetTrain(s);
+  if (peer === 'engine') return foldnetEngine(s);
   if (peer === 'hand') return handTrain(s);
   const desc = await tf!.useBackend(peer === 'tfjs-cpu' ? 'cpu' : 'wasm');
   if (!notes.some((n) => n.startsWith(peer))) notes.push(`${peer}: ${desc}`);
@@ -121,19 +134,21 @@ const runTraining = async (): Promise<void> => {
     if (!want(s.id)) continue;
     const row: Row = { id: s.id, unit: s.unit, rate: {}, loss: {}, acc: {}, ...(quick || w.oracle === undefined ? {} : { oracle: w.oracle }) };
     const work = s.unit === 'rows/s' ? rowsSeen(s) : updatesOf(s);
+    // Warm-up: the JS peers run one epoch, then whole workloads until ~1 s of clock or 5 runs
+    // (V8 needs several calls before a big training loop settles in optimised code), all of them
+    // before any is timed (fit and the engine share their code: neither gets the other's warm-up);
+    // tfjs 20 batches, just before its timed run.
+    for (const peer of peers.filter((p) => !p.startsWith('tfjs'))) {
+      let spent = 0;
+      for (let k = 0; k < 5 && spent < 1; k++) {
+        const r = await trainWith(peer, k === 0 ? warmSpec(s, true) : s);
+        spent += r.seconds;
+        await r.trained();
+      }
+    }
     for (const peer of peers) {
       const tfPeer = peer.startsWith('tfjs');
-      // Warm-up: the JS peers run one epoch, then whole workloads until ~1 s of clock or 5 runs
-      // (V8 needs several calls before a big training loop settles in optimised code); tfjs 20 batches.
       if (tfPeer) await trainWith(peer, warmSpec(s, false)).then((r) => r.trained());
-      else {
-        let spent = 0;
-        for (let k = 0; k < 5 && spent < 1; k++) {
-          const r = await trainWith(peer, k === 0 ? warmSpec(s, true) : s);
-          spent += r.seconds;
-          await r.trained();
-        }
-      }
       const np = tfPeer ? 1 : passes;
       const times: number[] = [];
       let last: TrainRun | undefined;
@@ -169,6 +184,78 @@ const runTraining = async (): Promise<void> => {
     }
     rows.push(row);
   }
+};
+
+// ---------------------------------------------------------------- fit's epoch overhead
+// fit's per-epoch bookkeeping (history, early-stopping record, copying the parameters in and out
+// of the arena) is what `fit` costs beyond its compiled program: (t_fit − t_engine) / epochs, and
+// as a share of the engine's epoch. The two are timed alternately (7 pairs, medians), so neither
+// gets a warmer JIT or a cleaner heap than the other.
+const overheadNotes = (): void => {
+  for (const w of workloads) {
+    const s = w.spec;
+    if (!want(s.id) || (s.id !== 'W1-B64' && s.id !== 'W3' && s.id !== 'W1-B1')) continue;
+    const tf: number[] = [];
+    const te: number[] = [];
+    for (let k = 0; k < 7; k++) {
+      tf.push(foldnetTrain(s).seconds);
+      te.push(foldnetEngine(s).seconds);
+    }
+    const tFit = median(tf);
+    const tEng = median(te);
+    const epochs = s.orders.length;
+    notes.push(`${s.id}: fit's epoch overhead ${(((tFit - tEng) / epochs) * 1e3).toFixed(2)} ms per epoch = ${(((tFit - tEng) / tEng) * 100).toFixed(1)}% of the engine's epoch (${((tEng / epochs) * 1e3).toFixed(2)} ms; fit and engine timed alternately, medians of 7)`);
+  }
+};
+
+// ---------------------------------------------------------------- W6: regularized training through fit
+// W6 = W1's data and net with dropout(0.1) after each hidden ReLU, adamw(1e-3, weightDecay 1e-4),
+// huber(1), batch 64, validationSplit 0.1, early stopping (patience 5), 10 epochs; tfjs-layers'
+// model.fit with dropout, Adam + an L2 kernel regularizer (λ = 1e-4) and Huber loss, on both
+// backends. Rate = training rows × epochs run / seconds. Also reported: W6 over W1-B64's fit rate.
+const runRegularized = async (): Promise<void> => {
+  if (!want('W6')) return;
+  const s = workloads[0]!.spec;
+  const ep = quick ? 1 : 10;
+  const row: Row = { id: 'W6', unit: 'rows/s', rate: {}, loss: {}, acc: {} };
+  foldnetRegularized(s, 1);
+  const ts: { seconds: number; epochs: number; trainRows: number; valLoss: number }[] = [];
+  for (let p = 0; p < passes; p++) ts.push(foldnetRegularized(s, ep));
+  const f = ts.sort((a, b) => a.seconds - b.seconds)[Math.floor(ts.length / 2)]!;
+  row.rate.foldnet = (f.trainRows * f.epochs) / f.seconds;
+  row.loss.foldnet = f.valLoss;
+  if (tf !== undefined) {
+    for (const peer of ['tfjs-cpu', 'tfjs-wasm'] as const) {
+      await tf.useBackend(peer === 'tfjs-cpu' ? 'cpu' : 'wasm');
+      await tf.tfFitRegularized(s, 1);
+      const r = await tf.tfFitRegularized(s, ep);
+      row.rate[peer] = (f.trainRows * r.epochs) / r.seconds;
+    }
+  }
+  const w1 = rows.find((r) => r.id === 'W1-B64')?.rate.foldnet;
+  notes.push(`W6: ${f.epochs} epochs run; last validation Huber loss ${f.valLoss.toPrecision(5)}; W6 through fit = ${ratio(row.rate.foldnet, w1)} W1-B64's plain SGD fit (same widths, same run)`);
+  log(`W6: ${Object.entries(row.rate).map(([k, v]) => `${k} ${v!.toFixed(0)}`).join(', ')} rows/s`);
+  rows.push(row);
+};
+
+// ---------------------------------------------------------------- W7: a custom layer
+// W7 = W1-B64 with one user `defineLayer` (a per-column scale and shift written with the public
+// ops) between the first ReLU and the second dense layer: fit's program (the custom layer runs as
+// an opaque stage) against the all-generic path on the same net (fit folding makeStep).
+const runCustom = (): void => {
+  if (!want('W7')) return;
+  const s = workloads[0]!.spec;
+  const row: Row = { id: 'W7', unit: 'rows/s', rate: {}, loss: {}, acc: {} };
+  const time = (generic: boolean): number => {
+    for (let k = 0; k < 2; k++) foldnetCustom(s, generic); // warm-up: two whole runs
+    const ts = Array.from({ length: passes }, () => foldnetCustom(s, generic).seconds).sort((a, b) => a - b);
+    return rowsSeen(s) / ts[Math.floor(ts.length / 2)]!;
+  };
+  row.rate.foldnet = time(false);
+  const generic = time(true);
+  notes.push(`W7: fit with one custom defineLayer in W1's net ${fmt(row.rate.foldnet, 'rows/s')} rows/s; the same net on the all-generic path ${fmt(generic, 'rows/s')} rows/s: ${ratio(row.rate.foldnet, generic)}`);
+  log(`W7: program ${row.rate.foldnet.toFixed(0)}, generic ${generic.toFixed(0)} rows/s`);
+  rows.push(row);
 };
 
 // ---------------------------------------------------------------- W4: GEMM
@@ -260,9 +347,8 @@ const runInference = async (): Promise<void> => {
     }
   };
   const xAll = unsafeMat(N, 32, X);
-  const plan = planChain(net.spec)!;
-  const predict64 = (): void => void predictChain(plan, params, xAll, { batchSize: batch });
-  const predict32 = (): void => void predictChain(plan, params, xAll, { batchSize: batch, precision: 'f32' });
+  // predict as users call it: the lowered forward on the arena (bitwise net.forward)
+  const predict64 = (): void => void predict(net, params as never, xAll);
   const timeIt = (fn: () => void): number => {
     fn();
     const ts: number[] = [];
@@ -276,9 +362,7 @@ const runInference = async (): Promise<void> => {
   row.rate.foldnet = timeIt(predict64);
   row.rate.hand = timeIt(handRun);
   const fwd = timeIt(foldnetRun);
-  const f32 = simdAvailable() ? timeIt(predict32) : undefined;
   w5fwd = fwd;
-  w5f32 = f32;
   if (tf !== undefined) {
     for (const peer of ['tfjs-cpu', 'tfjs-wasm'] as const) {
       await tf.useBackend(peer === 'tfjs-cpu' ? 'cpu' : 'wasm');
@@ -287,8 +371,7 @@ const runInference = async (): Promise<void> => {
     }
   }
   notes.push(
-    `W5: foldnet = predictChain (f64, weights resident, bias+ReLU fused); the generic immutable net.forward per batch: ${fmt(w5fwd, 'rows/s')} rows/s; ` +
-      `opt-in f32 predictChain: ${w5f32 === undefined ? 'n/a' : `${fmt(w5f32, 'rows/s')} rows/s (${ratio(w5f32, row.rate['tfjs-wasm'])} tfjs-wasm)`}`,
+    `W5: foldnet = predict(net, params, x) (the lowered forward on the arena: f64, weights copied in once, bias+ReLU fused, 256-row chunks); the generic immutable net.forward per batch: ${fmt(w5fwd, 'rows/s')} rows/s`,
   );
   log(`W5: ${Object.entries(row.rate).map(([k, v]) => `${k} ${v!.toFixed(0)}`).join(', ')} rows/s`);
   rows.push(row);
@@ -298,24 +381,26 @@ const runInference = async (): Promise<void> => {
 const runMemory = (): void => {
   const s = workloads[0]!.spec;
   const net = netFor(s.sizes);
-  const plan = planChain(net.spec)!;
   const x = unsafeMat(N, 32, X);
   const y = unsafeMat(N, 1, yReg);
-  let p: readonly unknown[] = paramsFrom(s.sizes, s.inits);
+  const p0: readonly unknown[] = paramsFrom(s.sizes, s.inits);
+  const opt = sgdRecipe(0.02) as GradientTransformation<unknown>;
+  const program = compileProgram(net, p0, mse, opt, undefined, key(0), { x, y }, 64)!;
+  let st = { params: p0, optState: opt.init(p0), step: 0 };
   const gc = (globalThis as { gc?: () => void }).gc;
   const mb = (b: number): string => (b / 2 ** 20).toFixed(1);
   const samples: string[] = [];
   const start = process.memoryUsage();
   samples.push(`start: rss ${mb(start.rss)} MiB, heap ${mb(start.heapUsed)} MiB`);
   for (let e = 1; e <= 100; e++) {
-    p = trainChain(plan, p, x, y, { loss: mse, optimizer: { kind: 'sgd', lr: 0.02 }, batchSize: 64, orders: [perms[(e - 1) % EPOCHS]!] }).params as readonly unknown[];
+    st = program.epoch(st, perms[(e - 1) % EPOCHS]!).state;
     if (e === 1 || e % 25 === 0) {
       gc?.();
       const m = process.memoryUsage();
       samples.push(`epoch ${e}: rss ${mb(m.rss)} MiB, heap ${mb(m.heapUsed)} MiB`);
     }
   }
-  console.log(`memory: 100 epochs of W1-B64 (each a trainChain call returning fresh params)${gc ? ' (gc forced before each sample)' : ''}\n  ${samples.join('\n  ')}`);
+  console.log(`memory: 100 epochs of W1-B64 (each a program epoch returning fresh params)${gc ? ' (gc forced before each sample)' : ''}\n  ${samples.join('\n  ')}`);
 };
 
 // ---------------------------------------------------------------- table
@@ -330,12 +415,12 @@ const lossCell = (r: Row, p: Peer): string => {
 };
 
 const table = (): string => {
-  const head = ['workload', 'unit', ...peers, 'foldnet / best tfjs', 'foldnet / hand', ...peers.map((p) => `loss ${p}`), 'oracle'];
+  const head = ['workload', 'unit', ...peers, 'foldnet / best tfjs', 'fit / engine', 'foldnet / hand', ...peers.map((p) => `loss ${p}`), 'oracle'];
   const lines = [`| ${head.join(' | ')} |`, `| ${head.map(() => '---').join(' | ')} |`];
   for (const r of rows) {
     const bestTf = Math.max(r.rate['tfjs-cpu'] ?? 0, r.rate['tfjs-wasm'] ?? 0) || undefined;
     const oracle = r.oracle === undefined ? '—' : r.oracle.acc === undefined ? String(r.oracle.loss) : `${r.oracle.acc} / ${r.oracle.loss}`;
-    lines.push(`| ${[r.id, r.unit, ...peers.map((p) => fmt(r.rate[p], r.unit)), ratio(r.rate.foldnet, bestTf), ratio(r.rate.foldnet, r.rate.hand), ...peers.map((p) => (r.unit === 'GFLOP/s' || r.id === 'W5' ? '—' : lossCell(r, p))), oracle].join(' | ')} |`);
+    lines.push(`| ${[r.id, r.unit, ...peers.map((p) => fmt(r.rate[p], r.unit)), ratio(r.rate.foldnet, bestTf), ratio(r.rate.foldnet, r.rate.engine), ratio(r.rate.foldnet, r.rate.hand), ...peers.map((p) => (r.unit === 'GFLOP/s' || r.id === 'W5' ? '—' : lossCell(r, p))), oracle].join(' | ')} |`);
   }
   return lines.join('\n');
 };
@@ -348,6 +433,9 @@ if (flag('--memory')) {
   runMemory();
 } else {
   await runTraining();
+  overheadNotes();
+  await runRegularized();
+  runCustom();
   await runGemm();
   await runInference();
   console.log(table());

@@ -51,3 +51,9 @@ export {
   type SummaryOptions, type GraphOptions, type HeatmapOptions, type HeatmapPanel, type DescribeOptions, type Dims, type LayerInfo, type NetInfo,
 } from './plot/index.js';
 export { progressLine, formatDuration, etaMs, type ProgressState, type ProgressOptions } from './progress.js';
+export {
+  withLowering, loweringOf, nestStages, withInPlaceUpdate, inPlaceUpdateOf, immutableUpdate, withLossKernel, lossKernelOf,
+  withPenaltyKernel, penaltyKernelOf, layoutOf, leafDot,
+  type Stage, type LayerLowering, type InPlaceUpdate, type UpdateKernel, type SummedLossKernel, type PenaltyKernel, type PenaltyLowering, type ParamLayout,
+} from './lowering.js';
+export { penaltyFromKernel } from './optim/regularize/penalty.js';

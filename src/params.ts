@@ -204,7 +204,7 @@ export const unflatten = <P>(like: P, flat: ArrayLike<number>): P => {
   let off = 0;
   return rebuild([like], ([a]) => {
     const len = a!.data.length;
-    const out = Float64Array.from({ length: len }, (_, i) => flat[off + i]!);
+    const out = flat instanceof Float64Array ? flat.slice(off, off + len) : Float64Array.from({ length: len }, (_, i) => flat[off + i]!);
     off += len;
     return out;
   }, '') as P;

@@ -80,11 +80,29 @@ export const foldIn = (k: Key, data: number): Key => makeKey(hash(k, data >>> 0,
  */
 export const uniform = (k: Key, n: number, lo = 0, hi = 1): Float64Array => {
   const out = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    const u = ((hash(k, i, 1) >>> 5) * 67108864 + (hash(k, i, 2) >>> 6)) / 9007199254740992;
-    out[i] = lo + (hi - lo) * u;
-  }
+  const draw = uniformDraws(k);
+  for (let i = 0; i < n; i++) out[i] = lo + (hi - lo) * draw(i);
   return out;
+};
+
+/**
+ * The stream of key k's uniform draws in [0, 1) as a function of the position i (53 bits each):
+ * `uniformDraws(k)(i)` is `uniform(k, n)[i]` for every n > i, without an array. Kernels that
+ * consume draws entry by entry (dropout's mask) take it instead of an allocated array.
+ *
+ * @since 0.2.0
+ * @category draws
+ */
+export const uniformDraws = (k: Key): ((i: number) => number) => {
+  const lane1 = Math.imul(k.k1 ^ 1, 0x85ebca77);
+  const lane2 = Math.imul(k.k1 ^ 2, 0x85ebca77);
+  return (i) => {
+    const a = fmix((k.k0 ^ Math.imul(i + 1, 0x9e3779b9)) >>> 0);
+    const c = i >>> 16;
+    const h1 = fmix((a + lane1 + c) >>> 0);
+    const h2 = fmix((a + lane2 + c) >>> 0);
+    return ((h1 >>> 5) * 67108864 + (h2 >>> 6)) / 9007199254740992;
+  };
 };
 
 /**
@@ -131,8 +149,8 @@ export const permutation = (k: Key, n: number): Int32Array => {
  * @category draws
  */
 export const bernoulli = (k: Key, n: number, p: number): Float64Array => {
-  const u = uniform(k, n);
   const out = new Float64Array(n);
-  for (let i = 0; i < n; i++) out[i] = u[i]! < p ? 1 : 0;
+  const draw = uniformDraws(k);
+  for (let i = 0; i < n; i++) out[i] = draw(i) < p ? 1 : 0;
   return out;
 };

@@ -1,7 +1,8 @@
 /**
  * foldnet: the model is an ordinary immutable `sequential(dense, relu, …)` value; training runs
- * through the fast chain engine (`trainChain`, what `fit` uses for such chains), evaluation and
- * inference through the public `forward`.
+ * through `fit` as users call it (which compiles the run into its arena program), with the
+ * program alone (`compileProgram(...).epoch`) as an extra line; evaluation and inference through
+ * the public `forward`.
  *
  * Loss convention: the workloads' MSE (bench/README.md) is mean over batch *and outputs*, without ½; foldnet's `mse`
  * is (1/B)Σ½‖ŷ−y‖², whose gradient is (O/2)× smaller. With learning rate lr·2/O (0.02 for one
@@ -15,7 +16,17 @@ import type { AnyLayer } from '../../src/layer/layer.js';
 import { mse } from '../../src/loss/mse.js';
 import { softmaxCrossEntropy } from '../../src/loss/softmax-cross-entropy.js';
 import { unsafeMat, unsafeVec } from '../../src/tensor/mat.js';
-import { trainChain, planChain, type FastOptimizer } from '../../src/train/engine.js';
+import { compileProgram } from '../../src/train/engine.js';
+import { fit } from '../../src/train/fit.js';
+import type { StepState } from '../../src/train/step.js';
+import { adam, adamw, sgd } from '../../src/optim/recipes.js';
+import { dropout } from '../../src/layer/dropout.js';
+import { defineLayer } from '../../src/layer/define.js';
+import { huber } from '../../src/loss/huber.js';
+import * as Ops from '../../src/tensor/ops.js';
+import { zeros, type Mat } from '../../src/tensor/mat.js';
+import type { GradientTransformation } from '../../src/optim/transform.js';
+import { key } from '../../src/random.js';
 import { clock, type Trained, type TrainRun, type TrainSpec } from './common.js';
 
 export const netFor = (sizes: readonly number[]): AnyLayer => {
@@ -48,25 +59,114 @@ export const trainedOf = (sizes: readonly number[], p: readonly unknown[]): Trai
   return { w, b };
 };
 
-export const foldnetTrain = (s: TrainSpec): TrainRun => {
-  const net = netFor(s.sizes);
-  const plan = planChain(net.spec)!;
+/** The run's optimizer and loss as foldnet values (see the module doc for the lr conversion). */
+const setup = (s: TrainSpec) => {
   const out = s.sizes[s.sizes.length - 1]!;
-  const p0 = paramsFrom(s.sizes, s.inits);
+  const optimizer: GradientTransformation<unknown> = (
+    s.opt.kind === 'sgd' ? sgd(s.loss === 'mse' ? (s.opt.lr * 2) / out : s.opt.lr) : adam(s.opt.lr, { b1: s.opt.b1, b2: s.opt.b2, eps: s.opt.eps })
+  ) as GradientTransformation<unknown>;
+  const loss = s.loss === 'mse' ? mse : softmaxCrossEntropy;
   const x = unsafeMat(s.rows, s.sizes[0]!, s.x);
   const y = unsafeMat(s.rows, out, s.y);
-  const optimizer: FastOptimizer =
-    s.opt.kind === 'sgd'
-      ? { kind: 'sgd', lr: s.loss === 'mse' ? (s.opt.lr * 2) / out : s.opt.lr }
-      : { kind: 'adam', lr: s.opt.lr, b1: s.opt.b1, b2: s.opt.b2, eps: s.opt.eps };
-  const loss = s.loss === 'mse' ? mse : softmaxCrossEntropy;
+  return { net: netFor(s.sizes), p0: paramsFrom(s.sizes, s.inits), optimizer, loss, x, y };
+};
+
+const runOf = (s: TrainSpec, net: AnyLayer, params: readonly unknown[], seconds: number): TrainRun => ({
+  seconds,
+  predict: (xs, rows) => net.forward(params, unsafeMat(rows, s.sizes[0]!, xs)).data,
+  trained: () => trainedOf(s.sizes, params),
+});
+
+/** foldnet as users call it: `fit(...)` with the workload's row orders, per-epoch records included. */
+export const foldnetTrain = (s: TrainSpec): TrainRun => {
+  const { net, p0, optimizer, loss, x, y } = setup(s);
   const t0 = clock();
-  const r = trainChain(plan, p0, x, y, { loss, optimizer, batchSize: s.batch, orders: s.orders });
+  const r = fit(net, p0, { x, y }, { loss, optimizer, epochs: s.orders.length, batchSize: s.batch, key: key(0), order: (e) => s.orders[e - 1]! });
   const seconds = clock() - t0;
-  const params = r.params as readonly unknown[];
+  return runOf(s, net, r.params as readonly unknown[], seconds);
+};
+
+/** The engine alone: the compiled program's epochs, without fit's bookkeeping (an extra line). */
+export const foldnetEngine = (s: TrainSpec): TrainRun => {
+  const { net, p0, optimizer, loss, x, y } = setup(s);
+  const t0 = clock();
+  const program = compileProgram(net, p0, loss, optimizer, undefined, key(0), { x, y }, s.batch)!;
+  let state: StepState<readonly unknown[], unknown> = { params: p0, optState: optimizer.init(p0), step: 0 };
+  for (const order of s.orders) state = program.epoch(state, order).state;
+  const seconds = clock() - t0;
+  return runOf(s, net, state.params, seconds);
+};
+
+// ---------------------------------------------------------------- W6 and W7
+
+/**
+ * W6, the lecture's regularization through `fit`: W1's data and net with `dropout(0.1)` after each
+ * hidden ReLU, AdamW (ρ = 1e-3, decoupled weight decay λ = 1e-4), Huber loss (δ = 1), batch 64,
+ * 10% of the rows held out for validation, early stopping with patience 5, 10 epochs. Returns the
+ * seconds, the epochs run and the last validation loss.
+ */
+export const foldnetRegularized = (s: TrainSpec, epochs: number): { seconds: number; epochs: number; trainRows: number; valLoss: number } => {
+  const net = sequential(dense(32, 64), relu, dropout(0.1), dense(64, 64), relu, dropout(0.1), dense(64, 1));
+  const p0 = [...paramsFrom(s.sizes, s.inits)] as unknown[];
+  // the dropout layers sit after the ReLUs: θ = [d0, {}, {}, d1, {}, {}, d2]
+  const params = Object.freeze([p0[0], {}, {}, p0[2], {}, {}, p0[4]]);
+  const x = unsafeMat(s.rows, 32, s.x);
+  const y = unsafeMat(s.rows, 1, s.y);
+  const t0 = clock();
+  const r = fit(net, params as never, { x, y }, {
+    loss: huber(1), optimizer: adamw(1e-3, { weightDecay: 1e-4 }), epochs, batchSize: 64, key: key(0),
+    validationSplit: 0.1, earlyStopping: { patience: 5 },
+  });
+  const seconds = clock() - t0;
+  return { seconds, epochs: r.state.epoch, trainRows: s.rows - Math.round(0.1 * s.rows), valLoss: r.history.valLoss[r.history.valLoss.length - 1]! };
+};
+
+/**
+ * A layer the library does not know, written by a user with `defineLayer` from the public ops:
+ * a per-column scale and shift `y = x ⊙ s + t` (its parameters `{ s, t }`, 1 × width each).
+ */
+export const scaleShift = <N extends number>(width: N) =>
+  defineLayer<N, N, { readonly s: Mat<1, N>; readonly t: Mat<1, N> }>({
+    kind: 'scaleShift',
+    inputDim: width,
+    outputDim: width,
+    init: () => Object.freeze({ s: unsafeMat(1, width, new Float64Array(width).fill(1)), t: unsafeMat(1, width, new Float64Array(width)) }),
+    forward: (p, xx) => Ops.addRowVector(Ops.zipWith(xx, Ops.addRowVector(zeros(xx.rows, width), unsafeVec(width, p.s.data)), (a, b) => a * b), unsafeVec(width, p.t.data)),
+    vjp: (p, xx) => {
+      const sRows = Ops.addRowVector(zeros(xx.rows, width), unsafeVec(width, p.s.data));
+      const yy = Ops.addRowVector(Ops.zipWith(xx, sRows, (a, b) => a * b), unsafeVec(width, p.t.data));
+      return [
+        yy,
+        (dy) => [
+          Object.freeze({ s: unsafeMat(1, width, Ops.sumRows(Ops.zipWith(dy, xx, (g, a) => g * a)).data), t: unsafeMat(1, width, Ops.sumRows(dy).data) }),
+          Ops.zipWith(dy, sRows, (g, b) => g * b),
+        ],
+      ];
+    },
+    jvp: () => {
+      throw new Error('scaleShift: jvp is not used here');
+    },
+  });
+
+/**
+ * W7: W1-B64 with one custom `defineLayer` ({@link scaleShift}) in the middle of the net, through
+ * `fit` (the compiled program runs it as an opaque stage) or through the all-generic path (the
+ * same optimizer copied with `{ ...opt }`, which carries no lowered form: fit folds makeStep).
+ */
+export const foldnetCustom = (s: TrainSpec, generic: boolean): TrainRun => {
+  const net = sequential(dense(32, 64), relu, scaleShift(64), dense(64, 64), relu, dense(64, 1));
+  const p0 = paramsFrom(s.sizes, s.inits);
+  const params = Object.freeze([p0[0], {}, scaleShift(64).init(key(0)), p0[2], {}, p0[4]]);
+  const x = unsafeMat(s.rows, 32, s.x);
+  const y = unsafeMat(s.rows, 1, s.y);
+  const opt = sgd(0.02) as GradientTransformation<unknown>;
+  const t0 = clock();
+  const r = fit(net, params as never, { x, y }, { loss: mse, optimizer: generic ? { ...opt } : opt, epochs: s.orders.length, batchSize: s.batch, key: key(0), order: (e) => s.orders[e - 1]! });
+  const seconds = clock() - t0;
+  const out = r.params as readonly unknown[];
   return {
     seconds,
-    predict: (xs, rows) => net.forward(params, unsafeMat(rows, s.sizes[0]!, xs)).data,
-    trained: () => trainedOf(s.sizes, params),
+    predict: (xs, rows) => net.forward(out as never, unsafeMat(rows, 32, xs)).data,
+    trained: () => trainedOf(s.sizes, [out[0], {}, out[3], {}, out[5]]),
   };
 };

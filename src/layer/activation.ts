@@ -3,17 +3,19 @@
  * the type checker passes the width of its neighbours through: `sequential(dense(4, 8), relu,
  * dense(8, 2))` checks 8 against 8.
  *
- * The built-in activations (and the layers `leakyRelu(α)` returns) are marked trusted
- * (src/tensor/trusted.ts), so chains of them run in the fast engine; a layer made with
- * {@link elementwise} is not, whatever its `kind`, since its functions are the caller's.
+ * The built-in activations (and the layers `leakyRelu(α)` returns) are the activation kernels
+ * of src/tensor/kernels.ts, on both execution paths: their generic `forward`/`vjp` call the
+ * kernel on fresh arrays, and their lowered form is a `pointwise` stage running the same kernel
+ * in fit's arena. A layer made with {@link elementwise} runs its own φ and φ' (an opaque stage
+ * in fit), whatever its `kind`.
  *
  * @module
  */
 import * as Ops from '../tensor/ops.js';
-import type { Mat } from '../tensor/mat.js';
+import * as K from '../tensor/kernels.js';
+import { unsafeMat, type Mat } from '../tensor/mat.js';
 import type { NoParams, PolyLayer } from './layer.js';
 import { definePolyLayer } from './define.js';
-import { markTrusted } from '../tensor/trusted.js';
 import { withForm } from './form.js';
 
 const noParams: NoParams = Object.freeze({});
@@ -46,13 +48,45 @@ export const elementwise = (
     },
   });
 
+/** A built-in activation: the kernel `code` of K.activationForward/activationBackward. */
+const kernelActivation = (kind: string, code: number, alpha = 0, config?: Readonly<Record<string, number>>): PolyLayer<NoParams> => {
+  const phi = <B extends number, N extends number>(x: Mat<B, N>): Mat<B, N> => {
+    const out = new Float64Array(x.data.length);
+    K.activationForward(code, alpha, x.data, 0, out, 0, out.length);
+    return unsafeMat(x.rows, x.cols, out);
+  };
+  /** t ⊙ φ'(x) with y = φ(x): the VJP and the JVP (the Jacobian is diagonal). */
+  const along = <B extends number, N extends number>(t: Mat<B, N>, x: Mat<B, N>, y: Mat<B, N>): Mat<B, N> => {
+    const out = new Float64Array(t.data.length);
+    K.activationBackward(code, alpha, t.data, 0, x.data, 0, y.data, 0, out, 0, out.length);
+    return unsafeMat(t.rows, t.cols, out);
+  };
+  return definePolyLayer<NoParams>({
+    kind,
+    ...(config === undefined ? {} : { config }),
+    init: () => noParams,
+    forward: (_p, x) => phi(x),
+    vjp: <B extends number, N extends number>(_p: NoParams, x: Mat<B, N>) => {
+      const y = phi(x);
+      return [y, (dy: Mat<B, N>) => [noParams, along(dy, x, y)] as const] as const;
+    },
+    jvp: (_p, x, _dp, dx) => {
+      const y = phi(x);
+      return [y, along(dx, x, y)];
+    },
+    lower: () => [{ op: 'pointwise', code, alpha }],
+  });
+};
+
+const CODES = K.ACTIVATION_CODES;
+
 /**
  * Rectified linear unit, `relu(x) = max(0, x)`; derivative 1 for x > 0, else 0 (0 at x = 0).
  *
  * @since 0.1.0
  * @category activations
  */
-export const relu: PolyLayer<NoParams> = markTrusted(withForm(elementwise('relu', (x) => (x > 0 ? x : 0), (x) => (x > 0 ? 1 : 0)), { op: 'pointwise', fn: 'relu' }));
+export const relu: PolyLayer<NoParams> = withForm(kernelActivation('relu', CODES.relu), { op: 'pointwise', fn: 'relu' });
 
 /**
  * Leaky ReLU, `x` for x > 0 and `α·x` otherwise (default α = 0.01).
@@ -61,7 +95,7 @@ export const relu: PolyLayer<NoParams> = markTrusted(withForm(elementwise('relu'
  * @category activations
  */
 export const leakyRelu = (alpha = 0.01): PolyLayer<NoParams> =>
-  markTrusted(withForm(elementwise('leakyRelu', (x) => (x > 0 ? x : alpha * x), (x) => (x > 0 ? 1 : alpha), { alpha }), { op: 'leakyRelu', alpha }));
+  withForm(kernelActivation('leakyRelu', CODES.leakyRelu, alpha, { alpha }), { op: 'leakyRelu', alpha });
 
 /**
  * Hyperbolic tangent; derivative `1 − y²`.
@@ -69,7 +103,7 @@ export const leakyRelu = (alpha = 0.01): PolyLayer<NoParams> =>
  * @since 0.1.0
  * @category activations
  */
-export const tanh: PolyLayer<NoParams> = markTrusted(withForm(elementwise('tanh', Math.tanh, (_x, y) => 1 - y * y), { op: 'pointwise', fn: 'tanh' }));
+export const tanh: PolyLayer<NoParams> = withForm(kernelActivation('tanh', CODES.tanh), { op: 'pointwise', fn: 'tanh' });
 
 /**
  * Logistic sigmoid `σ(x) = 1 / (1 + e^{−x})`, computed without overflow; derivative `y(1 − y)`.
@@ -77,12 +111,7 @@ export const tanh: PolyLayer<NoParams> = markTrusted(withForm(elementwise('tanh'
  * @since 0.1.0
  * @category activations
  */
-export const sigmoid: PolyLayer<NoParams> = markTrusted(withForm(
-  elementwise(
-    'sigmoid',
-    (x) => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x))),
-    (_x, y) => y * (1 - y),
-  ), { op: 'pointwise', fn: 'sigmoid' }));
+export const sigmoid: PolyLayer<NoParams> = withForm(kernelActivation('sigmoid', CODES.sigmoid), { op: 'pointwise', fn: 'sigmoid' });
 
 /**
  * Softplus `log(1 + eˣ)` (a smooth ReLU), computed stably; derivative `σ(x)`.
@@ -90,12 +119,7 @@ export const sigmoid: PolyLayer<NoParams> = markTrusted(withForm(
  * @since 0.1.0
  * @category activations
  */
-export const softplus: PolyLayer<NoParams> = markTrusted(withForm(
-  elementwise(
-    'softplus',
-    (x) => Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x))),
-    (x) => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x))),
-  ), { op: 'pointwise', fn: 'softplus' }));
+export const softplus: PolyLayer<NoParams> = withForm(kernelActivation('softplus', CODES.softplus), { op: 'pointwise', fn: 'softplus' });
 
 /**
  * The identity `y = x` (a linear output layer's "activation").
@@ -103,14 +127,14 @@ export const softplus: PolyLayer<NoParams> = markTrusted(withForm(
  * @since 0.1.0
  * @category activations
  */
-export const identity: PolyLayer<NoParams> = markTrusted(withForm(
-  definePolyLayer<NoParams>({
-    kind: 'identity',
-    init: () => noParams,
-    forward: (_p, x) => x,
-    vjp: (_p, x) => [x, (dy) => [noParams, dy]],
-    jvp: (_p, x, _dp, dx) => [x, dx],
-  }), { op: 'identity' }));
+export const identity: PolyLayer<NoParams> = withForm(definePolyLayer<NoParams>({
+  kind: 'identity',
+  init: () => noParams,
+  forward: (_p, x) => x,
+  vjp: (_p, x) => [x, (dy) => [noParams, dy]],
+  jvp: (_p, x, _dp, dx) => [x, dx],
+  lower: () => [],
+}), { op: 'identity' });
 
 /**
  * Row-wise softmax `s_j = e^{x_j − max x} / Σ_k e^{x_k − max x}` (stable for large logits).
@@ -132,4 +156,5 @@ export const softmax: PolyLayer<NoParams> = withForm(definePolyLayer<NoParams>({
     const s = Ops.softmaxRows(x);
     return [s, Ops.softmaxRowsJvp(s, dx)];
   },
+  lower: () => [{ op: 'softmax' }],
 }), { op: 'softmax' });

@@ -11,6 +11,7 @@ import type { Mat } from '../tensor/mat.js';
 import type { Context, Layer, LayerSpec, PolyLayer, Vjp } from './layer.js';
 import { checkDim } from './shape.js';
 import { inheritForm } from './form.js';
+import { withLowering, type LayerLowering } from '../lowering.js';
 
 /**
  * The parts a user supplies to define a fixed-width layer.
@@ -37,6 +38,12 @@ export interface LayerDefinition<I extends number, O extends number, P> {
   /** The shapes behind `inputDim`/`outputDim` for shaped layers (their products must match). */
   readonly inputShape?: readonly number[];
   readonly outputShape?: readonly number[];
+  /**
+   * Optional: the layer's kernel stages for fit's in-place interpreter (see src/lowering.ts),
+   * which must compute exactly `forward`/`vjp`. Without it the layer runs as an opaque stage
+   * through its own `forward`/`vjp` (correct, at the speed of those functions).
+   */
+  readonly lower?: LayerLowering;
 }
 
 /** Short text for a value in a parameter error. @internal */
@@ -103,7 +110,8 @@ export const defineLayer = <I extends number, O extends number, P>(d: LayerDefin
     },
     zerosLike: Params.zerosLike,
   };
-  return Object.freeze(layer);
+  const frozen = Object.freeze(layer);
+  return d.lower === undefined ? frozen : withLowering(frozen, d.lower);
 };
 
 /**
@@ -120,6 +128,8 @@ export interface PolyLayerDefinition<P> {
   readonly jvp: <B extends number, N extends number>(p: P, x: Mat<B, N>, dp: P, dx: Mat<B, N>, ctx?: Context) => readonly [Mat<B, N>, Mat<B, N>];
   readonly config?: LayerSpec['config'];
   readonly children?: LayerSpec['children'];
+  /** Optional kernel stages for fit's interpreter, as {@link LayerDefinition.lower}. */
+  readonly lower?: LayerLowering;
 }
 
 /**
@@ -157,7 +167,9 @@ export const definePolyLayer = <P>(d: PolyLayerDefinition<P>): PolyLayer<P> => {
         jvp: d.jvp,
         ...(d.config === undefined ? {} : { config: d.config }),
         ...(d.children === undefined ? {} : { children: d.children }),
+        ...(d.lower === undefined ? {} : { lower: d.lower }),
       })),
   };
-  return Object.freeze(poly);
+  const frozen = Object.freeze(poly);
+  return d.lower === undefined ? frozen : withLowering(frozen, d.lower);
 };

@@ -5,7 +5,6 @@
  */
 import * as Ops from '../tensor/ops.js';
 import { affine } from '../tensor/affine.js';
-import { markTrusted } from '../tensor/trusted.js';
 import { isTensor, shapeOf, unsafeMat, unsafeVec, type Mat, type Vec } from '../tensor/mat.js';
 import { split } from '../random.js';
 import { initName, initWeights } from './init.js';
@@ -102,8 +101,9 @@ export const dense = <I extends number, O extends number>(
       affine(x, p.w, p.b),
       Ops.addRowVector(Ops.add(Ops.matmul(dx, p.w), Ops.matmul(x, dp.w)), dp.b),
     ],
+    lower: () => [{ op: 'affine', inputDim, outputDim, at: [] }],
   });
-  return markTrusted(withForm(layer, { op: 'affine', inputDim, outputDim }));
+  return withForm(layer, { op: 'affine', inputDim, outputDim });
 };
 
 /** Re-exported for `dense`'s users who build parameters by hand. @since 0.1.0 @category constructors */

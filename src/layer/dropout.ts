@@ -4,9 +4,9 @@
  *
  * @module
  */
-import * as Ops from '../tensor/ops.js';
+import * as K from '../tensor/kernels.js';
 import { unsafeMat, type Mat } from '../tensor/mat.js';
-import { bernoulli } from '../random.js';
+import { uniformDraws } from '../random.js';
 import type { Context, NoParams, PolyLayer } from './layer.js';
 import { definePolyLayer } from './define.js';
 import { withForm } from './form.js';
@@ -32,29 +32,39 @@ const noParams: NoParams = Object.freeze({});
 export const dropout = (p: number): PolyLayer<NoParams> => {
   if (!(typeof p === 'number' && p >= 0 && p < 1)) throw new RangeError(`dropout: p must be a drop probability in [0, 1), got ${p}`);
   const keep = 1 - p;
-  /** The scaled mask m/(1−p) for a batch of this shape, or `null` when the layer is the identity. */
-  const scaledMask = <B extends number, N extends number>(x: Mat<B, N>, ctx: Context | undefined): Mat<B, N> | null => {
-    if (ctx === undefined || !ctx.training || p === 0) return null;
+  const identity = (ctx: Context | undefined): boolean => ctx === undefined || !ctx.training || p === 0;
+  /** `[y, scale]`: y = x ⊙ m/(1−p) and the scale m/(1−p), m drawn from the key (one kernel, shared with fit's interpreter). */
+  const draw = <B extends number, N extends number>(x: Mat<B, N>, ctx: Context): readonly [Mat<B, N>, Mat<B, N>] => {
     if (ctx.key === undefined) {
       throw new Error('dropout: training mode needs a PRNG key, pass ctx = { training: true, key } (fit does this for every step)');
     }
-    return Ops.map(unsafeMat(x.rows, x.cols, bernoulli(ctx.key, x.data.length, keep)), (m) => m / keep);
+    const n = x.data.length;
+    const scale = new Float64Array(n);
+    const y = new Float64Array(n);
+    K.dropoutForward(uniformDraws(ctx.key), keep, x.data, 0, scale, 0, y, 0, n);
+    return [unsafeMat(x.rows, x.cols, y), unsafeMat(x.rows, x.cols, scale)];
   };
-  const apply = <B extends number, N extends number>(x: Mat<B, N>, m: Mat<B, N> | null): Mat<B, N> =>
-    m === null ? x : Ops.zipWith(x, m, (a, s) => a * s);
+  const times = <B extends number, N extends number>(a: Mat<B, N>, s: Mat<B, N>): Mat<B, N> => {
+    const out = new Float64Array(a.data.length);
+    K.multiplyInto(a.data, 0, s.data, 0, out, 0, out.length);
+    return unsafeMat(a.rows, a.cols, out);
+  };
   const layer = definePolyLayer<NoParams>({
     kind: 'dropout',
     config: { p },
     init: () => noParams,
-    forward: (_p, x, ctx) => apply(x, scaledMask(x, ctx)),
+    forward: (_p, x, ctx) => (identity(ctx) ? x : draw(x, ctx!)[0]),
     vjp: <B extends number, N extends number>(_p: NoParams, x: Mat<B, N>, ctx?: Context) => {
-      const m = scaledMask(x, ctx);
-      return [apply(x, m), (dy: Mat<B, N>) => [noParams, apply(dy, m)] as const] as const;
+      if (identity(ctx)) return [x, (dy: Mat<B, N>) => [noParams, dy] as const] as const;
+      const [y, s] = draw(x, ctx!);
+      return [y, (dy: Mat<B, N>) => [noParams, times(dy, s)] as const] as const;
     },
     jvp: (_p, x, _dp, dx, ctx) => {
-      const m = scaledMask(x, ctx);
-      return [apply(x, m), apply(dx, m)];
+      if (identity(ctx)) return [x, dx];
+      const [y, s] = draw(x, ctx!);
+      return [y, times(dx, s)];
     },
+    lower: () => (p === 0 ? [] : [{ op: 'dropout', rate: p, at: [] }]),
   });
   return withForm(layer, { op: 'dropout', p });
 };

@@ -5,9 +5,9 @@
  * @module
  */
 import * as E from 'fp-ts/lib/Either.js';
-import { unsafeVec, zeros, type Mat, type Vec } from '../tensor/mat.js';
-import { markTrusted } from '../tensor/trusted.js';
-import * as Ops from '../tensor/ops.js';
+import { unsafeMat, unsafeVec, type Mat, type Vec } from '../tensor/mat.js';
+import { withLowering } from '../lowering.js';
+import * as K from '../tensor/kernels.js';
 import { defineLayer } from './define.js';
 import type { Layer, LayerSpec, NoParams } from './layer.js';
 import { checkDim } from './shape.js';
@@ -79,10 +79,19 @@ export const standardizeWith = <D extends number>(mean: Vec<D>, std: Vec<D>): St
   });
   const mu = unsafeVec(d, mean.data.slice());
   const sigma = unsafeVec(d, std.data.slice());
-  const broadcast = <B extends number>(rows: B, v: Vec<D>): Mat<B, D> => Ops.addRowVector(zeros(rows, d), v);
-  const scaleRows = <B extends number>(a: Mat<B, D>): Mat<B, D> => Ops.zipWith(a, broadcast(a.rows, sigma), (g, s) => g / s);
-  const forward = <B extends number>(x: Mat<B, D>): Mat<B, D> =>
-    Ops.zipWith3(x, broadcast(x.rows, mu), broadcast(x.rows, sigma), (v, m, s) => (v - m) / s);
+  // (x − μ)/σ with μ as `0 + μ` (a −0 mean acts as +0, as a broadcast sum would give), and
+  // the VJP/JVP dy/σ: the kernels fit's interpreter runs too
+  const mu0 = mu.data.map((m) => 0 + m);
+  const forward = <B extends number>(x: Mat<B, D>): Mat<B, D> => {
+    const out = new Float64Array(x.data.length);
+    K.standardizeRows(x.data, 0, x.rows, d, mu0, sigma.data, out, 0);
+    return unsafeMat(x.rows, d, out);
+  };
+  const scaleRows = <B extends number>(a: Mat<B, D>): Mat<B, D> => {
+    const out = new Float64Array(a.data.length);
+    K.divideColumns(a.data, 0, a.rows, d, sigma.data, out, 0);
+    return unsafeMat(a.rows, d, out);
+  };
   const layer = defineLayer<D, D, NoParams>({
     kind: 'standardize',
     inputDim: mean.size,
@@ -93,9 +102,8 @@ export const standardizeWith = <D extends number>(mean: Vec<D>, std: Vec<D>): St
     vjp: (p, x) => [forward(x), (dy) => [p, scaleRows(dy)]],
     jvp: (_p, x, _dp, dx) => [forward(x), scaleRows(dx)],
   });
-  // trusted: the fast engine (src/train/engine.ts) may run a leading standardize from its spec
   // the form's μ is 0 + μ, as forward broadcasts it (a −0 mean acts as +0)
-  return markTrusted(withForm(Object.freeze({ ...layer, mean: mu, std: sigma }), { op: 'standardize', mean: mu.data.map((m) => 0 + m), std: sigma.data }));
+  return withForm(withLowering(Object.freeze({ ...layer, mean: mu, std: sigma }), () => [{ op: 'standardize', mean: mu0, std: sigma.data }]), { op: 'standardize', mean: mu0, std: sigma.data });
 };
 
 /**
@@ -119,21 +127,6 @@ const decodeList = (s: unknown, d: number): Float64Array | null => {
   if (parts.length !== d) return null;
   const xs = parts.map(Number);
   return xs.every(Number.isFinite) && parts.every((p) => /^-?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?$/.test(p)) ? Float64Array.from(xs) : null;
-};
-
-/**
- * The statistics `μ`, `σ` recorded in a standardize layer's `spec.config` (exact: the lists are
- * shortest round-trip decimals), or `undefined` when the spec is not a valid standardize spec.
- *
- * @since 0.1.0
- * @category internals
- */
-export const standardizeStatsOfSpec = (spec: LayerSpec): { readonly mean: Float64Array; readonly std: Float64Array } | undefined => {
-  const d = spec.inputDim;
-  if (spec.kind !== 'standardize' || d === null || spec.outputDim !== d) return undefined;
-  const mean = decodeList(spec.config?.['mean'], d);
-  const std = decodeList(spec.config?.['std'], d);
-  return mean === null || std === null || !std.every((v) => v > 0) ? undefined : { mean, std };
 };
 
 /**

@@ -7,6 +7,7 @@
  */
 import { unsafeMat, type Mat } from '../tensor/mat.js';
 import type { Loss } from './loss.js';
+import { lossKernelOf, withLossKernel } from '../lowering.js';
 
 /**
  * What a loss is made of: the loss summed over every entry of a batch, and, when `grad` is not
@@ -56,7 +57,14 @@ export const defineLoss = (kind: string, summed: SummedLoss): Loss<number> => {
       return [total / yhat.rows, unsafeMat(yhat.rows, yhat.cols, grad)] as const;
     },
   };
-  return Object.freeze(loss);
+  // the summed kernel is also the loss's lowered form: fit's interpreter calls it on the arena
+  return withLossKernel(Object.freeze(loss), summed);
+};
+
+/** Carries `from`'s lowered form (if any) over to `to`, a wrapper computing the same loss. */
+const sameKernel = <L extends object>(from: object, to: L): L => {
+  const k = lossKernelOf(from);
+  return k === undefined ? to : withLossKernel(to, k);
 };
 
 /**
@@ -85,7 +93,7 @@ export const withWidth = <N extends number>(loss: Loss<number>, width: N): Loss<
       return loss.valueAndGrad(yhat, y);
     },
   };
-  return Object.freeze(fixed);
+  return sameKernel(loss, Object.freeze(fixed));
 };
 
 /**
@@ -114,5 +122,5 @@ export const classificationLoss = (loss: Loss<number>): ClassificationLoss => {
     valueAndGrad: loss.valueAndGrad,
     classes: (c) => withWidth(loss, c),
   };
-  return Object.freeze(withClasses);
+  return sameKernel(loss, Object.freeze(withClasses));
 };

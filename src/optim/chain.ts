@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { inPlaceUpdateOf, withInPlaceUpdate, type InPlaceUpdate, type ParamLayout, type UpdateKernel } from '../lowering.js';
 import type { GradientTransformation } from './transform.js';
 
 /**
@@ -53,5 +54,70 @@ export const chain = <const Ts extends readonly SomeTransformation[]>(
       return [u, Object.freeze(next) as unknown as S] as const;
     },
   };
-  return Object.freeze(t);
+  const frozen = Object.freeze(t);
+  const lowered = parts.map((p) => inPlaceUpdateOf(p));
+  return lowered.every((u) => u !== undefined) ? withInPlaceUpdate(frozen, chainInPlace(lowered as readonly InPlaceUpdate<unknown>[])) : frozen;
+};
+
+/**
+ * The parts' in-place updates run one after the other on the same update vector; the state
+ * buffers and counters are the parts' in order (so a chain of lowered parts is lowered). A chain
+ * whose last part ends in a learning-rate scale ends in it too (`split`).
+ */
+const chainInPlace = (parts: readonly InPlaceUpdate<unknown>[]): InPlaceUpdate<readonly unknown[]> => {
+  const slotAt: number[] = [];
+  const countAt: number[] = [];
+  let slots = 0;
+  let counters = 0;
+  for (const p of parts) {
+    slotAt.push(slots);
+    countAt.push(counters);
+    slots += p.slots;
+    counters += p.counters;
+  }
+  /** Runs `kernels[i]` (part i's, or undefined) on the part's own buffers and counters. */
+  const sequence = (kernels: readonly (UpdateKernel | undefined)[]): UpdateKernel => {
+    // the interpreter passes the same two buffer lists every step: their slices are made once
+    const memo = new WeakMap<readonly Float64Array[], readonly (readonly Float64Array[])[]>();
+    const byPart = (bufs: readonly Float64Array[]): readonly (readonly Float64Array[])[] => {
+      let m = memo.get(bufs);
+      if (m === undefined) {
+        m = parts.map((p, i) => bufs.slice(slotAt[i], slotAt[i]! + p.slots));
+        memo.set(bufs, m);
+      }
+      return m;
+    };
+    return (u, theta, cur, next, counts) => {
+      const c = byPart(cur);
+      const n = byPart(next);
+      for (let i = 0; i < kernels.length; i++) {
+        const k = kernels[i];
+        if (k !== undefined) k(u, theta, c[i]!, n[i]!, parts[i]!.counters === 0 ? [] : counts.slice(countAt[i], countAt[i]! + parts[i]!.counters));
+      }
+    };
+  };
+  const L = parts.length - 1;
+  const lastSplit = parts[L]!.split;
+  return {
+    slots,
+    counters,
+    read: (state) => {
+      const rs = parts.map((p, i) => p.read(state[i]));
+      return { trees: rs.flatMap((r) => r.trees), counts: rs.flatMap((r) => r.counts) };
+    },
+    write: (trees, counts) =>
+      Object.freeze(parts.map((p, i) => p.write(trees.slice(slotAt[i], slotAt[i]! + p.slots), counts.slice(countAt[i], countAt[i]! + p.counters)))),
+    compile: (layout) => sequence(parts.map((p) => p.compile(layout))),
+    ...(lastSplit === undefined
+      ? {}
+      : {
+          split: {
+            prefix: (layout: ParamLayout) => {
+              const kernels = [...parts.slice(0, L).map((p) => p.compile(layout)), lastSplit.prefix(layout)];
+              return kernels.every((k) => k === undefined) ? undefined : sequence(kernels);
+            },
+            scaleOf: (counts: readonly number[]) => lastSplit.scaleOf(counts.slice(countAt[L], countAt[L]! + parts[L]!.counters)),
+          },
+        }),
+  };
 };

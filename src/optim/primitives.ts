@@ -6,15 +6,39 @@
  * Parameter trees inside states are stored as `unknown`: a transformation works for any
  * parameter record, and a state only ever meets the tree it was initialised from.
  *
+ * Each primitive is written once, as an in-place kernel over the flat update vector
+ * (`InPlaceUpdate`, see src/lowering.ts); its immutable `update` is derived from that kernel,
+ * and the training interpreter runs the same kernel on its arena.
+ *
  * @module
  */
 import * as Params from '../params.js';
 import * as K from '../tensor/kernels.js';
+import { immutableUpdate, leafDot, withInPlaceUpdate, type InPlaceUpdate } from '../lowering.js';
 import type { GradientTransformation } from './transform.js';
 import { inRange, positive } from './check.js';
 import { checkLearningRate, learningRateAt, type LearningRate } from './schedule.js';
 
-const make = <S>(t: GradientTransformation<S>): GradientTransformation<S> => Object.freeze(t);
+/**
+ * A transformation from its in-place form: `update` derived from the kernel, the kernel attached
+ * as the value's lowered form.
+ *
+ * @since 0.2.0
+ * @category constructors
+ */
+export const fromInPlace = <S>(init: <P>(params: P) => S, u: InPlaceUpdate<S>): GradientTransformation<S> => {
+  const t: GradientTransformation<S> = Object.freeze({ init, update: immutableUpdate(u) });
+  return withInPlaceUpdate(t, u);
+};
+
+/**
+ * A transformation without state (`init` gives `state`) from its in-place kernel.
+ *
+ * @since 0.2.0
+ * @category constructors
+ */
+export const statelessInPlace = <S>(state: S, compile: InPlaceUpdate<S>['compile']): GradientTransformation<S> =>
+  fromInPlace(() => state, { slots: 0, counters: 0, read: () => ({ trees: [], counts: [] }), write: () => state, compile });
 
 /** The state of a transformation that keeps none. @since 0.1.0 @category model */
 export type EmptyState = Readonly<Record<string, never>>;
@@ -29,7 +53,7 @@ const empty: EmptyState = Object.freeze({});
  */
 export const scaleUpdates = (factor: number): GradientTransformation<EmptyState> => {
   if (!Number.isFinite(factor)) throw new RangeError(`scaleUpdates: factor must be finite, got ${factor}`);
-  return make({ init: () => empty, update: (g, s) => [Params.scale(g, factor), s] as const });
+  return statelessInPlace(empty, () => (u) => K.scaleInPlace(u, factor));
 };
 
 /**
@@ -51,17 +75,13 @@ export interface CountState {
  */
 export const scaleByLearningRate = (lr: LearningRate): GradientTransformation<CountState> => {
   const rate = checkLearningRate('scaleByLearningRate', lr);
-  return make({
-    init: (): CountState => Object.freeze({ count: 0 }),
-    update: (g, s) => {
-      const step = -learningRateAt(rate, s.count);
-      const u = Params.mapLeaves(g, (leaf) => {
-        const out = new Float64Array(leaf.data.length);
-        K.scaleInto(leaf.data, step, out);
-        return out;
-      });
-      return [u, Object.freeze({ count: s.count + 1 }) as CountState] as const;
-    },
+  return fromInPlace((): CountState => Object.freeze({ count: 0 }), {
+    slots: 0,
+    counters: 1,
+    read: (s) => ({ trees: [], counts: [s.count] }),
+    write: (_t, [count]) => Object.freeze({ count: count! }),
+    compile: () => (u, _theta, _cur, _next, [count]) => K.scaleInPlace(u, -learningRateAt(rate, count!)),
+    split: { prefix: () => undefined, scaleOf: ([count]) => -learningRateAt(rate, count!) },
   });
 };
 
@@ -86,12 +106,12 @@ export interface TraceState {
 export const trace = (decay: number, options: { readonly nesterov?: boolean } = {}): GradientTransformation<TraceState> => {
   const beta = inRange('trace', 'decay β', decay, 0, 1);
   const nesterov = options.nesterov ?? false;
-  return make({
-    init: (p) => Object.freeze({ velocity: Params.zerosLike(p) }),
-    update: (g, s) => {
-      const v = Params.axpy(beta, s.velocity as typeof g, g);
-      return [nesterov ? Params.axpy(beta, v, g) : v, Object.freeze({ velocity: v })] as const;
-    },
+  return fromInPlace((p) => Object.freeze({ velocity: Params.zerosLike(p) }), {
+    slots: 1,
+    counters: 0,
+    read: (s) => ({ trees: [s.velocity], counts: [] }),
+    write: ([velocity]) => Object.freeze({ velocity }),
+    compile: () => (u, _theta, [v], [vNext]) => K.traceUpdate(u, v!, vNext!, beta, nesterov),
   });
 };
 
@@ -130,30 +150,14 @@ export const scaleByAdam = (options: AdamOptions = {}): GradientTransformation<A
   const b1 = inRange('scaleByAdam', 'b1', options.b1 ?? 0.9, 0, 1);
   const b2 = inRange('scaleByAdam', 'b2', options.b2 ?? 0.999, 0, 1);
   const eps = inRange('scaleByAdam', 'eps', options.eps ?? 1e-8, 0, Infinity);
-  return make({
-    init: (p) => Object.freeze({ count: 0, mu: Params.zerosLike(p), nu: Params.zerosLike(p) }),
-    update: (g, s) => {
-      const t = s.count + 1;
-      const c1 = 1 - Math.pow(b1, t);
-      const c2 = 1 - Math.pow(b2, t);
-      // One fused pass per leaf (K.adamUpdate) writes m', v' and u; the three trees are then
-      // assembled in leaf order.
-      const ms = Params.leaves(s.mu);
-      const vs = Params.leaves(s.nu);
-      const outs: (readonly [Float64Array, Float64Array, Float64Array])[] = [];
-      const mu = Params.mapLeaves(g, (leaf) => {
-        const i = outs.length;
-        const n = leaf.data.length;
-        const out = [new Float64Array(n), new Float64Array(n), new Float64Array(n)] as const;
-        K.adamUpdate(leaf.data, ms[i]!.tensor.data, vs[i]!.tensor.data, out[0], out[1], out[2], b1, b2, c1, c2, eps);
-        outs.push(out);
-        return out[0];
-      });
-      let j = 0;
-      const nu = Params.mapLeaves(g, () => outs[j++]![1]);
-      let k = 0;
-      const u = Params.mapLeaves(g, () => outs[k++]![2]);
-      return [u, Object.freeze({ count: t, mu, nu })] as const;
+  return fromInPlace((p) => Object.freeze({ count: 0, mu: Params.zerosLike(p), nu: Params.zerosLike(p) }), {
+    slots: 2,
+    counters: 1,
+    read: (s) => ({ trees: [s.mu, s.nu], counts: [s.count] }),
+    write: ([mu, nu], [count]) => Object.freeze({ count: count!, mu, nu }),
+    compile: () => (u, _theta, [m, v], [mNext, vNext], [count]) => {
+      const t = count! + 1;
+      K.adamUpdate(u, m!, v!, mNext!, vNext!, u, b1, b2, 1 - Math.pow(b1, t), 1 - Math.pow(b2, t), eps);
     },
   });
 };
@@ -168,6 +172,15 @@ export interface SquaresState {
   readonly squares: unknown;
 }
 
+const squares = (init: <P>(p: P) => unknown, compile: InPlaceUpdate<SquaresState>['compile']): GradientTransformation<SquaresState> =>
+  fromInPlace((p) => Object.freeze({ squares: init(p) }), {
+    slots: 1,
+    counters: 0,
+    read: (s) => ({ trees: [s.squares], counts: [] }),
+    write: ([sq]) => Object.freeze({ squares: sq }),
+    compile,
+  });
+
 /**
  * RMSProp's scaling (Hinton 2012): `v_t = γ·v + (1−γ)·g²`, `u = g / (√v_t + ε)`; `v_0 = 0`,
  * defaults `γ = 0.9`, `ε = 1e-8`.
@@ -178,13 +191,7 @@ export interface SquaresState {
 export const scaleByRms = (options: { readonly decay?: number; readonly eps?: number } = {}): GradientTransformation<SquaresState> => {
   const decay = inRange('scaleByRms', 'decay', options.decay ?? 0.9, 0, 1);
   const eps = inRange('scaleByRms', 'eps', options.eps ?? 1e-8, 0, Infinity);
-  return make({
-    init: (p) => Object.freeze({ squares: Params.zerosLike(p) }),
-    update: (g, s) => {
-      const v = Params.zipWith(s.squares as typeof g, g, (a, x) => decay * a + (1 - decay) * x * x);
-      return [Params.zipWith(g, v, (x, a) => x / (Math.sqrt(a) + eps)), Object.freeze({ squares: v })] as const;
-    },
-  });
+  return squares(Params.zerosLike, () => (u, _theta, [s], [sNext]) => K.rmsUpdate(u, s!, sNext!, decay, eps));
 };
 
 /**
@@ -199,13 +206,7 @@ export const scaleByAdagrad = (
 ): GradientTransformation<SquaresState> => {
   const eps = inRange('scaleByAdagrad', 'eps', options.eps ?? 1e-10, 0, Infinity);
   const g0 = inRange('scaleByAdagrad', 'initialAccumulator', options.initialAccumulator ?? 0, 0, Infinity);
-  return make({
-    init: (p) => Object.freeze({ squares: Params.fullLike(p, g0) }),
-    update: (g, s) => {
-      const G = Params.zipWith(s.squares as typeof g, g, (a, x) => a + x * x);
-      return [Params.zipWith(g, G, (x, a) => x / (Math.sqrt(a) + eps)), Object.freeze({ squares: G })] as const;
-    },
-  });
+  return squares((p) => Params.fullLike(p, g0), () => (u, _theta, [s], [sNext]) => K.adagradUpdate(u, s!, sNext!, eps));
 };
 
 /**
@@ -217,11 +218,8 @@ export const scaleByAdagrad = (
  */
 export const clipByGlobalNorm = (maxNorm: number): GradientTransformation<EmptyState> => {
   const c = positive('clipByGlobalNorm', 'maxNorm', maxNorm);
-  return make({
-    init: () => empty,
-    update: (g, s) => {
-      const n = Params.norm(g);
-      return [n > c ? Params.scale(g, c / n) : g, s] as const;
-    },
+  return statelessInPlace(empty, (layout) => (u) => {
+    const n = Math.sqrt(leafDot(layout, u, u));
+    if (n > c) K.scaleInPlace(u, c / n);
   });
 };

@@ -21,8 +21,6 @@ import {
 } from './primitives.js';
 import type { LearningRate } from './schedule.js';
 import type { GradientTransformation } from './transform.js';
-// The fast training engine recognises these recipes (see src/train/engine-optimizers.ts).
-import { describeOptimizer } from '../train/engine-optimizers.js';
 
 /**
  * Gradient descent: `θ ← θ − ρ_t·∇L(θ)`.
@@ -32,7 +30,7 @@ import { describeOptimizer } from '../train/engine-optimizers.js';
  * @since 0.1.0
  * @category recipes
  */
-export const sgd = (lr: LearningRate): GradientTransformation<CountState> => describeOptimizer(scaleByLearningRate(lr), { kind: 'sgd', lr });
+export const sgd = (lr: LearningRate): GradientTransformation<CountState> => scaleByLearningRate(lr);
 
 /**
  * Momentum: `v ← β·v + g`, `θ ← θ − ρ·v`; with `nesterov: true`, `θ ← θ − ρ·(g + β·v)`.
@@ -59,7 +57,7 @@ export const momentum = (
  * @category recipes
  */
 export const adam = (lr: LearningRate = 1e-3, options: AdamOptions = {}): GradientTransformation<readonly [AdamState, CountState]> =>
-  describeOptimizer(chain(scaleByAdam(options), scaleByLearningRate(lr)), { kind: 'adam', lr, b1: options.b1 ?? 0.9, b2: options.b2 ?? 0.999, eps: options.eps ?? 1e-8 });
+  chain(scaleByAdam(options), scaleByLearningRate(lr));
 
 /**
  * AdamW (Loshchilov & Hutter 2019): `θ ← θ − ρ·(m̂ / (√v̂ + ε) + λ·θ)`, the weight decay λ

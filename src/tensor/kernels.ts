@@ -246,18 +246,19 @@ export function transpose(a: Float64Array, out: Float64Array, rows: number, cols
  * Row-wise softmax of a rows×cols matrix into out, stabilised by subtracting each row's max:
  * softmax(z)_j = exp(z_j − max z) / Σ_k exp(z_k − max z).
  */
-export function softmaxRows(a: Float64Array, out: Float64Array, rows: number, cols: number): void {
+export function softmaxRows(a: Float64Array, out: Float64Array, rows: number, cols: number, aOff = 0, outOff = 0): void {
   for (let r = 0; r < rows; r++) {
-    const o = r * cols;
+    const o = aOff + r * cols;
+    const q = outOff + r * cols;
     let mx = -Infinity;
     for (let j = 0; j < cols; j++) mx = Math.max(mx, a[o + j]!);
     let s = 0;
     for (let j = 0; j < cols; j++) {
       const e = Math.exp(a[o + j]! - mx);
-      out[o + j] = e;
+      out[q + j] = e;
       s += e;
     }
-    for (let j = 0; j < cols; j++) out[o + j]! /= s;
+    for (let j = 0; j < cols; j++) out[q + j]! /= s;
   }
 }
 
@@ -265,12 +266,16 @@ export function softmaxRows(a: Float64Array, out: Float64Array, rows: number, co
  * Softmax's Jacobian-vector product per row, which is also its vector-Jacobian product since
  * the Jacobian diag(s) − s sᵀ is symmetric: out_j = s_j (v_j − Σ_k s_k v_k).
  */
-export function softmaxRowsJvp(s: Float64Array, v: Float64Array, out: Float64Array, rows: number, cols: number): void {
+export function softmaxRowsJvp(
+  s: Float64Array, v: Float64Array, out: Float64Array, rows: number, cols: number, sOff = 0, vOff = 0, outOff = 0,
+): void {
   for (let r = 0; r < rows; r++) {
-    const o = r * cols;
+    const o = sOff + r * cols;
+    const p = vOff + r * cols;
+    const q = outOff + r * cols;
     let d = 0;
-    for (let j = 0; j < cols; j++) d += s[o + j]! * v[o + j]!;
-    for (let j = 0; j < cols; j++) out[o + j] = s[o + j]! * (v[o + j]! - d);
+    for (let j = 0; j < cols; j++) d += s[o + j]! * v[p + j]!;
+    for (let j = 0; j < cols; j++) out[q + j] = s[o + j]! * (v[p + j]! - d);
   }
 }
 
@@ -419,13 +424,14 @@ export function scaleInto(a: Float64Array, alpha: number, out: Float64Array): vo
 }
 
 // ---------------------------------------------------------------------------------------------
-// The fast training engine's loops (used by src/train/engine.ts). They work in place on one
-// buffer (the compute arena), addressed by offsets; the engine owns that memory privately.
+// Layer stages (used by src/layer for the generic path and src/train/engine.ts for the arena).
+// Arrays are addressed by offsets, so the interpreter can run them on the arena.
 // ---------------------------------------------------------------------------------------------
 
 /**
- * The element-wise activations the engine runs, by code: 0 identity, 1 ReLU, 2 tanh, 3 sigmoid,
- * 4 leaky ReLU (slope α below 0), 5 softplus. Same formulas as src/layer/activation.ts.
+ * The element-wise activations, by code: 0 identity, 1 ReLU, 2 tanh, 3 sigmoid, 4 leaky ReLU
+ * (slope α below 0), 5 softplus. The built-in activation layers (src/layer/activation.ts) are
+ * these kernels, on both execution paths.
  */
 export const ACTIVATION_CODES = { identity: 0, relu: 1, tanh: 2, sigmoid: 3, leakyRelu: 4, softplus: 5 } as const;
 
@@ -492,38 +498,42 @@ export function activationForward(
 }
 
 /**
- * The activation's VJP in place: dy[i] ← dy[i] · φ'(z[i], y[i]), i < n, with z the
- * pre-activation and y = φ(z) (offsets `dyOff`, `zOff`, `yOff` into `f`). φ' is 1 − y² (tanh),
- * y(1 − y) (sigmoid), 1 or α by the sign of z (leaky ReLU), σ(z) (softplus), and for ReLU
- * 1 where y > 0, else 0 (z is not read; `zOff` may be −1). The identity leaves dy unchanged.
+ * The activation's VJP (and JVP): out[i] = dy[i] · φ'(z[i], y[i]), i < n, with z the
+ * pre-activation and y = φ(z) (each array with its offset; `out` may be `dy`). φ' is 1 − y²
+ * (tanh), y(1 − y) (sigmoid), 1 or α by the sign of z (leaky ReLU), σ(z) (softplus), and for
+ * ReLU 1 where y > 0, else 0 (z is not read). The identity copies dy.
  */
-export function activationBackward(code: number, alpha: number, f: Float64Array, dyOff: number, zOff: number, yOff: number, n: number): void {
+export function activationBackward(
+  code: number, alpha: number, dy: Float64Array, dyOff: number, z: Float64Array, zOff: number,
+  y: Float64Array, yOff: number, out: Float64Array, outOff: number, n: number,
+): void {
   switch (code) {
     case 1:
-      for (let i = 0; i < n; i++) f[dyOff + i] = f[dyOff + i]! * (f[yOff + i]! > 0 ? 1 : 0);
+      for (let i = 0; i < n; i++) out[outOff + i] = dy[dyOff + i]! * (y[yOff + i]! > 0 ? 1 : 0);
       return;
     case 2:
       for (let i = 0; i < n; i++) {
-        const y = f[yOff + i]!;
-        f[dyOff + i] = f[dyOff + i]! * (1 - y * y);
+        const v = y[yOff + i]!;
+        out[outOff + i] = dy[dyOff + i]! * (1 - v * v);
       }
       return;
     case 3:
       for (let i = 0; i < n; i++) {
-        const y = f[yOff + i]!;
-        f[dyOff + i] = f[dyOff + i]! * (y * (1 - y));
+        const v = y[yOff + i]!;
+        out[outOff + i] = dy[dyOff + i]! * (v * (1 - v));
       }
       return;
     case 4:
-      for (let i = 0; i < n; i++) f[dyOff + i] = f[dyOff + i]! * (f[zOff + i]! > 0 ? 1 : alpha);
+      for (let i = 0; i < n; i++) out[outOff + i] = dy[dyOff + i]! * (z[zOff + i]! > 0 ? 1 : alpha);
       return;
     case 5:
       for (let i = 0; i < n; i++) {
-        const x = f[zOff + i]!;
-        f[dyOff + i] = f[dyOff + i]! * (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x)));
+        const x = z[zOff + i]!;
+        out[outOff + i] = dy[dyOff + i]! * (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x)));
       }
       return;
     default:
+      if (out !== dy || outOff !== dyOff) for (let i = 0; i < n; i++) out[outOff + i] = dy[dyOff + i]!;
   }
 }
 
@@ -537,7 +547,7 @@ export function allFinite(a: Float64Array): boolean {
   return s === 0;
 }
 
-// ---- standardized input rows (the fast engine's leading `standardize`)
+// ---- standardized rows (the `standardize` layer, on both execution paths)
 
 /**
  * out[outOff + r·cols + j] = (src[srcOff + r·cols + j] − mean[j]) / std[j], r < rows (contiguous
@@ -552,6 +562,112 @@ export function standardizeRows(
     const o = outOff + r * cols;
     const s = srcOff + r * cols;
     for (let j = 0; j < cols; j++) out[o + j] = (src[s + j]! - mean[j]!) / std[j]!;
+  }
+}
+
+/**
+ * Inverted dropout's forward: the entry is kept when its uniform draw is below `keep`
+ * (`m = draw(i) < keep ? 1 : 0`, as `bernoulli` draws it), scale[i] = m / keep (0 for a dropped
+ * entry) and out[i] = x[i] · scale[i], i < n.
+ */
+export function dropoutForward(
+  draw: (i: number) => number, keep: number, x: Float64Array, xOff: number, scale: Float64Array, scaleOff: number, out: Float64Array, outOff: number, n: number,
+): void {
+  for (let i = 0; i < n; i++) {
+    const s = (draw(i) < keep ? 1 : 0) / keep;
+    scale[scaleOff + i] = s;
+    out[outOff + i] = x[xOff + i]! * s;
+  }
+}
+
+/** out[i] = a[i] · b[i], i < n (each array with its offset). */
+export function multiplyInto(a: Float64Array, aOff: number, b: Float64Array, bOff: number, out: Float64Array, outOff: number, n: number): void {
+  for (let i = 0; i < n; i++) out[outOff + i] = a[aOff + i]! * b[bOff + i]!;
+}
+
+/** out[r, j] = a[r, j] / d[j] for a rows×cols matrix (standardize's VJP with d = σ). */
+export function divideColumns(a: Float64Array, aOff: number, rows: number, cols: number, d: Float64Array, out: Float64Array, outOff: number): void {
+  for (let r = 0; r < rows; r++) {
+    const o = aOff + r * cols;
+    const q = outOff + r * cols;
+    for (let j = 0; j < cols; j++) out[q + j] = a[o + j]! / d[j]!;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Update kernels of the gradient transformations (src/optim), on flat vectors: the immutable
+// `update` runs them on fresh arrays, the interpreter on the arena. `u` is updated in place.
+// ---------------------------------------------------------------------------------------------
+
+/** u[i] = α · u[i]. */
+export function scaleInPlace(u: Float64Array, alpha: number): void {
+  for (let i = 0; i < u.length; i++) u[i] = alpha * u[i]!;
+}
+
+/** Momentum: vNext = β·v + u; u ← nesterov ? β·vNext + u : vNext. */
+export function traceUpdate(u: Float64Array, v: Float64Array, vNext: Float64Array, beta: number, nesterov: boolean): void {
+  for (let i = 0; i < u.length; i++) {
+    const g = u[i]!;
+    const vi = beta * v[i]! + g;
+    vNext[i] = vi;
+    u[i] = nesterov ? beta * vi + g : vi;
+  }
+}
+
+/** RMSProp: sNext = γ·s + (1−γ)·u²; u ← u / (√sNext + ε). */
+export function rmsUpdate(u: Float64Array, s: Float64Array, sNext: Float64Array, decay: number, eps: number): void {
+  for (let i = 0; i < u.length; i++) {
+    const g = u[i]!;
+    const a = decay * s[i]! + (1 - decay) * g * g;
+    sNext[i] = a;
+    u[i] = g / (Math.sqrt(a) + eps);
+  }
+}
+
+/** Adagrad: sNext = s + u²; u ← u / (√sNext + ε). */
+export function adagradUpdate(u: Float64Array, s: Float64Array, sNext: Float64Array, eps: number): void {
+  for (let i = 0; i < u.length; i++) {
+    const g = u[i]!;
+    const a = s[i]! + g * g;
+    sNext[i] = a;
+    u[i] = g / (Math.sqrt(a) + eps);
+  }
+}
+
+/** u[i] ← u[i] + c·θ[i]·m[i] (a decay term on the masked entries; m is 0 or 1). */
+export function addMaskedDecay(u: Float64Array, theta: Float64Array, m: Float64Array, c: number): void {
+  for (let i = 0; i < u.length; i++) u[i] = u[i]! + c * theta[i]! * m[i]!;
+}
+
+/** Proximal L1: where m[i] ≠ 0, u[i] ← S_τ(θ[i] + u[i]) − θ[i], S_τ(x) = sign(x)·max(|x| − τ, 0). */
+export function proximalL1Update(u: Float64Array, theta: Float64Array, m: Float64Array, tau: number): void {
+  for (let i = 0; i < u.length; i++) {
+    if (m[i] === 0) continue;
+    const t = theta[i]!;
+    const x = t + u[i]!;
+    u[i] = (x > tau ? x - tau : x < -tau ? x + tau : 0) - t;
+  }
+}
+
+/**
+ * The L1 penalty λΣ|θ·m|: with `out` null, returns Σ |θ[i]·m[i]| (i ascending); else writes its
+ * subgradient out[i] = λ·sign(θ[i])·m[i], plus g[i] when `g` is given, and returns 0.
+ */
+export function l1PenaltyKernel(theta: Float64Array, m: Float64Array, lambda: number, g: Float64Array | null, out: Float64Array | null): number {
+  let s = 0;
+  for (let i = 0; i < theta.length; i++) {
+    const t = theta[i]!;
+    if (out === null) s = s + Math.abs(t * m[i]!);
+    else out[i] = g === null ? lambda * Math.sign(t) * m[i]! : g[i]! + lambda * Math.sign(t) * m[i]!;
+  }
+  return s;
+}
+
+/** L2 penalty's gradient: out[i] = (g[i] +) 2λ·θ[i]·m[i]. */
+export function l2PenaltyGrad(theta: Float64Array, m: Float64Array, lambda: number, g: Float64Array | null, out: Float64Array): void {
+  for (let i = 0; i < theta.length; i++) {
+    const d = 2 * lambda * theta[i]! * m[i]!;
+    out[i] = g === null ? d : g[i]! + d;
   }
 }
 

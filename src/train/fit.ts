@@ -13,8 +13,7 @@ import { foldIn, permutation, split, type Key } from '../random.js';
 import { takeRows, type Mat } from '../tensor/mat.js';
 import { batchRanges } from './batches.js';
 import { makeStep, type Step, type StepState } from './step.js';
-import { makeFastEpoch } from './engine.js';
-import { fastOptimizerOf } from './engine-optimizers.js';
+import { compileProgram, type Program } from './engine.js';
 import type { BestRecord, Dataset, FitError, FitOptions, FitResult, History, StopReason, TrainState } from './types.js';
 import { holdOut } from './validationSplit.js';
 import { checkFitInputs, checkOrder } from './check-inputs.js';
@@ -41,17 +40,73 @@ interface Plan<I extends number, O extends number, P, S> {
   readonly epochs: number;
   readonly batchSize: number | 'full';
   readonly step: Step<I, O, P, S>;
-  /** The fast engine's epoch for plain dense chains (same numbers as folding `step`), if eligible. */
-  readonly fastEpoch: ReturnType<typeof makeFastEpoch<P, S>>;
-  readonly order: ((epoch: number) => ArrayLike<number> | undefined);
-  readonly trainLoss: (params: P) => readonly [loss: number, cost: number];
+  /** The compiled arena program (same numbers as folding `step`), when the values carry lowered forms. */
+  readonly program: Program<P, S> | undefined;
+  readonly order: (epoch: number) => ArrayLike<number>;
+  /** The exact full-data train loss and cost at the epoch's end, when asked for (`exactTrainLoss`). */
+  readonly exactTrainLoss: ((params: P) => readonly [loss: number, cost: number]) | undefined;
   readonly valScores: (params: P) => readonly [loss: number | undefined, metric: number | undefined];
-  readonly monitor: (h: History, e: number) => number;
+  readonly monitor: (r: EpochRecord) => number;
   readonly better: (value: number, best: number) => boolean;
   readonly patience: number | undefined;
 }
 
 const emptyHistory: History = Object.freeze({ trainLoss: [], trainCost: [], valLoss: [], valMetric: [], updates: [], bestEpoch: 0 });
+
+/** One epoch's records. */
+interface EpochRecord {
+  readonly trainLoss: number;
+  readonly trainCost: number;
+  readonly valLoss: number | undefined;
+  readonly valMetric: number | undefined;
+  readonly updates: number;
+}
+
+/**
+ * A run's history, appended in O(1) amortized per epoch: the run owns growing arrays, and each
+ * epoch's {@link History} is a frozen view of their first entries (each list copied only when
+ * read, once). Earlier states keep seeing their own epochs: the run only ever appends.
+ */
+interface HistoryLog {
+  readonly trainLoss: number[];
+  readonly trainCost: number[];
+  readonly valLoss: number[];
+  readonly valMetric: number[];
+  readonly updates: number[];
+}
+
+const logOf = (h: History): HistoryLog => ({
+  trainLoss: [...h.trainLoss],
+  trainCost: [...h.trainCost],
+  valLoss: [...h.valLoss],
+  valMetric: [...h.valMetric],
+  updates: [...h.updates],
+});
+
+const appendRecord = (log: HistoryLog, r: EpochRecord): void => {
+  log.trainLoss.push(r.trainLoss);
+  log.trainCost.push(r.trainCost);
+  if (r.valLoss !== undefined) log.valLoss.push(r.valLoss);
+  if (r.valMetric !== undefined) log.valMetric.push(r.valMetric);
+  log.updates.push(r.updates);
+};
+
+const snapshot = (log: HistoryLog, bestEpoch: number): History => {
+  const view = (xs: readonly number[]): PropertyDescriptor => {
+    const len = xs.length;
+    let copy: readonly number[] | undefined;
+    return { enumerable: true, get: () => (copy ??= Object.freeze(xs.slice(0, len))) };
+  };
+  const h = Object.defineProperties({} as History, {
+    trainLoss: view(log.trainLoss),
+    trainCost: view(log.trainCost),
+    valLoss: view(log.valLoss),
+    valMetric: view(log.valMetric),
+    updates: view(log.updates),
+    bestEpoch: { enumerable: true, value: bestEpoch },
+  });
+  return Object.freeze(h);
+};
 
 const checkData = (name: string, d: Dataset<number, number>, inputDim: number, outputDim: number): E.Either<FitError, true> => {
   if (d.x.rows !== d.y.rows) return fail(name, `${name}.x has ${d.x.rows} rows but ${name}.y has ${d.y.rows}`);
@@ -63,6 +118,7 @@ const checkData = (name: string, d: Dataset<number, number>, inputDim: number, o
 
 const makePlan = <I extends number, O extends number, N extends number, P, S>(
   model: Layer<I, O, P>,
+  params: P,
   data: Dataset<I, O>,
   options: FitOptions<I, O, N, P, S>,
 ): E.Either<FitError, Plan<I, O, P, S>> => {
@@ -106,82 +162,95 @@ const makePlan = <I extends number, O extends number, N extends number, P, S>(
   const shuffle = (options.shuffle ?? true) && batchSize !== 'full';
   const order = options.order;
   const penaltyValue = (p: P): number => (penalty === undefined ? 0 : penalty.value(p));
+  let inOrder: Int32Array | undefined; // 0 … n−1, made when first needed
+  const identity = (): Int32Array => {
+    if (inOrder === undefined) {
+      inOrder = new Int32Array(n);
+      for (let i = 0; i < n; i++) inOrder[i] = i;
+    }
+    return inOrder;
+  };
+  // One execution path: the run compiled to an arena program from the lowered forms the values
+  // carry (bitwise the fold of makeStep below, which stays the reference and runs when the loss,
+  // optimizer or penalty has no lowered form).
+  const program = compileProgram<P, S>(model, params, loss, options.optimizer, penalty, stepKey, train, batchSize === 'full' ? n : batchSize);
+  const forward = (p: P, x: Mat<number, I>): Mat<number, O> =>
+    program === undefined ? model.forward(p, x) : (program.forward(p, x) as Mat<number, O>);
   return E.right({
     train,
     validation,
     epochs,
     batchSize,
-    // The seam for the fast engine: a specialised Step for plain chains of dense layers and
-    // elementwise activations (same numbers as makeStep) is chosen here, falling back to makeStep.
     step: makeStep(model, loss, options.optimizer, { penalty, key: stepKey }),
-    fastEpoch: makeFastEpoch<P, S>(model, loss, fastOptimizerOf(options.optimizer), penalty !== undefined),
-    order: (e) => (order !== undefined ? order(e, n) : shuffle ? permutation(foldIn(shuffleKey, e), n) : undefined),
-    trainLoss: (p) => {
-      const l = loss.value(model.forward(p, train.x), train.y);
-      return [l, l + penaltyValue(p)] as const;
-    },
+    program,
+    order: (e) => (order !== undefined ? order(e, n) : shuffle ? permutation(foldIn(shuffleKey, e), n) : identity()),
+    exactTrainLoss:
+      options.exactTrainLoss === true
+        ? (p) => {
+            const l = loss.value(forward(p, train.x), train.y);
+            return [l, l + penaltyValue(p)] as const;
+          }
+        : undefined,
     valScores: (p) => {
       if (validation === undefined) return [undefined, undefined] as const;
-      const yhat = model.forward(p, validation.x);
+      const yhat = forward(p, validation.x);
       return [loss.value(yhat, validation.y), metric?.compute(yhat, validation.y)] as const;
     },
-    monitor: (h, e) => (monitor === 'valLoss' ? h.valLoss[e - 1]! : monitor === 'valMetric' ? h.valMetric[e - 1]! : h.trainCost[e - 1]!),
+    monitor: (r) => (monitor === 'valLoss' ? r.valLoss! : monitor === 'valMetric' ? r.valMetric! : r.trainCost),
     better: (v, best) => (mode === 'min' ? v < best - minDelta : v > best + minDelta),
     patience: es?.patience,
   });
 };
 
-const rowsOf = <R extends number, C extends number>(m: Mat<R, C>, idx: ArrayLike<number> | undefined, start: number, end: number): Mat<number, C> =>
-  idx === undefined
-    ? start === 0 && end === m.rows
-      ? m
-      : takeRows(m, Array.from({ length: end - start }, (_, i) => start + i))
-    : takeRows(m, Array.prototype.slice.call(idx, start, end) as number[]);
+const rowsOf = <R extends number, C extends number>(m: Mat<R, C>, idx: ArrayLike<number>, start: number, end: number): Mat<number, C> =>
+  takeRows(m, Array.prototype.slice.call(idx, start, end) as number[]);
 
-const push = <A>(xs: readonly A[], x: A | undefined): readonly A[] => (x === undefined ? xs : Object.freeze([...xs, x]));
+/** The epoch's batches through the generic step: the same sums as the program's epoch. */
+const genericEpoch = <I extends number, O extends number, P, S>(plan: Plan<I, O, P, S>, start: StepState<P, S>, idx: ArrayLike<number>) => {
+  let state = start;
+  let lossSum = 0;
+  let costSum = 0;
+  let rows = 0;
+  for (const [a, b] of batchRanges(plan.train.x.rows, plan.batchSize)) {
+    const out = plan.step(state, { x: rowsOf(plan.train.x, idx, a, b), y: rowsOf(plan.train.y, idx, a, b) });
+    if (out._tag === 'Refused') return { state, lossSum, costSum, rows, refused: out };
+    state = out.state;
+    lossSum += out.loss * (b - a);
+    costSum += out.cost * (b - a);
+    rows += b - a;
+  }
+  return { state, lossSum, costSum, rows };
+};
 
-/** One epoch: the fold of the step over the epoch's batches, then the epoch's records. */
-const runEpoch = <I extends number, O extends number, P, S>(plan: Plan<I, O, P, S>, st: TrainState<P, S>): TrainState<P, S> => {
+/**
+ * One epoch: the fold of the step over the epoch's batches (run by the compiled program when
+ * there is one), then the epoch's records. The train loss is the row-weighted mean of the batch
+ * losses the steps computed (each before its update, in training mode), as Keras reports it;
+ * `exactTrainLoss` recomputes it on all training rows with the epoch's final parameters.
+ */
+const runEpoch = <I extends number, O extends number, P, S>(plan: Plan<I, O, P, S>, st: TrainState<P, S>, log: HistoryLog): TrainState<P, S> => {
   const e = st.epoch + 1;
   const idx = plan.order(e);
-  if (idx !== undefined && idx.length !== plan.train.x.rows) {
+  if (idx.length !== plan.train.x.rows) {
     throw new RangeError(`fit: order(${e}, ${plan.train.x.rows}) returned ${idx.length} indices; it must return a permutation of 0..${plan.train.x.rows - 1}`);
   }
-  let inner: StepState<P, S> = { params: st.params, optState: st.optState, step: st.step };
-  const ranges = batchRanges(plan.train.x.rows, plan.batchSize);
-  if (plan.fastEpoch !== undefined) {
-    const n = plan.train.x.rows;
-    const out = plan.fastEpoch(inner, plan.train.x, plan.train.y, idx ?? Array.from({ length: n }, (_, i) => i), plan.batchSize === 'full' ? n : plan.batchSize);
-    if (out._tag === 'Refused') {
-      const reason: StopReason = { _tag: 'Diverged', epoch: e, step: out.state.step + 1, cause: out.cause, message: `${out.message} (epoch ${e})` };
-      return Object.freeze({ ...st, params: out.state.params, optState: out.state.optState, step: out.state.step, stopReason: reason });
-    }
-    inner = out.state;
+  const start: StepState<P, S> = { params: st.params, optState: st.optState, step: st.step };
+  const run = plan.program !== undefined ? plan.program.epoch(start, idx) : genericEpoch(plan, start, idx);
+  const inner = run.state;
+  if (run.refused !== undefined) {
+    const { cause, message } = run.refused;
+    const reason: StopReason = { _tag: 'Diverged', epoch: e, step: inner.step + 1, cause, message: `${message} (epoch ${e})` };
+    return Object.freeze({ ...st, params: inner.params, optState: inner.optState, step: inner.step, stopReason: reason });
   }
-  for (const [start, end] of plan.fastEpoch === undefined ? ranges : []) {
-    const out = plan.step(inner, { x: rowsOf(plan.train.x, idx, start, end), y: rowsOf(plan.train.y, idx, start, end) });
-    if (out._tag === 'Refused') {
-      const reason: StopReason = { _tag: 'Diverged', epoch: e, step: inner.step + 1, cause: out.cause, message: `${out.message} (epoch ${e})` };
-      return Object.freeze({ ...st, params: inner.params, optState: inner.optState, step: inner.step, stopReason: reason });
-    }
-    inner = out.state;
-  }
-  const [trainLoss, trainCost] = plan.trainLoss(inner.params);
+  const [trainLoss, trainCost] = plan.exactTrainLoss?.(inner.params) ?? [run.lossSum / run.rows, run.costSum / run.rows];
   const [valLoss, valMetric] = plan.valScores(inner.params);
-  const h0 = st.history;
-  const partial: History = {
-    trainLoss: push(h0.trainLoss, trainLoss),
-    trainCost: push(h0.trainCost, trainCost),
-    valLoss: push(h0.valLoss, valLoss),
-    valMetric: push(h0.valMetric, valMetric),
-    updates: push(h0.updates, ranges.length),
-    bestEpoch: h0.bestEpoch,
-  };
-  const value = plan.monitor(partial, e);
+  const record: EpochRecord = { trainLoss, trainCost, valLoss, valMetric, updates: inner.step - st.step };
+  const value = plan.monitor(record);
   const improved = Number.isFinite(value) && (st.best === undefined || plan.better(value, st.best.value));
   const best: BestRecord<P> | undefined = improved ? Object.freeze({ epoch: e, value, params: inner.params }) : st.best;
   const wait = improved ? 0 : st.wait + 1;
-  const history: History = Object.freeze({ ...partial, bestEpoch: best?.epoch ?? 0 });
+  appendRecord(log, record);
+  const history = snapshot(log, best?.epoch ?? 0);
   const stopReason: StopReason | undefined = !Number.isFinite(trainCost)
     ? { _tag: 'Diverged', epoch: e, step: inner.step, cause: 'loss', message: `the training loss is ${trainCost} after epoch ${e}` }
     : plan.patience !== undefined && !improved && wait >= plan.patience
@@ -194,8 +263,9 @@ const runEpoch = <I extends number, O extends number, P, S>(plan: Plan<I, O, P, 
 
 function* unfold<I extends number, O extends number, P, S>(plan: Plan<I, O, P, S>, start: TrainState<P, S>): Generator<TrainState<P, S>, void, undefined> {
   let st = start;
+  const log = logOf(start.history);
   while (st.epoch < plan.epochs && st.stopReason === undefined) {
-    st = runEpoch(plan, st);
+    st = runEpoch(plan, st, log);
     yield st;
   }
 }
@@ -223,8 +293,9 @@ export const fitIteratorE = <I extends number, O extends number, P, N extends nu
   options: CheckedOptions<NoInfer<I>, NoInfer<O>, N, NoInfer<P>, S>,
 ): E.Either<FitError, Iterable<TrainState<P, S>>> => {
   const dataset = data as Dataset<number, number> as Dataset<I, O>;
+  const p0 = options.resume === undefined ? params : options.resume.params;
   // Inputs are checked once per run (src/train/check-inputs.ts): data and start before the plan, row orders after it.
-  const checked = E.chainW(() => makePlan(model, dataset, options))(checkFitInputs(model, params, dataset, options));
+  const checked = E.chainW(() => makePlan(model, p0, dataset, options))(checkFitInputs(model, params, dataset, options));
   const ordered = E.chainW((plan: Plan<I, O, P, S>) => E.map(() => plan)(checkOrder(options.order, options.resume?.epoch ?? 0, plan.epochs, plan.train.x.rows)))(checked);
   return E.map((plan: Plan<I, O, P, S>) => ({ [Symbol.iterator]: () => unfold(plan, initialState(params, options)) }))(ordered);
 };
@@ -254,6 +325,8 @@ export const fitIterator = <I extends number, O extends number, P, N extends num
  * Trains a net: the fold over {@link fitIterator}'s states. Each epoch shuffles the training rows
  * with the key (unless `batchSize` is `'full'`), folds {@link makeStep} over the batches
  * (`'full'`: 1 update, `1`: N updates, `B`: ⌈N/B⌉), then records train/validation loss and metric.
+ * The fold runs as one compiled arena program built from the lowered forms the model, loss,
+ * optimizer and penalty carry (src/train/engine.ts), with the same numbers as the generic step.
  * Stops when the epochs run out, early stopping triggers, or a step meets a non-finite value
  * (then the last finite parameters are kept and `stopReason` says where). With early stopping
  * and `restoreBest` (default), `params` are the best epoch's. Invalid options give a `Left`.

@@ -9,6 +9,7 @@ import type { Loss } from '../loss/loss.js';
 import type { LossFits } from '../diff/grad.js';
 import type { Mat } from '../tensor/mat.js';
 import type { Dataset, Evaluation, Metric } from './types.js';
+import { compileForward } from './engine.js';
 
 /**
  * `m` typed `Mat<B, W>` after checking its width at run time: the compiler lets a width known only
@@ -23,9 +24,11 @@ const checkedWidth = <B extends number, W extends number>(where: string, m: Mat<
 
 /**
  * `ŷ = f(θ, x)` in evaluation mode (stochastic layers such as dropout are off); `x` is `B × I`,
- * `ŷ` is `B × O`. Data of a width known only at run time does not compile against a literal `I`
- * (the message points at {@link withCols}); against a net built with `dyn(n)` it is checked here,
- * throwing a `RangeError` `predict: x has 5 columns, but the model takes 4 inputs`.
+ * `ŷ` is `B × O`. Runs the model's lowered forward pass on the compute arena when it has one (the
+ * same numbers as `model.forward(θ, x)`, bit for bit, at GEMM speed), else `model.forward`. Data of
+ * a width known only at run time does not compile against a literal `I` (the message points at
+ * {@link withCols}); against a net built with `dyn(n)` it is checked here, throwing a `RangeError`
+ * `predict: x has 5 columns, but the model takes 4 inputs`.
  *
  * @example
  * const yhat = predict(net, result.params, xTest) // Mat<B, O>
@@ -36,7 +39,12 @@ export const predict = <I extends number, O extends number, P, B extends number,
   model: Layer<I, O, P>,
   params: NoInfer<P>,
   x: Mat<B, C> & WidthFits<NoInfer<I>, C, 'predict: x', 'x', `takes ${Count<NoInfer<I>, 'input'>}`>,
-): Mat<B, O> => model.forward(params, checkedWidth('predict: x', x, model.inputDim, `takes ${count(model.inputDim, 'input')}`));
+): Mat<B, O> => {
+  const checked = checkedWidth('predict: x', x, model.inputDim, `takes ${count(model.inputDim, 'input')}`);
+  // the lowered forward on the arena (bitwise model.forward) when the model carries one
+  const lowered = compileForward(model, params);
+  return lowered === undefined ? model.forward(params, checked) : (lowered(params, checked) as Mat<B, O>);
+};
 
 /**
  * A report on a held-out dataset, in evaluation mode: `{ loss: L(f(θ, x), y), metric: m(f(θ, x), y) }`,

@@ -11,7 +11,7 @@ import type { Loss } from '../loss/loss.js';
 import type { GradientTransformation } from '../optim/transform.js';
 import type { Key } from '../random.js';
 import type { Mat } from '../tensor/mat.js';
-import type { Penalty } from './penalty.js';
+import type { Penalty } from '../optim/regularize/penalty.js';
 
 /**
  * Inputs `x: Mat<N, I>` and targets `y: Mat<N, O>`, one example per row (the row counts must
@@ -89,6 +89,8 @@ export interface EarlyStopping {
  *   order `order(e, n)` returns (a permutation of 0..n−1): to replay another library's run.
  * - `resume`: continue from a state that `fitIterator` yielded (its params, optimizer state,
  *   epoch counter, history and early-stopping record), up to `epochs` in total.
+ * - `exactTrainLoss`: record the train loss on all training rows with each epoch's final
+ *   parameters (one more forward pass per epoch) instead of the mean of the batch losses.
  *
  * @since 0.1.0
  * @category model
@@ -108,14 +110,18 @@ export interface FitOptions<I extends number, O extends number, N extends number
   readonly shuffle?: boolean;
   readonly order?: (epoch: number, rows: number) => ArrayLike<number>;
   readonly resume?: TrainState<P, S>;
+  readonly exactTrainLoss?: boolean;
 }
 
 /**
  * Per-epoch records; index `e − 1` holds epoch `e`.
  *
- * - `trainLoss`: the data loss on the whole training set with the parameters at the end of the
- *   epoch (evaluation mode, so no dropout), i.e. exactly what the next epoch starts from.
- * - `trainCost`: `trainLoss + penalty.value(θ)` (equal to `trainLoss` without a penalty).
+ * - `trainLoss`: the mean of the batch losses the epoch's steps computed, weighted by rows
+ *   (Σ_b B_b·L_b / N; each in training mode, before its update), as Keras reports it: it costs
+ *   nothing extra, and it lags the end-of-epoch parameters. With `exactTrainLoss: true` it is
+ *   the data loss on all training rows with the epoch's final parameters (evaluation mode).
+ * - `trainCost`: the same mean of the steps' costs `L_b + penalty.value(θ)` (with
+ *   `exactTrainLoss`: `trainLoss + penalty.value(θ)`); equal to `trainLoss` without a penalty.
  * - `valLoss` / `valMetric`: on the validation data (empty arrays when there is none / no metric).
  * - `updates`: the number of parameter updates in that epoch (`1`, `N` or `⌈N/B⌉`).
  * - `bestEpoch`: the epoch with the best monitored value (see {@link EarlyStopping}; without

@@ -26,7 +26,7 @@ describe('the engine kernels give the layers’ numbers bit for bit', () => {
     K.activationForward(code, alpha, f, 2, f, 2 + n, n);
     expect(f.subarray(2 + n, 2 + 2 * n)).toEqual(layer.forward({}, x).data);
     f.set(dy, 2 + 2 * n);
-    K.activationBackward(code, alpha, f, 2 + 2 * n, 2, 2 + n, n);
+    K.activationBackward(code, alpha, f, 2 + 2 * n, f, 2, f, 2 + n, f, 2 + 2 * n, n);
     const [, back] = layer.vjp({}, x);
     expect(f.subarray(2 + 2 * n, 2 + 3 * n)).toEqual(back(unsafeMat(1, n, dy))[1].data);
   });

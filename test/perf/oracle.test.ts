@@ -18,7 +18,7 @@ const finalMetrics = (s: TrainSpec): { loss: number; acc?: number } => {
   return metrics(s, r.predict(s.x, s.rows) as Float64Array);
 };
 
-describe('the workloads\' oracle losses, reproduced by foldnet (fast engine, immutable forward)', () => {
+describe('the workloads\' oracle losses, reproduced by foldnet (fit, immutable forward)', () => {
   it('W3 (4-8-6-4-2, online SGD, 4 epochs): MSE 0.0324195', () => {
     const s: TrainSpec = { id: 'W3', sizes: d.layers.w3, inits: d.inits.w3, x: Float64Array.from(d.tinyX), y: Float64Array.from(d.tinyY), rows: 1000, orders: Array.from({ length: 4 }, () => ident(1000)), batch: 1, loss: 'mse', opt: sgd(0.01), unit: 'steps/s' };
     expect(finalMetrics(s).loss).toBeCloseTo(0.0324195, 6);

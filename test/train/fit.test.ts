@@ -39,8 +39,14 @@ describe('fit: batching', () => {
     expect(r.params.b.data[0]).toBeCloseTo(p0.b.data[0]! - 0.1 * gb, 12);
   });
 
-  it('history holds the training loss at the end of every epoch', () => {
-    const r = fit(linear, p0, { x, y }, { ...base, epochs: 5, optimizer: sgd(0.1), batchSize: 4 });
+  it('by default the train loss is the mean of the batch losses the steps computed (full batch: the loss before the epoch’s update)', () => {
+    const states = [...fitIterator(linear, p0, { x, y }, { ...base, epochs: 3, optimizer: sgd(0.1), batchSize: 'full' })];
+    expect(states[0]!.history.trainLoss[0]).toBe(evaluate(linear, p0, { x, y }, mse).loss);
+    expect(states[2]!.history.trainLoss[2]).toBe(evaluate(linear, states[1]!.params, { x, y }, mse).loss);
+  });
+
+  it('with exactTrainLoss, history holds the training loss at the end of every epoch', () => {
+    const r = fit(linear, p0, { x, y }, { ...base, epochs: 5, optimizer: sgd(0.1), batchSize: 4, exactTrainLoss: true });
     expect(r.history.trainLoss).toHaveLength(5);
     expect(r.history.trainLoss[4]).toBeCloseTo(evaluate(linear, r.params, { x, y }, mse).loss, 14);
     expect(r.history.trainLoss[4]!).toBeLessThan(r.history.trainLoss[0]!);
@@ -110,7 +116,7 @@ describe('fit: penalty, validation, dropout context', () => {
   it('the cost includes the penalty and its gradient pulls weights to zero', () => {
     const l2: Penalty = { kind: 'l2', value: (p) => Params.sumOfSquares(p), grad: (p) => Params.scale(p, 2) };
     const plain = fit(linear, p0, { x, y }, { ...base, epochs: 30, optimizer: sgd(0.1), batchSize: 'full' });
-    const pen = fit(linear, p0, { x, y }, { ...base, epochs: 30, optimizer: sgd(0.1), batchSize: 'full', penalty: l2 });
+    const pen = fit(linear, p0, { x, y }, { ...base, epochs: 30, optimizer: sgd(0.1), batchSize: 'full', penalty: l2, exactTrainLoss: true });
     expect(Params.norm(pen.params)).toBeLessThan(Params.norm(plain.params));
     expect(pen.history.trainCost[29]).toBeCloseTo(pen.history.trainLoss[29]! + Params.sumOfSquares(pen.params), 12);
   });
@@ -123,7 +129,7 @@ describe('fit: penalty, validation, dropout context', () => {
 
   it('early stopping restores the best epoch', () => {
     const r = fit(linear, p0, { x, y }, {
-      ...base, epochs: 60, optimizer: sgd(1.9), batchSize: 'full', earlyStopping: { patience: 2, monitor: 'trainLoss' },
+      ...base, epochs: 60, optimizer: sgd(1.9), batchSize: 'full', earlyStopping: { patience: 2, monitor: 'trainLoss' }, exactTrainLoss: true,
     });
     expect(r.history.bestEpoch).toBeGreaterThan(0);
     const best = r.history.trainCost[r.history.bestEpoch - 1]!;

@@ -4,11 +4,12 @@
  *
  * @module
  */
-import * as Params from '../../params.js';
-import type { Penalty } from '../../train/penalty.js';
+import * as K from '../../tensor/kernels.js';
 import type { GradientTransformation } from '../transform.js';
 import { nonNegative } from '../check.js';
-import { allParams, maskTree, type ParamMask } from './mask.js';
+import { statelessInPlace } from '../primitives.js';
+import { allParams, maskVector, type ParamMask } from './mask.js';
+import { penaltyFromKernel, type Penalty } from './penalty.js';
 
 /**
  * `R(θ) = λ Σ_{i∈mask} |θ_i|` with the subgradient `λ·sign(θ)` (0 at θ = 0). With plain
@@ -16,21 +17,20 @@ import { allParams, maskTree, type ParamMask } from './mask.js';
  * for exact zeros. The mask defaults to every leaf.
  *
  * @example
- * fit(net, data, { …, penalty: l1Penalty(1e-3, excludeBiases) })
+ * fit(net, p0, data, { loss: mse, optimizer: sgd(0.1), penalty: l1Penalty(1e-3, excludeBiases), epochs: 10, batchSize: 32, key: key(0) })
  * @since 0.1.0
  * @category regularizers
  */
 export const l1Penalty = (lambda: number, mask: ParamMask = allParams): Penalty => {
   nonNegative('l1Penalty', 'λ', lambda);
-  return Object.freeze({
-    kind: 'l1',
-    value: <P>(params: P): number => lambda * Params.sumAbs(Params.zipWith(params, maskTree(params, mask), (t, m) => t * m)),
-    grad: <P>(params: P): P => Params.zipWith(params, maskTree(params, mask), (t, m) => lambda * Math.sign(t) * m),
+  return penaltyFromKernel('l1', (layout) => {
+    const m = maskVector(layout, mask);
+    return {
+      value: (theta) => lambda * K.l1PenaltyKernel(theta, m, lambda, null, null),
+      grad: (theta, g, out) => void K.l1PenaltyKernel(theta, m, lambda, g, out),
+    };
   });
 };
-
-/** Soft thresholding `S_τ(x) = sign(x)·max(|x| − τ, 0)`. */
-const softThreshold = (x: number, tau: number): number => (x > tau ? x - tau : x < -tau ? x + tau : 0);
 
 /**
  * The proximal step of `τΣ|θ|` (ISTA): given the optimizer's update `u`, the new parameters are
@@ -45,12 +45,8 @@ const softThreshold = (x: number, tau: number): number => (x > tau ? x - tau : x
  */
 export const proximalL1 = (threshold: number, mask: ParamMask = allParams): GradientTransformation<null> => {
   nonNegative('proximalL1', 'the threshold τ', threshold);
-  return Object.freeze({
-    init: () => null,
-    update: <P>(updates: P, state: null, params: P): readonly [P, null] =>
-      [
-        Params.zipWith3(updates, params, maskTree(params, mask), (u, t, m) => (m === 0 ? u : softThreshold(t + u, threshold) - t)),
-        state,
-      ] as const,
+  return statelessInPlace(null, (layout) => {
+    const m = maskVector(layout, mask);
+    return (u, theta) => K.proximalL1Update(u, theta, m, threshold);
   });
 };

@@ -5,11 +5,12 @@
  *
  * @module
  */
-import * as Params from '../../params.js';
-import type { Penalty } from '../../train/penalty.js';
+import * as K from '../../tensor/kernels.js';
 import type { GradientTransformation } from '../transform.js';
 import { nonNegative } from '../check.js';
-import { allParams, maskTree, type ParamMask } from './mask.js';
+import { statelessInPlace } from '../primitives.js';
+import { allParams, maskVector, type ParamMask } from './mask.js';
+import { penaltyFromKernel, type Penalty } from './penalty.js';
 
 /**
  * The lecture's weight decay as a cost term: `R(θ) = λ Σ_{i∈mask} θ_i²`, `∂R/∂θ = 2λθ` on the
@@ -17,18 +18,29 @@ import { allParams, maskTree, type ParamMask } from './mask.js';
  * as in the lecture's formula); pass `excludeBiases` for `λΣw²`.
  *
  * @example
- * fit(net, mse, sgd(0.1), data, { penalty: l2Penalty(1e-3, excludeBiases) })
+ * fit(net, p0, data, { loss: mse, optimizer: sgd(0.1), penalty: l2Penalty(1e-3, excludeBiases), epochs: 10, batchSize: 32, key: key(0) })
  * @since 0.1.0
  * @category regularizers
  */
 export const l2Penalty = (lambda: number, mask: ParamMask = allParams): Penalty => {
   nonNegative('l2Penalty', 'λ', lambda);
-  return Object.freeze({
-    kind: 'l2',
-    value: <P>(params: P): number =>
-      lambda * (mask === allParams ? Params.sumOfSquares(params) : Params.dot(params, Params.zipWith(params, maskTree(params, mask), (t, m) => t * m))),
-    grad: <P>(params: P): P =>
-      mask === allParams ? Params.scale(params, 2 * lambda) : Params.zipWith(params, maskTree(params, mask), (t, m) => 2 * lambda * t * m),
+  return penaltyFromKernel('l2', (layout) => {
+    const m = maskVector(layout, mask);
+    const mt = new Float64Array(layout.size);
+    return {
+      // λ Σ_leaves Σ_i θ_i·(θ_i·m_i), leaf by leaf as params.dot sums
+      value: (theta) => {
+        K.multiplyInto(theta, 0, m, 0, mt, 0, theta.length);
+        let s = 0;
+        for (const l of layout.leaves) {
+          let d = 0;
+          for (let i = l.offset; i < l.offset + l.length; i++) d += theta[i]! * mt[i]!;
+          s += d;
+        }
+        return lambda * s;
+      },
+      grad: (theta, g, out) => K.l2PenaltyGrad(theta, m, lambda, g, out),
+    };
   });
 };
 
@@ -44,13 +56,9 @@ export const l2Penalty = (lambda: number, mask: ParamMask = allParams): Penalty 
  */
 export const weightDecay = (lambda: number, mask: ParamMask = allParams): GradientTransformation<null> => {
   nonNegative('weightDecay', 'λ', lambda);
-  return Object.freeze({
-    init: () => null,
-    update: <P>(grads: P, state: null, params: P): readonly [P, null] =>
-      [
-        mask === allParams ? Params.axpy(2 * lambda, params, grads) : Params.zipWith3(grads, params, maskTree(params, mask), (g, t, m) => g + 2 * lambda * t * m),
-        state,
-      ] as const,
+  return statelessInPlace(null, (layout) => {
+    const m = maskVector(layout, mask);
+    return (u, theta) => K.addMaskedDecay(u, theta, m, 2 * lambda);
   });
 };
 
@@ -67,16 +75,9 @@ export const weightDecay = (lambda: number, mask: ParamMask = allParams): Gradie
  */
 export const addDecayedWeights = (lambda: number, mask: ParamMask = allParams): GradientTransformation<null> => {
   nonNegative('addDecayedWeights', 'λ', lambda);
-  return Object.freeze({
-    init: () => null,
-    update: <P>(updates: P, state: null, params: P): readonly [P, null] =>
-      [
-        lambda === 0
-          ? updates
-          : mask === allParams
-            ? Params.axpy(lambda, params, updates)
-            : Params.zipWith3(updates, params, maskTree(params, mask), (u, t, m) => u + lambda * t * m),
-        state,
-      ] as const,
+  return statelessInPlace(null, (layout) => {
+    if (lambda === 0) return () => undefined;
+    const m = maskVector(layout, mask);
+    return (u, theta) => K.addMaskedDecay(u, theta, m, lambda);
   });
 };

@@ -14,6 +14,7 @@
 import * as Params from '../../params.js';
 import type { Tensor } from '../../tensor/mat.js';
 import type { Key } from '../../random.js';
+import type { ParamLayout } from '../../lowering.js';
 
 /**
  * Selects parameter leaves by path (`"0.w"`: the weights of the tuple's element 0) and leaf.
@@ -117,3 +118,16 @@ export const pathMask =
  */
 export const maskTree = <P>(params: P, mask: ParamMask): P =>
   Params.mapLeaves(params, (leaf, path) => Params.fullLike(leaf, mask(path, leaf) ? 1 : 0).data);
+
+/**
+ * The mask as a flat 0/1 vector over a parameter layout (1 on the entries of selected leaves),
+ * the form the regularizers' kernels read.
+ *
+ * @since 0.2.0
+ * @category destructors
+ */
+export const maskVector = (layout: ParamLayout, mask: ParamMask): Float64Array => {
+  const out = new Float64Array(layout.size);
+  for (const l of layout.leaves) if (mask(l.path, l.tensor)) out.fill(1, l.offset, l.offset + l.length);
+  return out;
+};
