@@ -10,7 +10,11 @@
  *
  * - A **layer** lowers to a short list of {@link Stage}s (affine map, pointwise activation,
  *   dropout mask, row-affine standardize, softmax, or `opaque`: a part that runs through its own
- *   `forward`/`vjp`); composites concatenate their children's stages.
+ *   `forward`/`vjp`). A built-in layer's stages are derived from its inference form
+ *   (`src/layer/form.ts`, the one record of what it computes, which the ONNX translators read
+ *   too) by {@link stagesOfForm}; a chain concatenates its parts' stages. A layer without a form
+ *   (a user's own, a new kind) can attach its stages explicitly ({@link withLowering}, the
+ *   `lower` option of `defineLayer`), which win over a form.
  * - A **gradient transformation** lowers to an {@link InPlaceUpdate}: a kernel that transforms
  *   the flat update vector in place, with its state as flat buffers; `chain` concatenates.
  * - A **loss** lowers to its summed kernel ({@link SummedLossKernel}), the same function its
@@ -21,16 +25,19 @@
  * formula), so both execution paths compute the same numbers. Parameters are flattened in
  * `params.leaves` order (depth-first; see `src/params.ts`), described by a {@link ParamLayout}.
  *
- * To lower a new layer (a convolution, a recurrent cell), either express it with the existing
- * stage ops, or add an op to {@link Stage} and its forward and backward cases to the interpreter;
- * until then it runs as an opaque stage at the speed of its own `forward`/`vjp`.
+ * To lower a new built-in layer (a convolution, a recurrent cell), give its form a case in
+ * {@link stagesOfForm}, with the existing stage ops or a new op in {@link Stage} and its forward
+ * and backward cases in the interpreter; until then it runs as an opaque stage at the speed of
+ * its own `forward`/`vjp`.
  *
  * @module
  */
 import * as Params from './params.js';
 import type { Tensor } from './tensor/mat.js';
 import type { Mat } from './tensor/mat.js';
-import type { Part } from './layer/layer.js';
+import * as K from './tensor/kernels.js';
+import { isPoly, type Part } from './layer/layer.js';
+import { formOf, type InferenceForm } from './layer/form.js';
 
 // ------------------------------------------------------------------------------------------------
 // Parameter layout
@@ -117,7 +124,9 @@ export type LayerLowering = (inputDim: number) => readonly Stage[];
 const layerLowerings = new WeakMap<object, LayerLowering>();
 
 /**
- * Attaches a lowered form to a layer value (by identity) and returns the value.
+ * Attaches an explicit lowered form to a layer value (by identity) and returns the value: the
+ * extension point for a layer without an inference form (a user's `defineLayer({ lower })`, a new
+ * kind of layer). Built-in layers need none: theirs is derived from their form.
  *
  * @since 0.2.0
  * @category constructors
@@ -128,12 +137,19 @@ export const withLowering = <L extends object>(layer: L, lower: LayerLowering): 
 };
 
 /**
- * The lowered form of a layer value, or `undefined` (it then runs as an opaque stage).
+ * The lowered form of a layer value: the one attached with {@link withLowering} if any, else the
+ * one derived from its inference form ({@link stagesOfForm}), else `undefined` (it then runs as
+ * an opaque stage).
  *
  * @since 0.2.0
  * @category destructors
  */
-export const loweringOf = (layer: object): LayerLowering | undefined => layerLowerings.get(layer);
+export const loweringOf = (layer: object): LayerLowering | undefined => {
+  const own = layerLowerings.get(layer);
+  if (own !== undefined) return own;
+  const form = formOf(layer);
+  return form === undefined ? undefined : formLowering(form);
+};
 
 /**
  * `stages` of a child at tuple position `k`: every `at` path gains `k` in front.
@@ -143,6 +159,72 @@ export const loweringOf = (layer: object): LayerLowering | undefined => layerLow
  */
 export const nestStages = (k: number, stages: readonly Stage[]): readonly Stage[] =>
   stages.map((s) => ('at' in s ? { ...s, at: [k, ...s.at] } : s));
+
+/**
+ * A layer's stages for an input of width `inputDim`: its lowered form's, or one `opaque` stage
+ * running its own `forward`/`vjp` when it has none.
+ *
+ * @since 0.2.0
+ * @category destructors
+ */
+export const stagesOf = (layer: Part, inputDim: number): readonly Stage[] =>
+  loweringOf(layer)?.(inputDim) ?? [{ op: 'opaque', layer, outputDim: isPoly(layer) ? inputDim : layer.outputDim, at: [] }];
+
+/**
+ * A composite's stages: its parts' stages in the order they run, each nested under the part's
+ * slot (its parameters `p[slot]` and key `foldIn(key, slot)`); a part without a lowered form is
+ * one opaque stage that runs its own `forward`/`vjp`.
+ */
+const chainStages = (parts: readonly Part[], applied: readonly number[], inputDim: number): readonly Stage[] => {
+  let width = inputDim;
+  return applied.flatMap((slot) => {
+    const part = parts[slot]!;
+    const stages = stagesOf(part, width);
+    width = isPoly(part) ? width : part.outputDim;
+    return nestStages(slot, stages);
+  });
+};
+
+/** The lowering of an inference form, or `undefined` for a form op without stages. */
+const formLowering = (form: InferenceForm): LayerLowering | undefined => {
+  switch (form.op) {
+    case 'affine':
+      return () => [{ op: 'affine', inputDim: form.inputDim, outputDim: form.outputDim, at: [] }];
+    case 'pointwise':
+      return () => [{ op: 'pointwise', code: K.ACTIVATION_CODES[form.fn], alpha: 0 }];
+    case 'leakyRelu':
+      return () => [{ op: 'pointwise', code: K.ACTIVATION_CODES.leakyRelu, alpha: form.alpha }];
+    case 'softmax':
+      return () => [{ op: 'softmax' }];
+    case 'identity':
+      return () => [];
+    case 'dropout':
+      return () => (form.p === 0 ? [] : [{ op: 'dropout', rate: form.p, at: [] }]);
+    case 'standardize':
+      return () => [{ op: 'standardize', mean: form.mean, std: form.std }];
+    case 'chain':
+      return (inputDim) => chainStages(form.parts, form.applied, inputDim);
+    default:
+      // a form the interpreter has no stages for yet: the layer runs as an opaque stage
+      return undefined;
+  }
+};
+
+/**
+ * The stages of a built-in layer's inference form for an input of width `inputDim`, or
+ * `undefined` for a form op the interpreter has no stages for (the layer then runs as one opaque
+ * stage):
+ * - `affine` → an `affine` stage; `pointwise`/`leakyRelu` → a `pointwise` stage with the kernels'
+ *   activation code (and slope α); `softmax`, `standardize` → the stage of that name;
+ * - `identity`, and `dropout` with `p = 0` → no stage; `dropout` → a `dropout` stage of rate `p`;
+ * - `chain` → the stages of `parts[applied[0]]`, `parts[applied[1]]`, … in that order, each nested
+ *   under its slot, the width carried from one part to the next (a part's own lowering wins, a part
+ *   with neither lowering nor form is an opaque stage).
+ *
+ * @since 0.2.0
+ * @category destructors
+ */
+export const stagesOfForm = (form: InferenceForm, inputDim: number): readonly Stage[] | undefined => formLowering(form)?.(inputDim);
 
 // ------------------------------------------------------------------------------------------------
 // Gradient transformations

@@ -5,9 +5,9 @@
  *
  * The built-in activations (and the layers `leakyRelu(α)` returns) are the activation kernels
  * of src/tensor/kernels.ts, on both execution paths: their generic `forward`/`vjp` call the
- * kernel on fresh arrays, and their lowered form is a `pointwise` stage running the same kernel
- * in fit's arena. A layer made with {@link elementwise} runs its own φ and φ' (an opaque stage
- * in fit), whatever its `kind`.
+ * kernel on fresh arrays, and their inference form (`pointwise`, `leakyRelu`) lowers to a
+ * `pointwise` stage running the same kernel in fit's arena. A layer made with
+ * {@link elementwise} runs its own φ and φ' (an opaque stage in fit), whatever its `kind`.
  *
  * @module
  */
@@ -74,7 +74,6 @@ const kernelActivation = (kind: string, code: number, alpha = 0, config?: Readon
       const y = phi(x);
       return [y, along(dx, x, y)];
     },
-    lower: () => [{ op: 'pointwise', code, alpha }],
   });
 };
 
@@ -133,7 +132,6 @@ export const identity: PolyLayer<NoParams> = withForm(definePolyLayer<NoParams>(
   forward: (_p, x) => x,
   vjp: (_p, x) => [x, (dy) => [noParams, dy]],
   jvp: (_p, x, _dp, dx) => [x, dx],
-  lower: () => [],
 }), { op: 'identity' });
 
 /**
@@ -156,5 +154,4 @@ export const softmax: PolyLayer<NoParams> = withForm(definePolyLayer<NoParams>({
     const s = Ops.softmaxRows(x);
     return [s, Ops.softmaxRowsJvp(s, dx)];
   },
-  lower: () => [{ op: 'softmax' }],
 }), { op: 'softmax' });

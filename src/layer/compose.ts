@@ -11,7 +11,6 @@ import { defineLayer, definePolyLayer, showValue, type LayerDefinition, type Pol
 import type { DimsMatch, ShapeError } from './shape.js';
 import { formatShape, type DescribeDim, type ShapesMatch } from './shaped.js';
 import { withForm } from './form.js';
-import { loweringOf, nestStages, type Stage } from '../lowering.js';
 
 type Len<T extends readonly unknown[]> = T['length'] & number;
 
@@ -162,22 +161,6 @@ const chainRule = (applied: readonly Part[], slot: readonly number[]): Runner =>
 const sameShape = (a: readonly number[] | undefined, b: readonly number[] | undefined): boolean =>
   a === undefined || b === undefined || (a.length === b.length && a.every((n, i) => n === b[i]));
 
-/**
- * A composite's lowered form: its children's stages in the order they run, each nested under the
- * child's slot (its parameters `p[slot]` and key `foldIn(key, slot)`). A child without a lowered
- * form becomes one opaque stage that runs its own `forward`/`vjp`.
- */
-const lowerChain = (applied: readonly Part[], slot: readonly number[]) => (inputDim: number): readonly Stage[] => {
-  let width = inputDim;
-  return applied.flatMap((l, k) => {
-    const lower = loweringOf(l);
-    const outputDim = isPoly(l) ? width : l.outputDim;
-    const stages: readonly Stage[] = lower !== undefined ? lower(width) : [{ op: 'opaque', layer: l, outputDim, at: [] }];
-    width = outputDim;
-    return nestStages(slot[k]!, stages);
-  });
-};
-
 /** Checks neighbours' dims at run time (reachable only through `dyn` dims or untyped code). */
 interface Ends {
   readonly inputDim: number | null;
@@ -229,11 +212,11 @@ const build = (kind: string, args: readonly Part[], applied: readonly Part[], sl
   const form = { op: 'chain', parts: Object.freeze([...args]), applied: Object.freeze([...slot]) } as const;
   if (inputDim === null || outputDim === null) {
     const polyFns = run as unknown as Pick<PolyLayerDefinition<readonly unknown[]>, 'forward' | 'vjp' | 'jvp'>;
-    return withForm(definePolyLayer<readonly unknown[]>({ kind, init, children, ...polyFns, lower: lowerChain(applied, slot) }), form);
+    return withForm(definePolyLayer<readonly unknown[]>({ kind, init, children, ...polyFns }), form);
   }
   const checkParams = (p: unknown): string | undefined =>
     Array.isArray(p) && p.length === args.length ? undefined : `expected parameters a list of ${args.length} (one per layer), got ${showValue(p)}`;
-  return withForm(defineLayer<number, number, readonly unknown[]>({ kind, inputDim, outputDim, ...shapes, init, children, checkParams, ...fns, lower: lowerChain(applied, slot) }), form);
+  return withForm(defineLayer<number, number, readonly unknown[]>({ kind, inputDim, outputDim, ...shapes, init, children, checkParams, ...fns }), form);
 };
 
 /**

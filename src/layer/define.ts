@@ -40,8 +40,10 @@ export interface LayerDefinition<I extends number, O extends number, P> {
   readonly outputShape?: readonly number[];
   /**
    * Optional: the layer's kernel stages for fit's in-place interpreter (see src/lowering.ts),
-   * which must compute exactly `forward`/`vjp`. Without it the layer runs as an opaque stage
-   * through its own `forward`/`vjp` (correct, at the speed of those functions).
+   * which must compute exactly `forward`/`vjp`: the extension point for a layer of your own.
+   * Without it the layer runs as an opaque stage through its own `forward`/`vjp` (correct, at
+   * the speed of those functions). Built-in layers need none: their stages come from their
+   * inference form.
    */
   readonly lower?: LayerLowering;
 }
@@ -155,7 +157,8 @@ export const definePolyLayer = <P>(d: PolyLayerDefinition<P>): PolyLayer<P> => {
     vjp: d.vjp,
     jvp: d.jvp,
     zerosLike: Params.zerosLike,
-    // the fixed-width layer computes what the polymorphic one does, so it has the same form
+    // the fixed-width layer computes what the polymorphic one does, so it has the same form (and
+    // the same explicit lowering, if one was given)
     at: <N extends number>(width: N): Layer<N, N, P> =>
       inheritForm(poly, defineLayer<N, N, P>({
         kind: d.kind,

@@ -101,7 +101,6 @@ export const dense = <I extends number, O extends number>(
       affine(x, p.w, p.b),
       Ops.addRowVector(Ops.add(Ops.matmul(dx, p.w), Ops.matmul(x, dp.w)), dp.b),
     ],
-    lower: () => [{ op: 'affine', inputDim, outputDim, at: [] }],
   });
   return withForm(layer, { op: 'affine', inputDim, outputDim });
 };

@@ -64,7 +64,6 @@ export const dropout = (p: number): PolyLayer<NoParams> => {
       const [y, s] = draw(x, ctx!);
       return [y, times(dx, s)];
     },
-    lower: () => (p === 0 ? [] : [{ op: 'dropout', rate: p, at: [] }]),
   });
   return withForm(layer, { op: 'dropout', p });
 };

@@ -1,9 +1,14 @@
 /**
- * What a built-in layer computes, as data: its inference form. Each built-in constructor
- * records the form of the value it returns, keyed by the value itself (a `WeakMap`), so a
- * translator (the ONNX exporter and importer) finds it by identity, never by the layer's `kind`
- * string: a user's `defineLayer({ kind: 'dense', … })` or `elementwise('relu', …)` has no form,
- * whatever it is called, because its functions are the user's.
+ * What a built-in layer computes, as data: its inference form, the single record of it. Each
+ * built-in constructor records the form of the value it returns, keyed by the value itself (a
+ * `WeakMap`), so a reader finds it by identity, never by the layer's `kind` string: a user's
+ * `defineLayer({ kind: 'dense', … })` or `elementwise('relu', …)` has no form, whatever it is
+ * called, because its functions are the user's.
+ *
+ * Two readers share it: the ONNX exporter and importer (src/onnx) map each form to ONNX nodes,
+ * and fit's interpreter derives the layer's kernel stages from it (`stagesOfForm` in
+ * src/lowering.ts; a form without stages there runs as one opaque stage). So a built-in layer
+ * states what it computes once, here, not once per reader.
  *
  * A new built-in layer (convolution, pooling, a recurrent cell) adds a variant here and records
  * it in its constructor; the translators' tables are keyed by `op`, so the compiler then asks

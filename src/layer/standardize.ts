@@ -6,7 +6,6 @@
  */
 import * as E from 'fp-ts/lib/Either.js';
 import { unsafeMat, unsafeVec, type Mat, type Vec } from '../tensor/mat.js';
-import { withLowering } from '../lowering.js';
 import * as K from '../tensor/kernels.js';
 import { defineLayer } from './define.js';
 import type { Layer, LayerSpec, NoParams } from './layer.js';
@@ -103,7 +102,7 @@ export const standardizeWith = <D extends number>(mean: Vec<D>, std: Vec<D>): St
     jvp: (_p, x, _dp, dx) => [forward(x), scaleRows(dx)],
   });
   // the form's μ is 0 + μ, as forward broadcasts it (a −0 mean acts as +0)
-  return withForm(withLowering(Object.freeze({ ...layer, mean: mu, std: sigma }), () => [{ op: 'standardize', mean: mu0, std: sigma.data }]), { op: 'standardize', mean: mu0, std: sigma.data });
+  return withForm(Object.freeze({ ...layer, mean: mu, std: sigma }), { op: 'standardize', mean: mu0, std: sigma.data });
 };
 
 /**

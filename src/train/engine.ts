@@ -39,8 +39,8 @@ import type { Loss } from '../loss/loss.js';
 import type { GradientTransformation } from '../optim/transform.js';
 import type { Penalty } from '../optim/regularize/penalty.js';
 import {
-  inPlaceUpdateOf, layoutOf, leafDot, lossKernelOf, loweringOf, penaltyKernelOf,
-  type InPlaceUpdate, type PenaltyKernel, type Stage, type SummedLossKernel, type UpdateKernel,
+  inPlaceUpdateOf, layoutOf, leafDot, lossKernelOf, loweringOf, penaltyKernelOf, stagesOf,
+  type InPlaceUpdate, type PenaltyKernel, type SummedLossKernel, type UpdateKernel,
 } from '../lowering.js';
 import * as Params from '../params.js';
 import { foldIn, uniformDraws, type Key } from '../random.js';
@@ -110,8 +110,7 @@ const getAt = (p: unknown, at: readonly number[]): unknown => at.reduce<unknown>
 
 /** The model's stages with their arena-independent data; `undefined` when a stage cannot run. */
 const compileStages = <P>(model: AnyLayer, params: P, R: number, take: (n: number) => number): Compiled | undefined => {
-  const lower = loweringOf(model);
-  const stages: readonly Stage[] = lower !== undefined ? lower(model.inputDim) : [{ op: 'opaque', layer: model, outputDim: model.outputDim, at: [] }];
+  const stages = stagesOf(model, model.inputDim);
   const layout = layoutOf(params);
   const offsetOf = new Map(layout.leaves.map((l) => [l.path, l] as const));
   const ops: Op[] = [];
