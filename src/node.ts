@@ -52,3 +52,5 @@ export const writeTextFile = (path: string, text: string): E.Either<DataErrors, 
  */
 export const readCsvFile: typeof readCsv = ((path: string, options: Parameters<typeof readCsv>[1]) =>
   E.chain((text: string) => readCsv(text, options))(readTextFile(path))) as typeof readCsv;
+
+export { csvBatches, CsvStreamError, type CsvStreamOptions } from './csv-stream.js';

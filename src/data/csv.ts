@@ -115,9 +115,9 @@ export interface CsvWithRejected<T> {
 /** The feature width: the length of a literal name list, else a run-time dim. @since 0.1.0 @category type helpers */
 export type FeatureDim<Fs> = Fs extends ReadonlyArray<string> ? (number extends Fs['length'] ? DynDim : Fs['length']) : DynDim;
 
-type Rec = { readonly record: string[]; readonly raw: string };
+export type Rec = { readonly record: string[]; readonly raw: string };
 type AnyFeatures = ReadonlyArray<string> | 'all-but-target';
-type AnyOptions = (ClassificationCsvOptions<AnyFeatures, number> | RegressionCsvOptions<AnyFeatures>) & Partial<BadRows<'fail' | 'reject'>>;
+export type AnyOptions = (ClassificationCsvOptions<AnyFeatures, number> | RegressionCsvOptions<AnyFeatures>) & Partial<BadRows<'fail' | 'reject'>>;
 type AnyTable = ClassificationTable<number, number> | RegressionTable<number>;
 
 const headerError = (column: string | null, expected: string, got: string): DataError =>
@@ -169,34 +169,23 @@ export function readCsv(text: string, options: AnyOptions): Decoded<AnyTable | C
  * the records' raw texts are consecutive slices of the file: a record starts after the line breaks
  * of every record before it and the blank lines skipped in front of it.
  */
-const startLines = (records: ReadonlyArray<Rec>): number[] => {
+const startLines = (records: ReadonlyArray<Rec>): number[] => records.map(lineCounter());
+
+/** The start-line counter of consecutive records' raw texts (a stream's records, one at a time). */
+export const lineCounter = (): ((r: Rec) => number) => {
   let breaks = 0;
-  return records.map((r) => {
+  return (r) => {
     let lead = 0;
     while (r.raw[lead] === '\n') lead++;
     const line = breaks + lead + 1;
     for (let i = 0; i < r.raw.length; i++) if (r.raw[i] === '\n') breaks++;
     return line;
-  });
+  };
 };
 
-const readCsvUnsafe = (text: unknown, options: AnyOptions): Decoded<CsvWithRejected<AnyTable>> => {
-  if (typeof text !== 'string') return E.left([dataError({ row: null, column: null, expected: 'CSV text', got: describe(text) })]);
-  if (text.trim() === '') return E.left([headerError(null, 'a header line and data rows', 'an empty file')]);
-  let records: Rec[];
-  // Every line ending counts as one: a CRLF file with an LF header (or the reverse) keeps its lines.
-  const lf = text.replace(/\r\n?/g, '\n');
-  try {
-    records = parse(lf, { relax_column_count: true, raw: true, skip_empty_lines: true, bom: true, record_delimiter: '\n', delimiter: options.delimiter ?? ',' }) as unknown as Rec[];
-  } catch (e) {
-    const line = typeof (e as { lines?: unknown }).lines === 'number' ? (e as { lines: number }).lines : undefined;
-    return E.left([dataError({ row: null, ...(line === undefined ? {} : { line }), column: null, expected: 'well-formed CSV', got: String((e as Error).message ?? e) })]);
-  }
-  const lineOf = startLines(records);
-  const header = records[0]!.record.map((h) => h.trim());
-  const body = records.slice(1);
-  const errors = dataErrorList();
-
+/** The columns a header resolves to under the options; problems go to `errors`. */
+export const csvColumns = (headerRecord: ReadonlyArray<string>, options: AnyOptions, errors: ReturnType<typeof dataErrorList>): CsvColumns => {
+  const header = headerRecord.map((h) => h.trim());
   const seen = new Map<string, number>();
   header.forEach((h, j) => {
     if (h === '') errors.add(headerError(`#${j + 1}`, 'a column name', 'an empty header cell'));
@@ -219,6 +208,69 @@ const readCsvUnsafe = (text: unknown, options: AnyOptions): Decoded<CsvWithRejec
     if (featureNames.includes(options.target)) errors.add(headerError(options.target, 'a feature column', 'the target column'));
   }
   const featureIdx = featureNames.map(index);
+  return { header, featureNames, featureIdx, targetIdx };
+};
+
+/** The columns of a CSV: its header, the feature names and indices, the target's index (null: missing). */
+export interface CsvColumns {
+  readonly header: ReadonlyArray<string>;
+  readonly featureNames: ReadonlyArray<string>;
+  readonly featureIdx: ReadonlyArray<number | null>;
+  readonly targetIdx: number | null;
+}
+
+/**
+ * Decodes one data row into `x[xAt …]` (the features) and `y[yAt]` (the target), every bad cell
+ * named by `place` (data row and line) and column; `classes` bounds a classification label.
+ */
+export const decodeRow = (
+  record: ReadonlyArray<string>,
+  place: { readonly row: number; readonly line: number },
+  cols: CsvColumns,
+  options: AnyOptions,
+  classes: number,
+  x: Float64Array,
+  xAt: number,
+  y: Float64Array,
+  yAt: number,
+): ReturnType<typeof dataErrorList> => {
+  const { header, featureNames, featureIdx, targetIdx } = cols;
+  const inferred = options.task === 'classification' && options.classes === undefined;
+  const rowErrors = dataErrorList();
+  if (record.length !== header.length) {
+    rowErrors.add(dataError({ ...place, column: null, expected: `${header.length} fields`, got: `${record.length} fields` }));
+  } else {
+    featureIdx.forEach((j, k) => {
+      const v = textCell(record[j!]!);
+      if (E.isLeft(v)) rowErrors.add(dataError({ ...place, column: featureNames[k]!, ...v.left }));
+      else x[xAt + k] = v.right;
+    });
+    const t = textCell(record[targetIdx!]!);
+    const checked = options.task === 'classification' ? E.chain((v: number) => labelValue(v, classes))(t) : t;
+    if (E.isLeft(checked)) {
+      const why = inferred && E.isRight(t) ? { ...checked.left, expected: `${checked.left.expected} (options.classes omitted: at most one class per data row)` } : checked.left;
+      rowErrors.add(dataError({ ...place, column: options.target, ...why }));
+    } else y[yAt] = checked.right;
+  }
+  return rowErrors;
+};
+
+const readCsvUnsafe = (text: unknown, options: AnyOptions): Decoded<CsvWithRejected<AnyTable>> => {
+  if (typeof text !== 'string') return E.left([dataError({ row: null, column: null, expected: 'CSV text', got: describe(text) })]);
+  if (text.trim() === '') return E.left([headerError(null, 'a header line and data rows', 'an empty file')]);
+  let records: Rec[];
+  // Every line ending counts as one: a CRLF file with an LF header (or the reverse) keeps its lines.
+  const lf = text.replace(/\r\n?/g, '\n');
+  try {
+    records = parse(lf, { relax_column_count: true, raw: true, skip_empty_lines: true, bom: true, record_delimiter: '\n', delimiter: options.delimiter ?? ',' }) as unknown as Rec[];
+  } catch (e) {
+    const line = typeof (e as { lines?: unknown }).lines === 'number' ? (e as { lines: number }).lines : undefined;
+    return E.left([dataError({ row: null, ...(line === undefined ? {} : { line }), column: null, expected: 'well-formed CSV', got: String((e as Error).message ?? e) })]);
+  }
+  const lineOf = startLines(records);
+  const body = records.slice(1);
+  const errors = dataErrorList();
+  const { header, featureNames, featureIdx, targetIdx } = csvColumns(records[0]!.record, options, errors);
   if (featureNames.length === 0) errors.add(headerError(null, 'at least one feature column', 'none'));
   if (body.length === 0) errors.add(dataError({ row: null, line: 2, column: null, expected: 'at least one data row', got: 'a header-only file' }));
   if (options.task === 'classification' && options.classes !== undefined && !(Number.isInteger(options.classes) && options.classes >= 1)) {
@@ -231,30 +283,14 @@ const readCsvUnsafe = (text: unknown, options: AnyOptions): Decoded<CsvWithRejec
   // Without options.classes the class count is inferred, and bounded by the rows: a label ≥ n
   // would make more classes than examples (a stray 1e9 would make a billion).
   const classes = options.task === 'classification' ? (options.classes ?? n) : Infinity;
-  const inferred = options.task === 'classification' && options.classes === undefined;
   const x = new Float64Array(n * f);
   const y = new Float64Array(n);
   const kept: number[] = [];
   const rejected: RejectedRow[] = [];
   body.forEach((rec, i) => {
     const place = { row: i + 1, line: lineOf[i + 1]! };
-    const rowErrors = dataErrorList();
     const at = kept.length;
-    if (rec.record.length !== header.length) {
-      rowErrors.add(dataError({ ...place, column: null, expected: `${header.length} fields`, got: `${rec.record.length} fields` }));
-    } else {
-      featureIdx.forEach((j, k) => {
-        const v = textCell(rec.record[j!]!);
-        if (E.isLeft(v)) rowErrors.add(dataError({ ...place, column: featureNames[k]!, ...v.left }));
-        else x[at * f + k] = v.right;
-      });
-      const t = textCell(rec.record[targetIdx!]!);
-      const checked = options.task === 'classification' ? E.chain((v: number) => labelValue(v, classes))(t) : t;
-      if (E.isLeft(checked)) {
-        const why = inferred && E.isRight(t) ? { ...checked.left, expected: `${checked.left.expected} (options.classes omitted: at most one class per data row)` } : checked.left;
-        rowErrors.add(dataError({ ...place, column: options.target, ...why }));
-      } else y[at] = checked.right;
-    }
+    const rowErrors = decodeRow(rec.record, place, { header, featureNames, featureIdx, targetIdx }, options, classes, x, at * f, y, at);
     if (rowErrors.size() === 0) kept.push(i);
     else {
       errors.addAll(rowErrors.list());

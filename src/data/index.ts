@@ -22,6 +22,7 @@ export {
   type Predictions, type Values, type ClassScores, type ClassificationReport,
 } from './metrics.js';
 export { standardize, standardizeWith, standardizeFromSpec, columnStats, type Standardize } from '../layer/standardize.js';
+export { columnStatsStream, standardizeStream, runningStats, addRows, statsOf, type RunningStats } from './stream-stats.js';
 export {
   slidingWindows, timeSplit, splitWindows, persistence, seasonalNaive, linearAutoregression,
   type WindowOptions, type Windows, type TimeSplitOptions, type TimeSplit, type LinearAutoregression,

@@ -13,6 +13,18 @@ import { checkDim } from './shape.js';
 import { withForm } from './form.js';
 
 /**
+ * The scale a column's statistics are computed in: the power of two at or below `max |x|` (1 for
+ * an all-zero or non-finite column). Dividing by a power of two is exact, so ordinary data gives
+ * the unscaled statistics bit for bit, and squares of scaled values cannot overflow.
+ * NaN/±Infinity entries leave the scale at 1; the statistics then carry them, and
+ * standardizeWith names the column.
+ */
+export const scaleOf = (maxAbs: number): number => (maxAbs > 0 && Number.isFinite(maxAbs) ? 2 ** Math.min(1023, Math.floor(Math.log2(maxAbs))) : 1);
+
+/** σ from the scaled σ/s of `rows` rows: a constant column, up to rounding (σ/s ≤ rows·ε), gets 1. */
+export const unscaledStd = (scaledSd: number, rows: number, s: number): number => (scaledSd <= rows * Number.EPSILON ? 1 : scaledSd * s);
+
+/**
  * Column means and population standard deviations (ddof = 0) of `x: Mat<n, D>`. Each column is
  * first divided by `s`, the power of two at or below its largest magnitude (so no sum or square can overflow, even
  * for entries near 1e308), then μ = s·mean(x/s) and σ = s·√(mean((x/s − mean(x/s))²)), two passes
@@ -34,12 +46,10 @@ export const columnStats = (x: Mat<number, number>): { readonly mean: Float64Arr
   const stats = Array.from({ length: cols }, (_, j) => {
     let scale = 0;
     for (let i = 0; i < rows; i++) scale = Math.max(scale, Math.abs(data[i * cols + j]!));
-    // NaN/±Infinity entries make scale non-finite; the statistics then carry it, and standardizeWith names the column.
-    // A power of two, so dividing by it is exact and ordinary data gives the unscaled statistics bit for bit.
-    const s = scale > 0 && Number.isFinite(scale) ? 2 ** Math.min(1023, Math.floor(Math.log2(scale))) : 1;
+    const s = scaleOf(scale);
     const m = colSum(j, (v) => v / s) / rows;
     const sd = Math.sqrt(colSum(j, (v) => (v / s - m) * (v / s - m)) / rows);
-    return { mean: m * s, std: sd <= rows * Number.EPSILON ? 1 : sd * s };
+    return { mean: m * s, std: unscaledStd(sd, rows, s) };
   });
   return { mean: Float64Array.from(stats, (c) => c.mean), std: Float64Array.from(stats, (c) => c.std) };
 };

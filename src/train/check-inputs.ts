@@ -61,7 +61,8 @@ const checkMatrix = (option: string, name: string, m: unknown): E.Either<FitInpu
   return inputError(option, `${name} row ${Math.floor(bad / c) + 1}, column ${(bad % c) + 1}`, 'a finite number', `${data[bad]}${more}`);
 };
 
-const checkDataset = (option: 'data' | 'validation', d: unknown): E.Either<FitInputError, true> => {
+/** A data set's matrices: shapes that agree, finite entries (a Left names the first bad one). */
+export const checkDataset = (option: 'data' | 'validation', d: unknown): E.Either<FitInputError, true> => {
   if (!isRecord(d)) return inputError(option, option, 'a data set { x, y }', show(d));
   return E.chain(() => checkMatrix(option, `${option}.y`, d['y']))(checkMatrix(option, `${option}.x`, d['x']));
 };

@@ -13,7 +13,7 @@ import { foldIn, permutation, split, type Key } from '../random.js';
 import { takeRows, type Mat } from '../tensor/mat.js';
 import { batchRanges } from './batches.js';
 import { makeStep, type Step, type StepState } from './step.js';
-import { compileProgram, type Program } from './engine.js';
+import { compileProgram, type EpochResult, type Program } from './engine.js';
 import type { BestRecord, Dataset, FitError, FitOptions, FitResult, History, StopReason, TrainState } from './types.js';
 import { holdOut } from './validationSplit.js';
 import { checkFitInputs, checkOrder } from './check-inputs.js';
@@ -29,9 +29,9 @@ type CheckedOptions<I extends number, O extends number, N extends number, P, S> 
  */
 type FitData<I extends number, O extends number, X extends number, Y extends number> = Dataset<X, Y> & DataFits<NoInfer<I>, NoInfer<O>, X, Y, 'fit'>;
 
-const fail = (option: string, message: string): E.Either<FitError, never> => E.left({ _tag: 'FitError', option, message: `fit: ${message}` });
+export const fail = (option: string, message: string): E.Either<FitError, never> => E.left({ _tag: 'FitError', option, message: `fit: ${message}` });
 
-const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v);
+export const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v);
 
 /** Everything an epoch needs, fixed for the run (after validating the options). */
 interface Plan<I extends number, O extends number, P, S> {
@@ -67,7 +67,7 @@ interface EpochRecord {
  * epoch's {@link History} is a frozen view of their first entries (each list copied only when
  * read, once). Earlier states keep seeing their own epochs: the run only ever appends.
  */
-interface HistoryLog {
+export interface HistoryLog {
   readonly trainLoss: number[];
   readonly trainCost: number[];
   readonly valLoss: number[];
@@ -75,7 +75,7 @@ interface HistoryLog {
   readonly updates: number[];
 }
 
-const logOf = (h: History): HistoryLog => ({
+export const logOf = (h: History): HistoryLog => ({
   trainLoss: [...h.trainLoss],
   trainCost: [...h.trainCost],
   valLoss: [...h.valLoss],
@@ -108,12 +108,55 @@ const snapshot = (log: HistoryLog, bestEpoch: number): History => {
   return Object.freeze(h);
 };
 
-const checkData = (name: string, d: Dataset<number, number>, inputDim: number, outputDim: number): E.Either<FitError, true> => {
+export const checkData = (name: string, d: Dataset<number, number>, inputDim: number, outputDim: number): E.Either<FitError, true> => {
   if (d.x.rows !== d.y.rows) return fail(name, `${name}.x has ${d.x.rows} rows but ${name}.y has ${d.y.rows}`);
   if (d.x.rows < 1) return fail(name, `${name} has no rows`);
   if (d.x.cols !== inputDim) return fail(name, `${name}.x has ${d.x.cols} columns but the model takes ${inputDim} inputs`);
   if (d.y.cols !== outputDim) return fail(name, `${name}.y has ${d.y.cols} columns but the model gives ${outputDim} outputs`);
   return E.right(true);
+};
+
+/** How an epoch is judged: validation scores, the monitored value, and the early-stopping rule. */
+export type Judge<P> = Pick<Plan<number, number, P, unknown>, 'valScores' | 'monitor' | 'better' | 'patience'>;
+
+/** The early-stopping option checked against the validation data and metric there are. */
+export const checkEarlyStopping = (
+  es: FitOptions<number, number, number, unknown, unknown>['earlyStopping'],
+  validation: Dataset<number, number> | undefined,
+  metric: unknown,
+): E.Either<FitError, true> => {
+  if (es !== undefined) {
+    if (!isInt(es.patience) || es.patience < 0) return fail('earlyStopping', `earlyStopping.patience must be an integer ≥ 0, got ${es.patience}`);
+    if (es.minDelta !== undefined && !(es.minDelta >= 0)) return fail('earlyStopping', `earlyStopping.minDelta must be ≥ 0, got ${es.minDelta}`);
+    if ((es.monitor === 'valLoss' || es.monitor === 'valMetric') && validation === undefined) {
+      return fail('earlyStopping', `earlyStopping.monitor '${es.monitor}' needs validation data (validation or validationSplit)`);
+    }
+    if (es.monitor === 'valMetric' && metric === undefined) return fail('earlyStopping', "earlyStopping.monitor 'valMetric' needs a metric");
+  }
+  return E.right(true);
+};
+
+/** The epoch's judge from the options: validation loss/metric with `forward`, monitor, mode, patience. */
+export const judgeOf = <I extends number, O extends number, N extends number, P, S>(
+  options: Pick<FitOptions<I, O, N, P, S>, 'earlyStopping' | 'metric' | 'loss'>,
+  validation: Dataset<I, O> | undefined,
+  forward: (p: P, x: Mat<number, I>) => Mat<number, O>,
+): Judge<P> => {
+  const { earlyStopping: es, metric } = options;
+  const loss = options.loss as Loss<number>;
+  const monitor = es?.monitor ?? (validation !== undefined ? 'valLoss' : 'trainLoss');
+  const mode = es?.mode ?? (monitor === 'valMetric' ? (metric?.better === 'lower' ? 'min' : 'max') : 'min');
+  const minDelta = es?.minDelta ?? 0;
+  return {
+    valScores: (p) => {
+      if (validation === undefined) return [undefined, undefined] as const;
+      const yhat = forward(p, validation.x);
+      return [loss.value(yhat, validation.y), metric?.compute(yhat, validation.y)] as const;
+    },
+    monitor: (r) => (monitor === 'valLoss' ? r.valLoss! : monitor === 'valMetric' ? r.valMetric! : r.trainCost),
+    better: (v, best) => (mode === 'min' ? v < best - minDelta : v > best + minDelta),
+    patience: es?.patience,
+  };
 };
 
 const makePlan = <I extends number, O extends number, N extends number, P, S>(
@@ -144,21 +187,12 @@ const makePlan = <I extends number, O extends number, N extends number, P, S>(
   if (batchSize !== 'full' && (!isInt(batchSize) || batchSize < 1 || batchSize > n)) {
     return fail('batchSize', `batchSize must be 'full' or an integer in 1..${n} (the training rows), got ${batchSize}`);
   }
-  if (es !== undefined) {
-    if (!isInt(es.patience) || es.patience < 0) return fail('earlyStopping', `earlyStopping.patience must be an integer ≥ 0, got ${es.patience}`);
-    if (es.minDelta !== undefined && !(es.minDelta >= 0)) return fail('earlyStopping', `earlyStopping.minDelta must be ≥ 0, got ${es.minDelta}`);
-    if ((es.monitor === 'valLoss' || es.monitor === 'valMetric') && validation === undefined) {
-      return fail('earlyStopping', `earlyStopping.monitor '${es.monitor}' needs validation data (validation or validationSplit)`);
-    }
-    if (es.monitor === 'valMetric' && metric === undefined) return fail('earlyStopping', "earlyStopping.monitor 'valMetric' needs a metric");
-  }
+  const esChecked = checkEarlyStopping(es, validation, metric);
+  if (E.isLeft(esChecked)) return esChecked;
   if (options.resume !== undefined && !(isInt(options.resume.epoch) && options.resume.epoch <= epochs)) {
     return fail('resume', `the resumed state is at epoch ${options.resume.epoch}, beyond epochs = ${epochs}`);
   }
   const loss = options.loss as Loss<number>;
-  const monitor = es?.monitor ?? (validation !== undefined ? 'valLoss' : 'trainLoss');
-  const mode = es?.mode ?? (monitor === 'valMetric' ? (metric?.better === 'lower' ? 'min' : 'max') : 'min');
-  const minDelta = es?.minDelta ?? 0;
   const shuffle = (options.shuffle ?? true) && batchSize !== 'full';
   const order = options.order;
   const penaltyValue = (p: P): number => (penalty === undefined ? 0 : penalty.value(p));
@@ -191,14 +225,7 @@ const makePlan = <I extends number, O extends number, N extends number, P, S>(
             return [l, l + penaltyValue(p)] as const;
           }
         : undefined,
-    valScores: (p) => {
-      if (validation === undefined) return [undefined, undefined] as const;
-      const yhat = forward(p, validation.x);
-      return [loss.value(yhat, validation.y), metric?.compute(yhat, validation.y)] as const;
-    },
-    monitor: (r) => (monitor === 'valLoss' ? r.valLoss! : monitor === 'valMetric' ? r.valMetric! : r.trainCost),
-    better: (v, best) => (mode === 'min' ? v < best - minDelta : v > best + minDelta),
-    patience: es?.patience,
+    ...judgeOf(options, validation, forward),
   });
 };
 
@@ -236,6 +263,22 @@ const runEpoch = <I extends number, O extends number, P, S>(plan: Plan<I, O, P, 
   }
   const start: StepState<P, S> = { params: st.params, optState: st.optState, step: st.step };
   const run = plan.program !== undefined ? plan.program.epoch(start, idx) : genericEpoch(plan, start, idx);
+  return closeEpoch(plan, plan.epochs, st, run, log);
+};
+
+/**
+ * The end of epoch `st.epoch + 1` whose fold of steps gave `run`: its records (the train loss
+ * from `exactTrainLoss` or the row-weighted batch means), validation, the early-stopping record,
+ * and the stop reason; or a `Diverged` state when a step was refused.
+ */
+export const closeEpoch = <P, S>(
+  plan: Judge<P> & { readonly exactTrainLoss?: ((params: P) => readonly [number, number]) | undefined },
+  epochs: number,
+  st: TrainState<P, S>,
+  run: EpochResult<P, S>,
+  log: HistoryLog,
+): TrainState<P, S> => {
+  const e = st.epoch + 1;
   const inner = run.state;
   if (run.refused !== undefined) {
     const { cause, message } = run.refused;
@@ -255,7 +298,7 @@ const runEpoch = <I extends number, O extends number, P, S>(plan: Plan<I, O, P, 
     ? { _tag: 'Diverged', epoch: e, step: inner.step, cause: 'loss', message: `the training loss is ${trainCost} after epoch ${e}` }
     : plan.patience !== undefined && !improved && wait >= plan.patience
       ? { _tag: 'EarlyStopped', epoch: e, bestEpoch: best?.epoch ?? 0 }
-      : e >= plan.epochs
+      : e >= epochs
         ? { _tag: 'EpochsDone', epoch: e }
         : undefined;
   return Object.freeze({ params: inner.params, optState: inner.optState, epoch: e, step: inner.step, history, best, wait, stopReason });
@@ -270,7 +313,7 @@ function* unfold<I extends number, O extends number, P, S>(plan: Plan<I, O, P, S
   }
 }
 
-const initialState = <I extends number, O extends number, N extends number, P, S>(params: P, options: FitOptions<I, O, N, P, S>): TrainState<P, S> =>
+export const initialState = <I extends number, O extends number, N extends number, P, S>(params: P, options: Pick<FitOptions<I, O, N, P, S>, 'resume' | 'optimizer'>): TrainState<P, S> =>
   options.resume !== undefined
     ? Object.freeze({ ...options.resume, stopReason: undefined })
     : Object.freeze({ params, optState: options.optimizer.init(params), epoch: 0, step: 0, history: emptyHistory, best: undefined, wait: 0, stopReason: undefined });
@@ -300,7 +343,7 @@ export const fitIteratorE = <I extends number, O extends number, P, N extends nu
   return E.map((plan: Plan<I, O, P, S>) => ({ [Symbol.iterator]: () => unfold(plan, initialState(params, options)) }))(ordered);
 };
 
-const orThrow = <A>(r: E.Either<FitError, A>): A => {
+export const orThrow = <A>(r: E.Either<FitError, A>): A => {
   if (E.isLeft(r)) throw new RangeError(r.left.message);
   return r.right;
 };
@@ -348,11 +391,16 @@ export const fitE = <I extends number, O extends number, P, N extends number, S,
   E.map((states: Iterable<TrainState<P, S>>) => {
     let last = initialState(params, options);
     for (const s of states) last = s;
-    const stopReason: StopReason = last.stopReason ?? { _tag: 'EpochsDone', epoch: last.epoch };
-    const restore = options.earlyStopping !== undefined && options.earlyStopping.restoreBest !== false && last.best !== undefined;
-    const state = Object.freeze({ ...last, stopReason });
-    return Object.freeze({ params: restore ? last.best!.params : last.params, history: last.history, state, stopReason });
+    return resultOf(last, options);
   })(fitIteratorE(model, params, data, options));
+
+/** A run's result from its last state: the stop reason, and the best epoch's params under `restoreBest`. */
+export const resultOf = <P, S>(last: TrainState<P, S>, options: { readonly earlyStopping?: FitOptions<number, number, number, P, S>['earlyStopping'] }): FitResult<P, S> => {
+  const stopReason: StopReason = last.stopReason ?? { _tag: 'EpochsDone', epoch: last.epoch };
+  const restore = options.earlyStopping !== undefined && options.earlyStopping.restoreBest !== false && last.best !== undefined;
+  const state = Object.freeze({ ...last, stopReason });
+  return Object.freeze({ params: restore ? last.best!.params : last.params, history: last.history, state, stopReason });
+};
 
 /**
  * {@link fitE} that throws a `RangeError` with the {@link FitError}'s message on invalid options

@@ -1,0 +1,233 @@
+/**
+ * Training from batches that arrive one at a time (a file larger than memory, a generator, a
+ * network feed): the same fold as `fit` (the step folded over an epoch's batches, then the
+ * epoch's records, validation and early stopping), with the batches pulled from an
+ * asynchronous source instead of cut from one in-memory matrix.
+ *
+ * @module
+ */
+import * as E from 'fp-ts/lib/Either.js';
+import type { LossFits } from '../diff/grad.js';
+import type { Layer } from '../layer/layer.js';
+import type { Loss } from '../loss/loss.js';
+import { split, type Key } from '../random.js';
+import type { Mat } from '../tensor/mat.js';
+import { checkDataset, checkFitInputs } from './check-inputs.js';
+import { compileProgram, type EpochResult, type Program } from './engine.js';
+import { checkData, checkEarlyStopping, closeEpoch, fail, initialState, isInt, judgeOf, logOf, resultOf } from './fit.js';
+import { makeStep, type StepState } from './step.js';
+import type { Dataset, FitError, FitOptions, FitResult, TrainState } from './types.js';
+
+/**
+ * Where `fitStream` gets its batches: a function giving epoch `e`'s batches (1-based; called once
+ * per epoch, so every epoch re-reads the source and may reshuffle with `e`), or an iterable that
+ * can be iterated again for every epoch (a one-shot async generator gives nothing the second
+ * time, and `fitStream` then says so). Each batch is a `Dataset` of any number of rows ≥ 1.
+ *
+ * @since 0.2.0
+ * @category model
+ */
+export type BatchSource<I extends number, O extends number> =
+  | ((epoch: number) => AsyncIterable<Dataset<I, O>> | Iterable<Dataset<I, O>>)
+  | AsyncIterable<Dataset<I, O>>
+  | Iterable<Dataset<I, O>>;
+
+/**
+ * The options of `fitStream`: `fit`'s, less those that need all rows in memory (`batchSize`,
+ * `shuffle`, `order`: the source decides the batches and their order; `validationSplit`,
+ * `stratify`, `exactTrainLoss`). `validation` is an in-memory data set scored after every epoch.
+ *
+ * @since 0.2.0
+ * @category model
+ */
+export type StreamOptions<I extends number, O extends number, N extends number, P, S> = Omit<
+  FitOptions<I, O, N, P, S>,
+  'batchSize' | 'shuffle' | 'order' | 'validationSplit' | 'stratify' | 'exactTrainLoss'
+>;
+
+type CheckedStreamOptions<I extends number, O extends number, N extends number, P, S> = StreamOptions<I, O, N, P, S> & {
+  readonly loss: Loss<N> & LossFits<O, N>;
+};
+
+/** A `FitError` raised inside the asynchronous run, so `fitStreamE` can return it as a `Left`. */
+class StreamFitError extends RangeError {
+  constructor(readonly error: FitError) {
+    super(error.message);
+  }
+}
+
+const raise = (r: E.Either<FitError, unknown>): void => {
+  if (E.isLeft(r)) throw new StreamFitError({ ...r.left, message: r.left.message.replace(/^fit: /, 'fitStream: ') });
+};
+
+const batchesOf = <I extends number, O extends number>(source: BatchSource<I, O>, epoch: number): AsyncIterable<Dataset<I, O>> | Iterable<Dataset<I, O>> =>
+  typeof source === 'function' ? source(epoch) : source;
+
+/**
+ * One update on one batch, by the compiled arena program when the values carry lowered forms
+ * (compiled once for the largest batch seen, over a window the batch is shown through), else by
+ * the generic step: the same numbers either way, and the same as `fit`'s epoch over those rows.
+ */
+const makeBatchStep = <I extends number, O extends number, P, S>(
+  model: Layer<I, O, P>,
+  params: P,
+  options: StreamOptions<I, O, number, P, S>,
+  stepKey: Key,
+) => {
+  const loss = options.loss as Loss<number>;
+  const generic = makeStep(model, loss, options.optimizer, { penalty: options.penalty, key: stepKey });
+  // The program reads its data set's x and y at each call: the window shows the current batch.
+  let current: Dataset<I, O> | undefined;
+  const window = { get x(): Mat<number, number> { return current!.x; }, get y(): Mat<number, number> { return current!.y; } };
+  let program: Program<P, S> | undefined;
+  let compiledFor = 0;
+  let inOrder = new Int32Array(0);
+  const step = (state: StepState<P, S>, batch: Dataset<I, O>): EpochResult<P, S> => {
+    const rows = batch.x.rows;
+    if (rows > compiledFor) {
+      program = compileProgram<P, S>(model, params, loss, options.optimizer, options.penalty, stepKey, window, rows);
+      compiledFor = rows;
+      inOrder = Int32Array.from({ length: rows }, (_, i) => i);
+    }
+    if (program !== undefined) {
+      current = batch;
+      try {
+        return program.epoch(state, inOrder.subarray(0, rows));
+      } finally {
+        current = undefined;
+      }
+    }
+    const out = generic(state, batch);
+    return out._tag === 'Refused'
+      ? { state, lossSum: 0, costSum: 0, rows: 0, refused: out }
+      : { state: out.state, lossSum: out.loss * rows, costSum: out.cost * rows, rows };
+  };
+  const forward = (p: P, x: Mat<number, I>): Mat<number, O> => (program === undefined ? model.forward(p, x) : (program.forward(p, x) as Mat<number, O>));
+  return { step, forward };
+};
+
+async function* runStream<I extends number, O extends number, P, N extends number, S>(
+  model: Layer<I, O, P>,
+  params: P,
+  source: BatchSource<I, O>,
+  options: StreamOptions<I, O, N, P, S>,
+): AsyncGenerator<TrainState<P, S>, void, undefined> {
+  const { epochs, key, validation } = options;
+  if (!isInt(epochs) || epochs < 0) raise(fail('epochs', `epochs must be an integer ≥ 0, got ${epochs}`));
+  if (typeof key !== 'object' || key === null || key._tag !== 'Key') raise(fail('key', 'key must be a PRNG key made with key(seed)'));
+  if (validation !== undefined) raise(checkData('validation', validation, model.inputDim, model.outputDim));
+  raise(checkEarlyStopping(options.earlyStopping, validation, options.metric));
+  if (options.resume !== undefined && !(isInt(options.resume.epoch) && options.resume.epoch <= epochs)) {
+    raise(fail('resume', `the resumed state is at epoch ${options.resume.epoch}, beyond epochs = ${epochs}`));
+  }
+  // the same key split as fit's, so the same batches give the same run (dropout masks included)
+  const [, stepKey] = split(key, 3) as [Key, Key, Key];
+  const p0 = options.resume === undefined ? params : options.resume.params;
+  const { step, forward } = makeBatchStep(model, p0, options, stepKey);
+  const judge = judgeOf(options, validation, forward);
+  let st = initialState(params, options);
+  const log = logOf(st.history);
+  let checkedStart = false;
+  while (st.epoch < epochs && st.stopReason === undefined) {
+    const e = st.epoch + 1;
+    let state: StepState<P, S> = { params: st.params, optState: st.optState, step: st.step };
+    let lossSum = 0;
+    let costSum = 0;
+    let rows = 0;
+    let batches = 0;
+    let refused: EpochResult<P, S>['refused'];
+    for await (const batch of batchesOf(source, e)) {
+      batches++;
+      const where = `batch ${batches} of epoch ${e}`;
+      const shape = checkDataset('data', batch);
+      if (E.isLeft(shape)) raise(fail('data', `${where}: ${shape.left.message}`));
+      const widths = checkData('data', batch, model.inputDim, model.outputDim);
+      if (E.isLeft(widths)) raise(fail('data', `${where}: ${widths.left.message.replace(/^fit: /, '')}`));
+      if (!checkedStart) {
+        // params (or the resumed state) against the model, once, with the first batch as the data
+        raise(checkFitInputs(model, params, batch, { ...options, batchSize: 'full' }));
+        checkedStart = true;
+      }
+      const r = step(state, batch);
+      state = r.state;
+      lossSum += r.lossSum;
+      costSum += r.costSum;
+      rows += r.rows;
+      if (r.refused !== undefined) {
+        refused = r.refused;
+        break; // closes the source (its return() runs: files are closed)
+      }
+    }
+    if (batches === 0) {
+      raise(fail('source', `the source gave no batches in epoch ${e}${e > 1 && typeof source !== 'function' ? ' (a one-shot async generator is used up after one epoch: pass a function epoch => batches)' : ''}`));
+    }
+    const run: EpochResult<P, S> = refused === undefined ? { state, lossSum, costSum, rows } : { state, lossSum, costSum, rows, refused };
+    st = closeEpoch(judge, epochs, st, run, log);
+    yield st;
+  }
+}
+
+/**
+ * The lazy form of {@link fitStream}: an async iterable of training states, one per epoch (the
+ * last has its `stopReason`); each `for await` replays the run from the start, re-reading the
+ * source. Invalid options or a bad batch make the iteration throw a `RangeError` naming the
+ * option, or the batch and epoch.
+ *
+ * @example
+ * for await (const s of fitStreamIterator(net, p0, (e) => batches(e), { loss: mse, optimizer: adam(1e-2), epochs: 5, key: key(0) })) console.log(s.epoch)
+ * @since 0.2.0
+ * @category training
+ */
+export const fitStreamIterator = <I extends number, O extends number, P, N extends number, S>(
+  model: Layer<I, O, P>,
+  params: NoInfer<P>,
+  source: BatchSource<NoInfer<I>, NoInfer<O>>,
+  options: CheckedStreamOptions<NoInfer<I>, NoInfer<O>, N, NoInfer<P>, S>,
+): AsyncIterable<TrainState<P, S>> => ({ [Symbol.asyncIterator]: () => runStream(model, params, source, options) });
+
+/**
+ * {@link fitStream} with invalid options or a bad batch as a `Left` (see {@link FitError});
+ * an error of the source itself (an unreadable file, a bad CSV row) rejects the promise.
+ *
+ * @since 0.2.0
+ * @category training
+ */
+export const fitStreamE = async <I extends number, O extends number, P, N extends number, S>(
+  model: Layer<I, O, P>,
+  params: NoInfer<P>,
+  source: BatchSource<NoInfer<I>, NoInfer<O>>,
+  options: CheckedStreamOptions<NoInfer<I>, NoInfer<O>, N, NoInfer<P>, S>,
+): Promise<E.Either<FitError, FitResult<P, S>>> => {
+  try {
+    let last = initialState(params, options);
+    for await (const s of runStream(model, params, source, options)) last = s;
+    return E.right(resultOf(last, options));
+  } catch (e) {
+    if (e instanceof StreamFitError) return E.left(e.error);
+    throw e;
+  }
+};
+
+/**
+ * Trains a net on batches pulled from `source`, one epoch at a time: the fold of `fit` (one
+ * update per batch, θ ← θ + u(∇L_b(θ)), by the same compiled program, so the same batches in the
+ * same order give `fit`'s parameters bit for bit), with its history, validation, early stopping,
+ * `restoreBest` and `resume`. Only the current batch is in memory. The train loss is the
+ * row-weighted mean of the batch losses, Σ_b B_b·L_b / Σ_b B_b. Rejects with a `RangeError` on
+ * invalid options or a bad batch.
+ *
+ * @example
+ * const { params } = await fitStream(net, p0, (e) => csvBatches('big.csv', { ...columns, batchSize: 256, key: key(1) })(e), { loss: mse, optimizer: adam(1e-3), epochs: 3, key: key(2) })
+ * @since 0.2.0
+ * @category training
+ */
+export const fitStream = async <I extends number, O extends number, P, N extends number, S>(
+  model: Layer<I, O, P>,
+  params: NoInfer<P>,
+  source: BatchSource<NoInfer<I>, NoInfer<O>>,
+  options: CheckedStreamOptions<NoInfer<I>, NoInfer<O>, N, NoInfer<P>, S>,
+): Promise<FitResult<P, S>> => {
+  const r = await fitStreamE(model, params, source, options);
+  if (E.isLeft(r)) throw new RangeError(r.left.message);
+  return r.right;
+};
