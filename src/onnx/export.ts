@@ -11,6 +11,7 @@ import { loadError, type LoadError } from '../io/errors.js';
 import { describe } from '../data/errors.js';
 import { graphBuilder, type Dtype, type GraphBuilder, type Mismatch } from './graph.js';
 import { MAPPINGS } from './mappings.js';
+import { steps } from './shaped.js';
 import { DATA_TYPE, encodeModel, type NodeRecord, type ValueInfoRecord } from './wire.js';
 import { layerLabel, nodePrefix, notFixedWidth } from './names.js';
 
@@ -67,6 +68,11 @@ const emit = (layer: Part, params: unknown, position: readonly number[], x: stri
       E.right(x),
     );
   }
+  if (form.op === 'timeDistributed') {
+    const inner = form.layer as Part & { inputDim: number; outputDim: number };
+    const prefix = nodePrefix(position);
+    return E.map((y: string) => steps.exit(y, form.steps * inner.outputDim, prefix, g))(emit(inner, params, [...position, 1], steps.entry(x, inner.inputDim, prefix, g), g));
+  }
   const mapping = MAPPINGS[form.op] as { emit: (f: typeof form, p: unknown, x: string, prefix: string, g: GraphBuilder) => E.Either<Mismatch, string> };
   return E.mapLeft((m: Mismatch) => loadError(label, m.expected, m.got))(mapping.emit(form, params, x, nodePrefix(position), g));
 };
@@ -118,7 +124,7 @@ export const toOnnx = <I extends number, O extends number, P>(net: Layer<I, O, P
         const last = nodes[nodes.length - 1];
         const body: NodeRecord[] = out === o.inputName || last === undefined
           ? [...nodes, { name: 'output/Identity', op_type: 'Identity', input: [out], output: [o.outputName], attribute: [] }]
-          : [...nodes.slice(0, -1), { ...last, output: [o.outputName] }];
+          : [...nodes.slice(0, -1), { ...last, output: last.output.map((v) => (v === out ? o.outputName : v)) }];
         return encodeModel({
           ir_version: IR_VERSION[o.opset]!,
           producer_name: 'foldnet',
