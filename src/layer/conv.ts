@@ -141,6 +141,8 @@ export const windowOf = (g: Geometry, rank: 1 | 2): Window => {
     strides: axes.map((a) => a.s),
     pads: [...axes.map((a) => a.pad), ...axes.map((a) => after(a.n, a.k, a.s, a.o, a.pad))],
     output: axes.map((a) => a.o),
+    // im2col of the example whose entries are their own index + 1: 0 is the padding
+    patches: () => Int32Array.from(im2col(unsafeMat(1, g.h * g.w * g.c, Float64Array.from({ length: g.h * g.w * g.c }, (_, i) => i + 1)), g).data, (v) => v - 1),
   };
 };
 

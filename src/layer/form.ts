@@ -57,7 +57,9 @@ export type InferenceForm =
  * A sliding window over channels-last examples, axis by axis over the `spatial` axes (one for
  * sequences `[L, C]`, two for images `[H, W, C]`): the input's spatial sizes and `channels`, the
  * window's `kernel` and `strides`, the zero padding `pads` (all the starts, then all the ends, as
- * ONNX lists them), and the `output` spatial sizes.
+ * ONNX lists them), and the `output` spatial sizes. `patches()` is the im2col table of one
+ * example: for each output position and window entry `(p·kw + q)·C + c`, the index of the input
+ * entry it reads, or −1 over the padding (`output positions × kernel size·C` entries).
  *
  * @since 0.2.0
  * @category internals
@@ -69,6 +71,7 @@ export interface Window {
   readonly strides: readonly number[];
   readonly pads: readonly number[];
   readonly output: readonly number[];
+  readonly patches: () => Int32Array;
 }
 
 /**

@@ -22,8 +22,8 @@ export interface GraphBuilder {
   readonly opset: number;
   /** A constant tensor (an initializer) of the model's dtype, named `${prefix}.${suffix}`. */
   readonly constant: (prefix: string, suffix: string, dims: readonly number[], values: ArrayLike<number>) => string;
-  /** An `int64` constant (a shape, an index list), named `${prefix}.${suffix}`. */
-  readonly ints: (prefix: string, suffix: string, values: readonly number[]) => string;
+  /** An `int64` constant (a shape, an index table) of shape `dims` (default: a list), named `${prefix}.${suffix}`. */
+  readonly ints: (prefix: string, suffix: string, values: ArrayLike<number>, dims?: readonly number[]) => string;
   /**
    * A node `op(inputs)` named after `prefix`, of which the output at `slot` (default 0) is used:
    * the ones before it are left unnamed (ONNX's way of skipping an optional output).
@@ -65,12 +65,12 @@ export const graphBuilder = (dtype: Dtype, opset: number): { readonly builder: G
       initializers.push({ name, dims: [...dims], data_type: DATA_TYPE[dtype === 'float64' ? 'double' : 'float'], raw_data: encodeValues(dtype, values) });
       return name;
     },
-    ints: (prefix, suffix, values) => {
+    ints: (prefix, suffix, values, dims = [values.length]) => {
       const name = `${prefix}.${suffix}`;
       const raw = new Uint8Array(values.length * 8);
       const view = new DataView(raw.buffer);
-      values.forEach((v, i) => view.setBigInt64(i * 8, BigInt(v), true));
-      initializers.push({ name, dims: [values.length], data_type: DATA_TYPE.int64, raw_data: raw });
+      for (let i = 0; i < values.length; i++) view.setBigInt64(i * 8, BigInt(values[i]!), true);
+      initializers.push({ name, dims: [...dims], data_type: DATA_TYPE.int64, raw_data: raw });
       return name;
     },
     node: (prefix, op, inputs, attributes = [], slot = 0) => {
@@ -186,14 +186,23 @@ export const chainReader = (graph: GraphRecord, input: string): ChainReader => {
 };
 
 /**
- * The values of a constant 1-D `int64` tensor (a shape, a permutation), or `undefined` if `t` is
- * not one; at most `max` values are read.
+ * The values of a constant `int64` tensor of shape `dims` (an index table), or `undefined` if
+ * `t` is not one.
+ *
+ * @internal
+ */
+export const intTable = (t: TensorRecord | undefined, dims: readonly number[]): readonly number[] | undefined =>
+  t !== undefined && t.dims.length === dims.length && t.dims.every((d, i) => d === dims[i]) ? intValues(t, product(dims)) : undefined;
+
+/**
+ * The values of a constant `int64` tensor (a shape, a permutation), or `undefined` if `t` is
+ * not one or has more than `max` values (checked before anything is read).
  *
  * @internal
  */
 export const intValues = (t: TensorRecord | undefined, max: number): readonly number[] | undefined => {
-  if (t === undefined || t.data_type !== DATA_TYPE.int64 || t.dims.length !== 1 || t.data_location === EXTERNAL) return undefined;
-  const n = t.dims[0]!;
+  if (t === undefined || t.data_type !== DATA_TYPE.int64 || t.data_location === EXTERNAL) return undefined;
+  const n = product(t.dims);
   if (!(n >= 0 && n <= max)) return undefined;
   if (t.raw_data !== undefined && t.raw_data.length > 0) {
     if (t.raw_data.length !== n * 8) return undefined;

@@ -16,7 +16,7 @@ import type { Recurrence, Window } from '../layer/form.js';
 import { unsafeMat, unsafeVec } from '../tensor/mat.js';
 import { describe } from '../data/errors.js';
 import {
-  attributeOf, describeNode, intAttribute, intsAttribute, intValues, isOp, mismatch,
+  attributeOf, describeNode, intAttribute, intsAttribute, intTable, isOp, mismatch,
   type ChainReader, type GraphBuilder, type Mismatch,
 } from './graph.js';
 import { constantAt, firstNonFinite, isMat, isVec, noParams, take, type FormOf, type Mapping } from './read.js';
@@ -38,7 +38,7 @@ const transposeThenReshape = (y: string, perm: readonly number[], width: number,
 /** Reads a `Reshape` of the current value to the constant shape `dims`. */
 const readReshape = (r: ChainReader, dims: readonly number[], expected: string): E.Either<Mismatch, void> =>
   E.chain((n: NodeRecord) => {
-    const got = intValues(n.input[1] === undefined ? undefined : r.constant(n.input[1]), 8);
+    const got = intTable(n.input[1] === undefined ? undefined : r.constant(n.input[1]), [dims.length]);
     return same(got, dims) ? E.right<Mismatch, void>(undefined) : mismatch<void>(`${expected}: Reshape to ${list(dims)}`, `${describeNode(n)} to ${got === undefined ? 'a shape that is not a constant int64 list' : list(got)}`);
   })(take(r, 'Reshape', expected));
 
@@ -122,8 +122,55 @@ const kernelIndex = (w: Window, filters: number) => {
   };
 };
 
+/**
+ * Every window of every example, gathered: `[N, positions, …dims]` from foldnet's rows, by
+ * foldnet's own im2col table (`Gather` on axis 1; over padding, a zero column appended by `Pad`).
+ * This is how a float64 model convolves and averages, since ONNX Runtime's CPU kernels for `Conv`
+ * and `AveragePool` are float only: the same products and sums as foldnet, in `MatMul` and `ReduceMean`.
+ */
+const emitPatches = (w: Window, dims: readonly number[], x: string, prefix: string, g: GraphBuilder): string => {
+  const size = product(w.spatial) * w.channels;
+  const table = w.patches();
+  const padded = table.some((v) => v < 0);
+  const source = padded ? g.node(`${prefix}/border`, 'Pad', [x, g.ints(prefix, 'border', [0, 0, 0, 1])]) : x;
+  const index = g.ints(prefix, 'windows', table.map((v) => (v < 0 ? size : v)), [product(w.output), ...dims]);
+  return g.node(`${prefix}/windows`, 'Gather', [source, index], [intAttribute('axis', 1)]);
+};
+
+const describePatches = (w: Window, dims: readonly number[]): string =>
+  `${w.pads.some((p) => p > 0) ? 'Pad by one zero column then ' : ''}Gather on axis 1 of the ${product(w.output)}×${dims.join('×')} window indices`;
+
+/** Reads what {@link emitPatches} wrote: the optional `Pad`, and the `Gather` of foldnet's table. */
+const readPatches = (w: Window, dims: readonly number[], r: ChainReader, expected: string): E.Either<Mismatch, void> => {
+  const size = product(w.spatial) * w.channels;
+  const table = w.patches();
+  const padded = table.some((v) => v < 0);
+  return pipe(
+    padded
+      ? E.chain((n: NodeRecord) => (same(intTable(n.input[1] === undefined ? undefined : r.constant(n.input[1]), [4]), [0, 0, 0, 1]) && (n.input[2] ?? '') === '' && attributeOf(n, 'mode') === undefined
+        ? E.right<Mismatch, void>(undefined)
+        : mismatch<void>(expected, `${describeNode(n)} by other than one zero column`)))(take(r, 'Pad', expected))
+      : E.right<Mismatch, void>(undefined),
+    E.chain(() => take(r, 'Gather', expected)),
+    E.chain((n) => {
+      const got = intTable(n.input[1] === undefined ? undefined : r.constant(n.input[1]), [product(w.output), ...dims]);
+      const want = table.map((v) => (v < 0 ? size : v));
+      return (attributeOf(n, 'axis')?.i ?? 0) === 1 && got !== undefined && want.every((v, i) => v === got[i])
+        ? E.right<Mismatch, void>(undefined)
+        : mismatch<void>(expected, `${describeNode(n)} of other windows`);
+    }),
+  );
+};
+
+/** A constant read after a `take` of `op`: its input 1, of shape `dims`. */
+const operand = (r: ChainReader, op: string, dims: readonly number[], what: string, expected: string): E.Either<Mismatch, Float64Array> =>
+  E.chain((n: NodeRecord) => constantAt(r, n.input[1], dims, what, n))(take(r, op, expected));
+
+const convDouble = (f: FormOf<'conv'>): string =>
+  `${describePatches(f.window, [product(f.window.kernel) * f.window.channels])}, MatMul by the ${product(f.window.kernel) * f.window.channels}×${f.filters} kernel, Add the bias, Reshape to [-1, ${product(f.window.output) * f.filters}]`;
+
 const conv: Mapping<FormOf<'conv'>> = {
-  operators: (f) => describeWindow('Conv', f.window, f.filters),
+  operators: (f) => `${describeWindow('Conv', f.window, f.filters)} (float64: ${convDouble(f)})`,
   emit: (f, p, x, prefix, g) => {
     const { window: w, filters: F } = f;
     const rows = product(w.kernel) * w.channels;
@@ -133,6 +180,11 @@ const conv: Mapping<FormOf<'conv'>> = {
     if (bad) return mismatch('finite parameters', 'a non-finite weight or bias');
     const wd = q.w.data;
     const bias = q.b.data;
+    if (g.dtype === 'float64') {
+      const windows = emitPatches(w, [rows], x, prefix, g);
+      const y = g.node(prefix, 'Add', [g.node(prefix, 'MatMul', [windows, g.constant(prefix, 'w', [rows, F], wd)]), g.constant(prefix, 'b', [F], bias)]);
+      return E.right(g.node(`${prefix}/out`, 'Reshape', [y, g.ints(prefix, 'outShape', [-1, product(w.output) * F])]));
+    }
     const index = kernelIndex(w, F);
     const W = g.constant(prefix, 'w', [F, w.channels, ...w.kernel], Float64Array.from({ length: rows * F }, (_, k) => wd[index(k)]!));
     return E.right(emitWindow(w, F, 'Conv', [W, g.constant(prefix, 'b', [F], bias)], x, prefix, g));
@@ -140,6 +192,15 @@ const conv: Mapping<FormOf<'conv'>> = {
   read: (f, r) => {
     const { window: w, filters: F } = f;
     const rows = product(w.kernel) * w.channels;
+    if (!startsWithReshape(r)) {
+      const expected = convDouble(f);
+      return pipe(
+        readPatches(w, [rows], r, expected),
+        E.chain(() => operand(r, 'MatMul', [rows, F], `the kernel of a ${F}-filter convolution`, expected)),
+        E.chain((wd) => E.map((b: Float64Array) => Object.freeze({ w: unsafeMat(rows, F, wd), b: unsafeVec(F, b) }))(operand(r, 'Add', [F], `the bias of a ${F}-filter convolution`, expected))),
+        E.chainFirst(() => readReshape(r, [-1, product(w.output) * F], expected)),
+      );
+    }
     return readWindow(w, F, 'Conv', r, (n) =>
       pipe(
         constantAt(r, n.input[1], [F, w.channels, ...w.kernel], `the kernel of a ${F}-filter convolution`, n),
@@ -156,11 +217,49 @@ const conv: Mapping<FormOf<'conv'>> = {
   },
 };
 
-const pool = (op: 'MaxPool' | 'AveragePool'): Mapping<FormOf<'maxPool' | 'avgPool'>> => ({
-  operators: (f) => describeWindow(op, f.window, f.window.channels),
-  emit: (f, _p, x, prefix, g) => E.right(emitWindow(f.window, f.window.channels, op, [], x, prefix, g)),
-  read: (f, r) => readWindow(f.window, f.window.channels, op, r, () => E.right(noParams)),
-});
+/** True when the next node is a `Reshape` (a layer in ONNX's own operators, not its float64 lowering). */
+const startsWithReshape = (r: ChainReader): boolean => E.exists((n: NodeRecord) => isOp(n, 'Reshape'))(r.peek());
+
+const maxPool: Mapping<FormOf<'maxPool'>> = {
+  operators: (f) => describeWindow('MaxPool', f.window, f.window.channels),
+  emit: (f, _p, x, prefix, g) => E.right(emitWindow(f.window, f.window.channels, 'MaxPool', [], x, prefix, g)),
+  read: (f, r) => readWindow(f.window, f.window.channels, 'MaxPool', r, () => E.right(noParams)),
+};
+
+/** The windows of one channel each: `[positions, kernel size, C]`. */
+const perChannel = (w: Window): readonly number[] => [product(w.kernel), w.channels];
+
+const avgPoolDouble = (f: FormOf<'avgPool'>): string =>
+  `${describePatches(f.window, perChannel(f.window))}, ReduceMean over axis 2, Reshape to [-1, ${product(f.window.output) * f.window.channels}]`;
+
+const avgPool: Mapping<FormOf<'avgPool'>> = {
+  operators: (f) => `${describeWindow('AveragePool', f.window, f.window.channels)} (float64: ${avgPoolDouble(f)})`,
+  emit: (f, _p, x, prefix, g) => {
+    const w = f.window;
+    if (g.dtype === 'float32') return E.right(emitWindow(w, w.channels, 'AveragePool', [], x, prefix, g));
+    const mean = g.node(prefix, 'ReduceMean', [emitPatches(w, perChannel(w), x, prefix, g)], [intsAttribute('axes', [2]), intAttribute('keepdims', 0)]);
+    return E.right(g.node(`${prefix}/out`, 'Reshape', [mean, g.ints(prefix, 'outShape', [-1, product(w.output) * w.channels])]));
+  },
+  read: (f, r) => {
+    const w = f.window;
+    if (startsWithReshape(r)) return readWindow(w, w.channels, 'AveragePool', r, () => E.right(noParams));
+    const expected = avgPoolDouble(f);
+    return pipe(
+      readPatches(w, perChannel(w), r, expected),
+      E.chain(() => readMean(r, 2, expected)),
+      E.chain(() => readReshape(r, [-1, product(w.output) * w.channels], expected)),
+      E.map(() => noParams),
+    );
+  },
+};
+
+/** Reads `ReduceMean` over the one axis `axis`, without keeping it. */
+const readMean = (r: ChainReader, axis: number, expected: string): E.Either<Mismatch, void> =>
+  E.chain((n: NodeRecord) => {
+    const axes = attributeOf(n, 'axes')?.ints;
+    const keep = attributeOf(n, 'keepdims')?.i ?? 1;
+    return same(axes, [axis]) && keep === 0 ? E.right<Mismatch, void>(undefined) : mismatch<void>(expected, `${describeNode(n)} with axes = ${axes === undefined ? 'all' : list(axes)}, keepdims = ${keep}`);
+  })(take(r, 'ReduceMean', expected));
 
 const globalAvgPool: Mapping<FormOf<'globalAvgPool'>> = {
   operators: (f) => `Reshape to [-1, ${f.positions}, ${f.channels}] then ReduceMean over axis 1`,
@@ -170,12 +269,8 @@ const globalAvgPool: Mapping<FormOf<'globalAvgPool'>> = {
     const expected = globalAvgPool.operators(f);
     return pipe(
       readReshape(r, [-1, f.positions, f.channels], expected),
-      E.chain(() => take(r, 'ReduceMean', expected)),
-      E.chain((n) => {
-        const axes = attributeOf(n, 'axes')?.ints;
-        const keep = attributeOf(n, 'keepdims')?.i ?? 1;
-        return same(axes, [1]) && keep === 0 ? E.right(noParams) : mismatch(expected, `${describeNode(n)} with axes = ${axes === undefined ? 'all' : list(axes)}, keepdims = ${keep}`);
-      }),
+      E.chain(() => readMean(r, 1, expected)),
+      E.map(() => noParams),
     );
   },
 };
@@ -416,8 +511,8 @@ export const steps = {
 /** The mappings of the shaped layers' forms. @internal */
 export const SHAPED: { readonly [K in 'conv' | 'maxPool' | 'avgPool' | 'globalAvgPool' | 'rnn' | 'lstm' | 'gru']: Mapping<FormOf<K>> } = {
   conv,
-  maxPool: pool('MaxPool'),
-  avgPool: pool('AveragePool'),
+  maxPool,
+  avgPool,
   globalAvgPool,
   rnn: recurrent('rnn'),
   lstm: recurrent('lstm'),
