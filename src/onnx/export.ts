@@ -54,7 +54,7 @@ const IR_VERSION: Readonly<Record<number, number>> = { 13: 7, 14: 7, 15: 8, 16: 
  */
 export const ONNX_OPSETS: readonly number[] = Object.freeze(Object.keys(IR_VERSION).map(Number));
 
-const MAPPED = 'a layer foldnet built (dense, an activation, dropout, standardize, or a sequential/compose of them)';
+const MAPPED = 'a layer foldnet built (dense, an activation, dropout, standardize, a convolution, pooling, flatten, a recurrent layer, timeDistributed, or a sequential/compose of them)';
 
 /** Appends the nodes of `layer` after the value `x`; returns the value it outputs. */
 const emit = (layer: Part, params: unknown, position: readonly number[], x: string, g: GraphBuilder): E.Either<ExportError, string> => {
@@ -104,6 +104,15 @@ const checkOptions = (o: OnnxExportOptions): E.Either<ExportError, Required<Onnx
  * `leakyRelu(α)`, `softmax` → `Relu`, `Tanh`, `Sigmoid`, `Softplus`, `LeakyRelu(alpha = α)`,
  * `Softmax(axis = −1)`; `standardize` → `Sub` μ then `Div` σ; `identity` and `dropout` (the
  * identity at inference) → nothing; `sequential`/`compose` → their layers in application order.
+ * Shaped layers, whose rows are channels-last examples flattened: `conv1d`/`conv2d`, `maxPool`,
+ * `avgPool` → `Reshape` to the example shape, `Transpose` to channels first, `Conv` (W as
+ * `[F, C, kh, kw]`, pads as in foldnet), `MaxPool`, `AveragePool`, and back (a float64 `conv` or
+ * `avgPool` gathers its windows and applies `MatMul` + `Add` or `ReduceMean`, which ONNX Runtime
+ * runs in double); `globalAvgPool` → `ReduceMean`; `flatten` → nothing; `rnn`, `lstm`, `gru` →
+ * `RNN`, `LSTM` (gates reordered i, f, g, o → i, o, f, c), `GRU` (r, z, n → z, r, h,
+ * `linear_before_reset = 1`) on the time-major sequence, the last state `Y_h` or every step `Y`
+ * reshaped to rows, a learned initial state expanded to the batch; `timeDistributed(f, T)` →
+ * `f`'s operators on `[batch·T, I]`.
  * A layer foldnet did not build (`defineLayer`, `elementwise`, a copy with other functions) is a
  * `Left` naming it and its position, as are non-finite parameters and unknown options.
  * Browser-safe; never throws.

@@ -92,6 +92,9 @@ const readGraph = (net: Part & { inputDim: number; outputDim: number }, g: Graph
  * input, then each layer's operators in order (see `toOnnx`; a dense layer may also be PyTorch's
  * `Gemm` with `transB = 1`, i.e. W stored O×I, or `MatMul` + `Add`, with the weight possibly a
  * `Transpose` of a constant; `Identity` and `Dropout` nodes are skipped), then the output.
+ * Shaped layers are read in the operators `toOnnx` writes for them (`Conv`, `MaxPool`, `AveragePool`
+ * between their layout changes, or their float64 `Gather` forms; `ReduceMean`; `RNN`, `LSTM`, `GRU`,
+ * gates reordered back to foldnet's, an LSTM's two biases summed).
  * Constants may be float or double; a `standardize` layer's μ and σ must be the file's (exactly,
  * or rounded to float). `Left` names the first layer whose operator or shape differs
  * (`"layer 3 (dense): expected Gemm (or MatMul + Add) with a 8×3 weight, got Relu node …"`), and
