@@ -111,7 +111,9 @@ const checkOptions = (o: OnnxExportOptions): E.Either<ExportError, Required<Onnx
  * runs in double); `globalAvgPool` → `ReduceMean`; `flatten` → nothing; `rnn`, `lstm`, `gru` →
  * `RNN`, `LSTM` (gates reordered i, f, g, o → i, o, f, c), `GRU` (r, z, n → z, r, h,
  * `linear_before_reset = 1`) on the time-major sequence, the last state `Y_h` or every step `Y`
- * reshaped to rows, a learned initial state expanded to the batch; `timeDistributed(f, T)` →
+ * reshaped to rows, a learned initial state expanded to the batch (in float64, which ONNX Runtime
+ * has no recurrent kernels for, the recurrence written out over the T steps in foldnet's own
+ * operations: `Gather`, `Concat`, `MatMul`, `Add`, `Sigmoid`, `Tanh`, `Mul`); `timeDistributed(f, T)` →
  * `f`'s operators on `[batch·T, I]`.
  * A layer foldnet did not build (`defineLayer`, `elementwise`, a copy with other functions) is a
  * `Left` naming it and its position, as are non-finite parameters and unknown options.

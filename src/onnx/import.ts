@@ -94,7 +94,8 @@ const readGraph = (net: Part & { inputDim: number; outputDim: number }, g: Graph
  * `Transpose` of a constant; `Identity` and `Dropout` nodes are skipped), then the output.
  * Shaped layers are read in the operators `toOnnx` writes for them (`Conv`, `MaxPool`, `AveragePool`
  * between their layout changes, or their float64 `Gather` forms; `ReduceMean`; `RNN`, `LSTM`, `GRU`,
- * gates reordered back to foldnet's, an LSTM's two biases summed).
+ * gates reordered back to foldnet's, an LSTM's two biases summed, or the float64 recurrence written
+ * out, compared node by node with what `toOnnx` writes).
  * Constants may be float or double; a `standardize` layer's μ and σ must be the file's (exactly,
  * or rounded to float). `Left` names the first layer whose operator or shape differs
  * (`"layer 3 (dense): expected Gemm (or MatMul + Add) with a 8×3 weight, got Relu node …"`), and

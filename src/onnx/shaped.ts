@@ -6,7 +6,9 @@
  * and pooling operators want `[N, C, H, W]`, and its recurrent operators `[T, N, F]`. So each
  * layer reshapes its rows to the example shape, transposes to ONNX's layout, applies the operator
  * and transposes and reshapes back to rows: a layer's nodes start and end on foldnet's rows, and
- * any chain of layers stays a chain.
+ * any chain of layers stays a chain. In float64, which ONNX Runtime's `Conv`, `AveragePool`, `RNN`,
+ * `LSTM` and `GRU` kernels lack, convolution and average pooling gather their windows and the
+ * recurrent layers are written out step by step (src/onnx/unrolled.ts).
  *
  * @module
  */
@@ -21,6 +23,7 @@ import {
 } from './graph.js';
 import { constantAt, firstNonFinite, isMat, isVec, noParams, take, type FormOf, type Mapping } from './read.js';
 import type { NodeRecord } from './wire.js';
+import { emitUnrolled, readUnrolled, type CellTensors } from './unrolled.js';
 
 const range = (from: number, to: number): number[] => Array.from({ length: to - from }, (_, i) => from + i);
 const product = (xs: readonly number[]): number => xs.reduce((a, b) => a * b, 1);
@@ -289,10 +292,26 @@ interface Cell {
   /** The state's width in units of H (LSTM: h and c). */
   readonly states: number;
   /** foldnet's parameters as `{ x: F × G·H, h: H × G·H, bx, bh: G·H }` (foldnet block order), or why not. */
-  readonly split: (p: unknown, s: Recurrence) => E.Either<Mismatch, { x: Float64Array; h: Float64Array; bx: Float64Array; bh: Float64Array }>;
+  readonly split: (p: unknown, s: Recurrence) => E.Either<Mismatch, Blocks>;
   /** The cell's parameters from those blocks. */
   readonly join: (s: Recurrence, x: Float64Array, h: Float64Array, bx: Float64Array, bh: Float64Array) => unknown;
+  /** The blocks as the tensors of foldnet's own layout (the float64 form's constants), and back. */
+  readonly tensors: (s: Recurrence, b: Blocks) => CellTensors;
+  readonly fromTensors: (s: Recurrence, t: Readonly<Record<string, Float64Array>>) => unknown;
 }
+
+type Blocks = { readonly x: Float64Array; readonly h: Float64Array; readonly bx: Float64Array; readonly bh: Float64Array };
+
+/** The rnn and lstm cells' one stacked weight `w: (F + H) × G·H` and bias `b`. */
+const stackedTensors = (G: number) => ({
+  tensors: (s: Recurrence, b: Blocks): CellTensors => ({
+    w: { dims: [s.features + s.hidden, G * s.hidden], values: joinRows(b.x, b.h) },
+    b: { dims: [G * s.hidden], values: plus(b.bx, b.bh) },
+  }),
+  fromBlocks: (s: Recurrence, t: Readonly<Record<string, Float64Array>>): Blocks => ({
+    x: rowsOf(t['w']!, 0, s.features, G * s.hidden), h: rowsOf(t['w']!, s.features, s.hidden, G * s.hidden), bx: t['b']!, bh: new Float64Array(G * s.hidden),
+  }),
+});
 
 /** `a + b` entry by entry, keeping `a`'s entries (their bits, −0 too) where `b` is 0. */
 const plus = (a: Float64Array, b: Float64Array): Float64Array => a.map((v, i) => (b[i] === 0 ? v : v + b[i]!));
@@ -302,7 +321,7 @@ const rowsOf = (m: Float64Array, from: number, n: number, cols: number): Float64
 
 /** One stacked `(F + H) × G·H` weight and a `G·H` bias (rnn, lstm) as the four blocks; ONNX's Rb is 0. */
 const stacked = (what: string, gates: number, pick: (p: unknown) => { w?: unknown; b?: unknown } | undefined) =>
-  (p: unknown, s: Recurrence): E.Either<Mismatch, { x: Float64Array; h: Float64Array; bx: Float64Array; bh: Float64Array }> => {
+  (p: unknown, s: Recurrence): E.Either<Mismatch, Blocks> => {
     const { features: F, hidden: H } = s;
     const q = pick(p);
     if (q === undefined || !isMat(q.w, F + H, gates * H) || !isVec(q.b, gates * H)) return mismatch(`parameters ${what} with w: ${F + H}×${gates * H}, b: ${gates * H}`, describe(p));
@@ -320,6 +339,11 @@ const joinRows = (x: Float64Array, h: Float64Array): Float64Array => {
 const CELLS: { readonly [K in 'rnn' | 'lstm' | 'gru']: Cell } = {
   rnn: {
     op: 'RNN',
+    tensors: stackedTensors(1).tensors,
+    fromTensors: (s, t) => {
+      const b = stackedTensors(1).fromBlocks(s, t);
+      return CELLS.rnn.join(s, b.x, b.h, b.bx, b.bh);
+    },
     order: [0],
     attributes: [],
     states: 1,
@@ -331,6 +355,11 @@ const CELLS: { readonly [K in 'rnn' | 'lstm' | 'gru']: Cell } = {
   },
   lstm: {
     op: 'LSTM',
+    tensors: stackedTensors(4).tensors,
+    fromTensors: (s, t) => {
+      const b = stackedTensors(4).fromBlocks(s, t);
+      return CELLS.lstm.join(s, b.x, b.h, b.bx, b.bh);
+    },
     order: [0, 3, 1, 2],
     attributes: [],
     states: 2,
@@ -342,6 +371,13 @@ const CELLS: { readonly [K in 'rnn' | 'lstm' | 'gru']: Cell } = {
   },
   gru: {
     op: 'GRU',
+    tensors: (s, b) => ({
+      wx: { dims: [s.features, 3 * s.hidden], values: b.x },
+      wh: { dims: [s.hidden, 3 * s.hidden], values: b.h },
+      bx: { dims: [3 * s.hidden], values: b.bx },
+      bh: { dims: [3 * s.hidden], values: b.bh },
+    }),
+    fromTensors: (s, t) => CELLS.gru.join(s, t['wx']!, t['wh']!, t['bx']!, t['bh']!),
     order: [1, 0, 2],
     // foldnet's candidate applies the reset gate after the hidden product: ONNX's linear_before_reset
     attributes: [{ name: 'linear_before_reset', value: 1 }],
@@ -405,11 +441,14 @@ const emitInitialStates = (init: Float64Array, s: Recurrence, states: number, se
   });
 };
 
+const describeUnrolled = (c: Cell, s: Recurrence): string =>
+  `(float64) the ${c.op} recurrence written out over ${s.steps} steps with ${s.hidden} units, as foldnet writes it`;
+
 const recurrent = (cellName: 'rnn' | 'lstm' | 'gru'): Mapping<FormOf<'rnn' | 'lstm' | 'gru'>> => {
   const c = CELLS[cellName];
   const G = c.order.length;
   return {
-    operators: (s) => describeRecurrent(c, s),
+    operators: (s) => `${describeRecurrent(c, s)}; ${describeUnrolled(c, s)}`,
     emit: (s, p, x, prefix, g) => {
       const { steps: T, features: F, hidden: H } = s;
       return pipe(
@@ -420,6 +459,7 @@ const recurrent = (cellName: 'rnn' | 'lstm' | 'gru'): Mapping<FormOf<'rnn' | 'ls
           return bad ? mismatch<typeof b>('finite parameters', 'a non-finite weight, bias or initial state') : E.right(b);
         }),
         E.map((b) => {
+          if (g.dtype === 'float64') return emitUnrolled(cellName, s, c.tensors(s, b), b.init ?? new Float64Array(c.states * H), x, prefix, g);
           const seq = reshapeThenTranspose(x, [-1, T, F], [1, 0, 2], prefix, g);
           const W = g.constant(prefix, 'W', [1, G * H, F], toOnnxGates(b.x, c.order, H, F));
           const R = g.constant(prefix, 'R', [1, G * H, H], toOnnxGates(b.h, c.order, H, H));
@@ -435,6 +475,14 @@ const recurrent = (cellName: 'rnn' | 'lstm' | 'gru'): Mapping<FormOf<'rnn' | 'ls
     read: (s, r) => {
       const { steps: T, features: F, hidden: H } = s;
       const expected = describeRecurrent(c, s);
+      const next = r.peek();
+      if (E.isRight(next) && isOp(next.right, 'Reshape') && !r.consumers(next.right.output[0] ?? '').some((m) => isOp(m, 'Transpose'))) {
+        const zero = c.tensors(s, { x: new Float64Array(F * G * H), h: new Float64Array(H * G * H), bx: new Float64Array(G * H), bh: new Float64Array(G * H) });
+        return E.map(({ params, initial }: { params: Readonly<Record<string, Float64Array>>; initial: Float64Array }) => {
+          const cell = c.fromTensors(s, params);
+          return Object.freeze(s.learnInitialState ? { cell, initialState: unsafeVec(c.states * H, initial) } : { cell });
+        })(readUnrolled(cellName, s, zero, s.learnInitialState, r, describeUnrolled(c, s)));
+      }
       return pipe(
         readIn(r, [-1, T, F], [1, 0, 2], expected),
         E.chain(() => {

@@ -20,11 +20,6 @@ export interface OnnxCase {
   readonly net: AnyLayer;
   /** Parameters with every entry random (biases too, so a dropped bias would show). */
   readonly params: unknown;
-  /**
-   * The operator ONNX Runtime's CPU provider has no double kernel for (RNN, LSTM, GRU), if the
-   * case uses one: its float64 file is checked and read back but not run.
-   */
-  readonly floatOnlyIn?: string;
   /** Where foldnet refuses the export: the message it gives, for a dtype and opset (else undefined). */
   readonly refusal?: (dtype: Dtype, opset: number) => RegExp | undefined;
 }
@@ -39,7 +34,7 @@ const leakyRefusal = (dtype: Dtype, opset: number): RegExp | undefined =>
 const rows = randomMat(key(7), 20, 4, 3);
 
 export const onnxCases = (): readonly OnnxCase[] => {
-  const nets: readonly (readonly [string, AnyLayer, Pick<OnnxCase, 'refusal' | 'floatOnlyIn'>?])[] = [
+  const nets: readonly (readonly [string, AnyLayer, Pick<OnnxCase, 'refusal'>?])[] = [
     ['dense alone', dense(4, 3)],
     ...activationCases(3).map(({ name, layer }) => [`dense then ${name}`, sequential(dense(4, 3), layer), /leakyRelu/.test(name) ? { refusal: leakyRefusal } : {}] as const),
     ['leakyRelu(0.3) (α not a float32)', sequential(dense(4, 3), leakyRelu(0.3)), { refusal: leakyRefusal }],
@@ -62,15 +57,15 @@ export const onnxCases = (): readonly OnnxCase[] => {
     ['flatten (the identity on rows)', sequential(flatten([2, 3]), dense(6, 2))],
     ['a CNN: conv2d, relu, maxPool, flatten, dense', sequential(conv2d([8, 8, 1], { filters: 4, kernel: 3 }), relu, maxPool([6, 6, 4], 2), flatten([3, 3, 4]), dense(36, 3))],
     ['a 1-D CNN: conv1d, maxPool, globalAvgPool, dense', sequential(conv1d([10, 2], { filters: 3, kernel: 3, padding: 'same' }), tanh, maxPool([10, 3], 2), globalAvgPool([5, 3]), dense(3, 2))],
-    ['rnn, last state', rnn([5, 3], 4), { floatOnlyIn: 'RNN' }],
-    ['rnn, every step', rnn([5, 3], 4, { returnSequences: true }), { floatOnlyIn: 'RNN' }],
-    ['lstm, last state', lstm([5, 3], 4), { floatOnlyIn: 'LSTM' }],
-    ['lstm, every step, learned initial state', lstm([5, 3], 4, { returnSequences: true, learnInitialState: true }), { floatOnlyIn: 'LSTM' }],
-    ['gru, last state', gru([5, 3], 4), { floatOnlyIn: 'GRU' }],
-    ['gru, every step, learned initial state', gru([5, 3], 4, { returnSequences: true, learnInitialState: true }), { floatOnlyIn: 'GRU' }],
-    ['rnn, learned initial state', rnn([4, 2], 3, { learnInitialState: true }), { floatOnlyIn: 'RNN' }],
-    ['an LSTM forecaster: lstm, dense', sequential(lstm([6, 2], 5), dense(5, 1)), { floatOnlyIn: 'LSTM' }],
-    ['a GRU forecaster: gru every step, timeDistributed dense', sequential(gru([6, 2], 5, { returnSequences: true }), timeDistributed(dense(5, 1), 6)), { floatOnlyIn: 'GRU' }],
+    ['rnn, last state', rnn([5, 3], 4)],
+    ['rnn, every step', rnn([5, 3], 4, { returnSequences: true })],
+    ['lstm, last state', lstm([5, 3], 4)],
+    ['lstm, every step, learned initial state', lstm([5, 3], 4, { returnSequences: true, learnInitialState: true })],
+    ['gru, last state', gru([5, 3], 4)],
+    ['gru, every step, learned initial state', gru([5, 3], 4, { returnSequences: true, learnInitialState: true })],
+    ['rnn, learned initial state', rnn([4, 2], 3, { learnInitialState: true })],
+    ['an LSTM forecaster: lstm, dense', sequential(lstm([6, 2], 5), dense(5, 1))],
+    ['a GRU forecaster: gru every step, timeDistributed dense', sequential(gru([6, 2], 5, { returnSequences: true }), timeDistributed(dense(5, 1), 6))],
     ['timeDistributed of an MLP', timeDistributed(sequential(dense(3, 4), softmax), 5)],
   ];
   return nets.map(([name, net, more], i) => ({ name, net, params: randomLike(foldIn(key(11), i), net.init(key(i))), ...more }));

@@ -48,13 +48,6 @@ describe('exported models compute in ONNX Runtime what foldnet computes', () => 
           });
           continue;
         }
-        if (dtype === 'float64' && c.floatOnlyIn !== undefined) {
-          it(`${c.name}, float64, opset ${opset}: ONNX Runtime has no double ${c.floatOnlyIn} kernel (the file is checked and read back)`, async () => {
-            const bytes = unwrap(toOnnx(c.net, c.params, { dtype, opset }));
-            await expect(runOrt(bytes, randomMat(key(21), 2, c.net.inputDim), dtype)).rejects.toThrow(new RegExp(c.floatOnlyIn!));
-          });
-          continue;
-        }
         it(`${c.name}, ${dtype}, opset ${opset}: ≤ ${TOLERANCE[dtype]} relative on batches of 7 and 1`, async () => {
           const bytes = unwrap(toOnnx(c.net, c.params, { dtype, opset }));
           for (const [i, rows] of [7, 1].entries()) {
