@@ -302,31 +302,11 @@ interface Cell {
 
 type Blocks = { readonly x: Float64Array; readonly h: Float64Array; readonly bx: Float64Array; readonly bh: Float64Array };
 
-/** The rnn and lstm cells' one stacked weight `w: (F + H) × G·H` and bias `b`. */
-const stackedTensors = (G: number) => ({
-  tensors: (s: Recurrence, b: Blocks): CellTensors => ({
-    w: { dims: [s.features + s.hidden, G * s.hidden], values: joinRows(b.x, b.h) },
-    b: { dims: [G * s.hidden], values: plus(b.bx, b.bh) },
-  }),
-  fromBlocks: (s: Recurrence, t: Readonly<Record<string, Float64Array>>): Blocks => ({
-    x: rowsOf(t['w']!, 0, s.features, G * s.hidden), h: rowsOf(t['w']!, s.features, s.hidden, G * s.hidden), bx: t['b']!, bh: new Float64Array(G * s.hidden),
-  }),
-});
-
 /** `a + b` entry by entry, keeping `a`'s entries (their bits, −0 too) where `b` is 0. */
 const plus = (a: Float64Array, b: Float64Array): Float64Array => a.map((v, i) => (b[i] === 0 ? v : v + b[i]!));
 
 /** Rows `from…from+n−1` of a row-major matrix with `cols` columns. */
 const rowsOf = (m: Float64Array, from: number, n: number, cols: number): Float64Array => m.slice(from * cols, (from + n) * cols);
-
-/** One stacked `(F + H) × G·H` weight and a `G·H` bias (rnn, lstm) as the four blocks; ONNX's Rb is 0. */
-const stacked = (what: string, gates: number, pick: (p: unknown) => { w?: unknown; b?: unknown } | undefined) =>
-  (p: unknown, s: Recurrence): E.Either<Mismatch, Blocks> => {
-    const { features: F, hidden: H } = s;
-    const q = pick(p);
-    if (q === undefined || !isMat(q.w, F + H, gates * H) || !isVec(q.b, gates * H)) return mismatch(`parameters ${what} with w: ${F + H}×${gates * H}, b: ${gates * H}`, describe(p));
-    return E.right({ x: rowsOf(q.w.data, 0, F, gates * H), h: rowsOf(q.w.data, F, H, gates * H), bx: q.b.data, bh: new Float64Array(gates * H) });
-  };
 
 const cellOf = (p: unknown): unknown => (typeof p === 'object' && p !== null ? (p as { cell?: unknown }).cell : undefined);
 const joinRows = (x: Float64Array, h: Float64Array): Float64Array => {
@@ -336,39 +316,49 @@ const joinRows = (x: Float64Array, h: Float64Array): Float64Array => {
   return out;
 };
 
+/**
+ * The rnn and lstm cells: one stacked weight `w: (F + H) × G·H` on `[x_t, h_{t−1}]` and one bias
+ * `b: G·H` (ONNX's Rb is 0, and an imported Rb is added to Wb). `pick` finds `{ w, b }` in the
+ * cell's parameters, `wrap` puts it back where the cell keeps it.
+ */
+const stackedCell = (
+  op: 'RNN' | 'LSTM', order: readonly number[], states: number, what: string,
+  pick: (cell: unknown) => { w?: unknown; b?: unknown } | undefined, wrap: (wb: unknown) => unknown,
+): Cell => {
+  const G = order.length;
+  const blocks = (s: Recurrence, w: Float64Array, b: Float64Array): Blocks =>
+    ({ x: rowsOf(w, 0, s.features, G * s.hidden), h: rowsOf(w, s.features, s.hidden, G * s.hidden), bx: b, bh: new Float64Array(G * s.hidden) });
+  const join = (s: Recurrence, x: Float64Array, h: Float64Array, bx: Float64Array, bh: Float64Array): unknown =>
+    wrap(Object.freeze({ w: unsafeMat(s.features + s.hidden, G * s.hidden, joinRows(x, h)), b: unsafeVec(G * s.hidden, plus(bx, bh)) }));
+  return {
+    op,
+    order,
+    attributes: [],
+    states,
+    split: (p, s) => {
+      const { features: F, hidden: H } = s;
+      const q = pick(cellOf(p));
+      if (q === undefined || !isMat(q.w, F + H, G * H) || !isVec(q.b, G * H)) return mismatch(`parameters ${what} with w: ${F + H}×${G * H}, b: ${G * H}`, describe(p));
+      return E.right(blocks(s, q.w.data, q.b.data));
+    },
+    join,
+    tensors: (s, b) => ({
+      w: { dims: [s.features + s.hidden, G * s.hidden], values: joinRows(b.x, b.h) },
+      b: { dims: [G * s.hidden], values: plus(b.bx, b.bh) },
+    }),
+    fromTensors: (s, t) => {
+      const b = blocks(s, t['w']!, t['b']!);
+      return join(s, b.x, b.h, b.bx, b.bh);
+    },
+  };
+};
+
+const asObject = (u: unknown): { w?: unknown; b?: unknown } | undefined => (typeof u === 'object' && u !== null ? (u as { w?: unknown; b?: unknown }) : undefined);
+
 const CELLS: { readonly [K in 'rnn' | 'lstm' | 'gru']: Cell } = {
-  rnn: {
-    op: 'RNN',
-    tensors: stackedTensors(1).tensors,
-    fromTensors: (s, t) => {
-      const b = stackedTensors(1).fromBlocks(s, t);
-      return CELLS.rnn.join(s, b.x, b.h, b.bx, b.bh);
-    },
-    order: [0],
-    attributes: [],
-    states: 1,
-    split: stacked('{ cell: [{ w, b }, {}] }', 1, (p) => {
-      const c = cellOf(p);
-      return Array.isArray(c) && typeof c[0] === 'object' && c[0] !== null ? (c[0] as { w?: unknown; b?: unknown }) : undefined;
-    }),
-    join: (s, x, h, bx, bh) => [Object.freeze({ w: unsafeMat(s.features + s.hidden, s.hidden, joinRows(x, h)), b: unsafeVec(s.hidden, plus(bx, bh)) }), noParams],
-  },
-  lstm: {
-    op: 'LSTM',
-    tensors: stackedTensors(4).tensors,
-    fromTensors: (s, t) => {
-      const b = stackedTensors(4).fromBlocks(s, t);
-      return CELLS.lstm.join(s, b.x, b.h, b.bx, b.bh);
-    },
-    order: [0, 3, 1, 2],
-    attributes: [],
-    states: 2,
-    split: stacked('{ cell: { w, b } }', 4, (p) => {
-      const c = cellOf(p);
-      return typeof c === 'object' && c !== null ? (c as { w?: unknown; b?: unknown }) : undefined;
-    }),
-    join: (s, x, h, bx, bh) => Object.freeze({ w: unsafeMat(s.features + s.hidden, 4 * s.hidden, joinRows(x, h)), b: unsafeVec(4 * s.hidden, plus(bx, bh)) }),
-  },
+  // the Elman cell is sequential(dense, tanh): its parameters [{ w, b }, {}]
+  rnn: stackedCell('RNN', [0], 1, '{ cell: [{ w, b }, {}] }', (c) => (Array.isArray(c) ? asObject(c[0]) : undefined), (wb) => [wb, noParams]),
+  lstm: stackedCell('LSTM', [0, 3, 1, 2], 2, '{ cell: { w, b } }', asObject, (wb) => wb),
   gru: {
     op: 'GRU',
     tensors: (s, b) => ({
