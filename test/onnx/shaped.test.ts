@@ -96,3 +96,32 @@ describe('a file of another shaped architecture is a Left naming the layer', () 
     });
   }
 });
+
+describe('a float64 recurrence is read node by node', () => {
+  const net = lstm([4, 3], 2, { learnInitialState: true });
+  const params = randomLike(key(8), net.init(key(2)));
+  const bytes = unwrap(toOnnx(net, params, { dtype: 'float64' }));
+
+  it('reads back the same bits, the learned initial state included', () => {
+    const back = unwrap(fromOnnx(net, bytes));
+    expect(back).toEqual(params);
+  });
+
+  it('one operator changed at step 2 is a Left naming that step', () => {
+    const m = record(bytes);
+    const at = m.graph!.node.findIndex((n) => n.name === 'model/t2/f/Sigmoid');
+    expect(at).toBeGreaterThan(0);
+    const node = m.graph!.node.map((n, i) => (i === at ? { ...n, op_type: 'Tanh' } : n));
+    const r = fromOnnx(net, encodeModel({ ...m, graph: { ...m.graph!, node } }));
+    expect(E.isLeft(r) && r.left.message).toMatch(/^model \(scan\): expected \(float64\) the LSTM recurrence .*, got a graph without foldnet's Sigmoid node of step 2 \(t2\/f\/Sigmoid\)$/);
+  });
+
+  it('a weight that differs between steps is a Left (each constant is one tensor at every step)', () => {
+    const m = record(bytes);
+    const w = m.graph!.initializer.find((t) => t.name === 'model.w')!;
+    const copy = { ...w, name: 'model.w.other' };
+    const node = m.graph!.node.map((n) => (n.name === 'model/t3/MatMul' ? { ...n, input: [n.input[0]!, 'model.w.other'] } : n));
+    const r = fromOnnx(net, encodeModel({ ...m, graph: { ...m.graph!, node, initializer: [...m.graph!.initializer, copy] } }));
+    expect(E.isLeft(r) && r.left.message).toMatch(/got a graph without foldnet's MatMul node of step 3/);
+  });
+});
