@@ -95,7 +95,9 @@ const readGraph = (net: Part & { inputDim: number; outputDim: number }, g: Graph
  * Shaped layers are read in the operators `toOnnx` writes for them (`Conv`, `MaxPool`, `AveragePool`
  * between their layout changes, or their float64 `Gather` forms; `ReduceMean`; `RNN`, `LSTM`, `GRU`,
  * gates reordered back to foldnet's, an LSTM's two biases summed, or the float64 recurrence written
- * out, compared node by node with what `toOnnx` writes).
+ * out, compared node by node with what `toOnnx` writes). PyTorch's `nn.LSTM`/`nn.GRU` exports read
+ * too: a `Shape` beside the layout change, zero initial states from `ConstantOfShape`, and the last
+ * state taken by `Gather` (`h[-1]`) or `Squeeze`.
  * Constants may be float or double; a `standardize` layer's μ and σ must be the file's (exactly,
  * or rounded to float). `Left` names the first layer whose operator or shape differs
  * (`"layer 3 (dense): expected Gemm (or MatMul + Add) with a 8×3 weight, got Relu node …"`), and

@@ -18,7 +18,7 @@ import type { Recurrence, Window } from '../layer/form.js';
 import { unsafeMat, unsafeVec } from '../tensor/mat.js';
 import { describe } from '../data/errors.js';
 import {
-  attributeOf, describeNode, intAttribute, intsAttribute, intTable, isOp, mismatch,
+  attributeOf, describeNode, intAttribute, intsAttribute, intTable, isOp, mismatch, tensorValues,
   type ChainReader, type GraphBuilder, type Mismatch,
 } from './graph.js';
 import { constantAt, firstNonFinite, isMat, isVec, noParams, take, type FormOf, type Mapping } from './read.js';
@@ -474,12 +474,11 @@ const recurrent = (cellName: 'rnn' | 'lstm' | 'gru'): Mapping<FormOf<'rnn' | 'ls
         })(readUnrolled(cellName, s, zero, s.learnInitialState, r, describeUnrolled(c, s)));
       }
       return pipe(
-        readIn(r, [-1, T, F], [1, 0, 2], expected),
-        E.chain(() => {
-          // with a learned initial state the sequence also feeds the batch size's Shape node
-          const cs = r.consumers(r.current());
-          const n = cs.find((k) => isOp(k, c.op) && k.input[0] === r.current());
-          if (n === undefined || cs.length !== (s.learnInitialState ? 2 : 1)) return mismatch<NodeRecord>(expected, cs.length === 0 ? 'the end of the graph' : cs.slice(0, 3).map(describeNode).join(' and '));
+        readReshape(r, [-1, T, F], expected),
+        E.chain(() => besideShapes(r, 'Transpose', expected)),
+        E.chain((n) => (same(attributeOf(n, 'perm')?.ints, [1, 0, 2]) ? E.right(undefined) : mismatch<void>(`${expected}: Transpose by [1, 0, 2]`, describeNode(n)))),
+        E.chain(() => besideShapes(r, c.op, expected)),
+        E.chain((n) => {
           const attrs = new Map(n.attribute.map((a) => [a.name, a.i]));
           const want = new Map([['hidden_size', H], ...c.attributes.map((a) => [a.name, a.value] as const)]);
           const odd = [...attrs.keys()].find((k) => (want.has(k) ? attrs.get(k) !== want.get(k) : !(k === 'layout' && attrs.get(k) === 0)));
@@ -504,7 +503,7 @@ const recurrent = (cellName: 'rnn' | 'lstm' | 'gru'): Mapping<FormOf<'rnn' | 'ls
             E.apS('init', readInitialStates(r, n, s, c.states, expected)),
           ),
         ),
-        E.chainFirst(() => (s.returnSequences ? readOut(r, [2, 0, 1, 3], T * H, expected) : readReshape(r, [-1, H], expected))),
+        E.chainFirst(() => (s.returnSequences ? readOut(r, [2, 0, 1, 3], T * H, expected) : readLastState(r, H, expected))),
         E.map(({ x, h, b, init }) => {
           const cell = c.join(s, fromOnnxGates(x, c.order, H, F), fromOnnxGates(h, c.order, H, H), fromOnnxGates(b.subarray(0, G * H), c.order, H, 1), fromOnnxGates(b.subarray(G * H), c.order, H, 1));
           return Object.freeze(init === undefined ? { cell } : { cell, initialState: unsafeVec(c.states * H, init) });
@@ -514,10 +513,50 @@ const recurrent = (cellName: 'rnn' | 'lstm' | 'gru'): Mapping<FormOf<'rnn' | 'ls
   };
 };
 
+/**
+ * The one consumer of the current value that is the operator `op`, others being only `Shape`
+ * nodes (the batch size read for the initial states: foldnet's after the `Transpose`, PyTorch's
+ * before it). Moves past it, to its first output.
+ */
+const besideShapes = (r: ChainReader, op: string, expected: string): E.Either<Mismatch, NodeRecord> => {
+  const cs = r.consumers(r.current());
+  const n = cs.find((k) => isOp(k, op) && k.input[0] === r.current());
+  if (n === undefined || !cs.every((k) => k === n || isOp(k, 'Shape'))) return mismatch(expected, cs.length === 0 ? 'the end of the graph' : cs.slice(0, 3).map(describeNode).join(' and '));
+  r.advance(n);
+  return E.right(n);
+};
+
+/** True when `name` is an initial state of 0 as PyTorch writes it: `ConstantOfShape` of 0. */
+const isZeros = (r: ChainReader, name: string): boolean => {
+  const n = r.producer(name);
+  const t = n === undefined || !isOp(n, 'ConstantOfShape') ? undefined : attributeOf(n, 'value')?.t;
+  return n !== undefined && isOp(n, 'ConstantOfShape') && (t === undefined || E.exists((v: Float64Array) => v[0] === 0)(tensorValues(t, [1])));
+};
+
+/** Y_h `[1, batch, H]` as rows: foldnet's `Reshape` to `[-1, H]`, or PyTorch's `Gather` of direction 0 (`h[-1]`) or `Squeeze`. */
+const readLastState = (r: ChainReader, H: number, expected: string): E.Either<Mismatch, void> => {
+  const next = r.peek();
+  if (E.isRight(next) && isOp(next.right, 'Gather')) {
+    return E.chain((n: NodeRecord) => {
+      const index = intTable(n.input[1] === undefined ? undefined : r.constant(n.input[1]), []);
+      return (attributeOf(n, 'axis')?.i ?? 0) === 0 && index !== undefined && (index[0] === 0 || index[0] === -1)
+        ? E.right<Mismatch, void>(undefined)
+        : mismatch<void>(`${expected}: Gather of direction 0`, describeNode(n));
+    })(take(r, 'Gather', expected));
+  }
+  if (E.isRight(next) && isOp(next.right, 'Squeeze')) {
+    return E.chain((n: NodeRecord) => {
+      const axes = intTable(n.input[1] === undefined ? undefined : r.constant(n.input[1]), [1]) ?? attributeOf(n, 'axes')?.ints;
+      return same(axes, [0]) ? E.right<Mismatch, void>(undefined) : mismatch<void>(`${expected}: Squeeze of axis 0`, describeNode(n));
+    })(take(r, 'Squeeze', expected));
+  }
+  return readReshape(r, [-1, H], expected);
+};
+
 /** Reads the initial states (inputs 5 and 6: `Expand` of a constant `[1, 1, H]`), or none. */
 const readInitialStates = (r: ChainReader, n: NodeRecord, s: Recurrence, states: number, expected: string): E.Either<Mismatch, Float64Array | undefined> => {
   const names = n.input.slice(5, 5 + states);
-  if (!s.learnInitialState) return names.every((v) => v === '') ? E.right(undefined) : mismatch(`${expected} (an initial state of 0)`, `${describeNode(n)} with an initial state`);
+  if (!s.learnInitialState) return names.every((v) => v === '' || isZeros(r, v)) ? E.right(undefined) : mismatch(`${expected} (an initial state of 0)`, `${describeNode(n)} with an initial state`);
   const parts = names.map((name, k) => {
     const expand = r.producer(name);
     if (expand === undefined || !isOp(expand, 'Expand')) return mismatch<Float64Array>(expected, `initial state ${k + 1} of ${describeNode(n)} not an Expand of a constant`);
