@@ -7,6 +7,9 @@ of inputs with what PyTorch predicted for them. Run once; the outputs are commit
 - matmul-mlp:          x @ W1 + b1, tanh, x @ W2 + b2, softmax: `MatMul` + `Add` with I×O weights.
 - matmul-transpose-mlp: (x − μ)/σ, x @ W1.T + b1, leaky ReLU(0.2), x @ W2.T + b2, sigmoid, exported
                        without constant folding: `Sub`/`Div`, and `MatMul` of a `Transpose`d weight.
+- lstm-forecaster, gru-forecaster: rows of 5 steps × 3 features reshaped to a batch-first sequence,
+                       nn.LSTM(3, 4) / nn.GRU(3, 4), Linear(4, 1) on the last state h[-1]: `LSTM`/`GRU`
+                       with PyTorch's two biases, zero initial states from `ConstantOfShape`.
 
 Usage: /usr/bin/python3 scripts/onnx-pytorch-fixtures.py   (Debian's python3-torch and python3-onnx)
 """
@@ -50,6 +53,18 @@ class TransposeMlp(nn.Module):
         return torch.sigmoid(torch.matmul(h, self.w2.t()) + self.b2)
 
 
+class Forecaster(nn.Module):
+    def __init__(self, cell):
+        super().__init__()
+        self.cell = cell(3, 4, batch_first=True)
+        self.head = nn.Linear(4, 1)
+
+    def forward(self, x):
+        _, state = self.cell(x.reshape(-1, 5, 3))
+        h = state[0] if isinstance(state, tuple) else state
+        return self.head(h[-1])
+
+
 def export(name, model, inputs, width, fold):
     model.eval()
     x = torch.randn(inputs, width) * 2 + (5 if name == "matmul-transpose-mlp" else 0)
@@ -72,3 +87,5 @@ def export(name, model, inputs, width, fold):
 export("gemm-mlp", nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 3)), 10, 4, True)
 export("matmul-mlp", MatMulMlp(), 10, 5, True)
 export("matmul-transpose-mlp", TransposeMlp(), 10, 4, False)
+export("lstm-forecaster", Forecaster(nn.LSTM), 10, 15, True)
+export("gru-forecaster", Forecaster(nn.GRU), 10, 15, True)

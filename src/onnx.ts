@@ -1,6 +1,7 @@
 /**
  * The ONNX entry point, `foldnet/onnx`: export a model to the standard format ONNX Runtime and
- * other engines serve, and import parameters from one (foldnet's own files and PyTorch's MLPs).
+ * other engines serve, and import parameters from one (foldnet's own files, and PyTorch's MLPs
+ * and LSTM/GRU layers).
  * Browser-safe like the core; a separate entry so that the protobuf library it needs stays out of
  * bundles that do not use it.
  *

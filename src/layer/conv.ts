@@ -17,6 +17,7 @@ import type { Add, Divide, Subtract } from './decimal.js';
 import { checkShape, shapeFields, shapeSize, type Mutable, type Shaped, type ShapeCheck } from './shaped.js';
 import type { Initializer } from './dense.js';
 import { initName, initWeights } from './init.js';
+import { withForm, type Window } from './form.js';
 
 /**
  * How a window meets the border: `'valid'` uses only windows inside the input
@@ -122,6 +123,29 @@ export const windowGeometry = (
   return Object.freeze({ h, w, c, kh, kw, sh, sw, pt: pad(h, kh, sh, oh), pl: pad(w, kw, sw, ow), oh, ow });
 };
 
+/**
+ * A geometry as the window of an inference form, over `rank` spatial axes (1: the width axis of
+ * `1 × L × C` sequences; 2: images). The padding after is what makes the last window end at
+ * `(o − 1)·s + k − pad_before` (never negative: a `'valid'` window may leave the end unread).
+ */
+export const windowOf = (g: Geometry, rank: 1 | 2): Window => {
+  const after = (n: number, k: number, s: number, o: number, before: number): number => Math.max((o - 1) * s + k - n - before, 0);
+  const axes = [
+    { n: g.h, k: g.kh, s: g.sh, o: g.oh, pad: g.pt },
+    { n: g.w, k: g.kw, s: g.sw, o: g.ow, pad: g.pl },
+  ].slice(2 - rank);
+  return {
+    spatial: axes.map((a) => a.n),
+    channels: g.c,
+    kernel: axes.map((a) => a.k),
+    strides: axes.map((a) => a.s),
+    pads: [...axes.map((a) => a.pad), ...axes.map((a) => after(a.n, a.k, a.s, a.o, a.pad))],
+    output: axes.map((a) => a.o),
+    // im2col of the example whose entries are their own index + 1: 0 is the padding
+    patches: () => Int32Array.from(im2col(unsafeMat(1, g.h * g.w * g.c, Float64Array.from({ length: g.h * g.w * g.c }, (_, i) => i + 1)), g).data, (v) => v - 1),
+  };
+};
+
 /** `x` (one image per row) as its im2col matrix: one row per output position, `kh·kw·c` columns. */
 export const im2col = (x: Mat<number, number>, g: Geometry): Mat<number, number> => {
   const geometry = { ...g, batch: x.rows };
@@ -152,7 +176,7 @@ const convLayer = <I extends number, O extends number, F extends number>(
   // (B·oh·ow) × F and B × (oh·ow·F) are the same row-major data.
   const asImages = <B extends number>(m: Mat<number, number>, batch: B): Mat<B, O> => unsafeMat(batch, outputDim, m.data);
   const asPositions = (m: Mat<number, number>): Mat<number, F> => unsafeMat(m.rows * g.oh * g.ow, filters, m.data);
-  return defineLayer<I, O, ConvParams<F>>({
+  const layer = defineLayer<I, O, ConvParams<F>>({
     kind,
     inputDim,
     outputDim,
@@ -185,6 +209,7 @@ const convLayer = <I extends number, O extends number, F extends number>(
       ];
     },
   });
+  return withForm(layer, { op: 'conv', window: windowOf(g, inputShape.length === 2 ? 1 : 2), filters });
 };
 
 const pair = (v: Window2d, where: string): readonly [number, number] => {

@@ -6,6 +6,7 @@
 import { unsafeMat } from '../tensor/mat.js';
 import type { Layer, NoParams } from './layer.js';
 import { defineLayer } from './define.js';
+import { withForm } from './form.js';
 import type { Product } from './decimal.js';
 import { checkShape, shapeFields, shapeSize, type Mutable, type Shaped, type ShapeCheck } from './shaped.js';
 
@@ -24,7 +25,8 @@ export const flatten = <const S extends readonly number[]>(shape: ShapeCheck<S, 
   const width = shapeSize(s);
   type I = Shaped<Mutable<S>>;
   type O = Product<S>;
-  return defineLayer<I, O, NoParams>({
+  // the rows are the flattened examples already: at inference, the identity
+  const layer = defineLayer<I, O, NoParams>({
     kind: 'flatten',
     inputDim: width as I,
     outputDim: width as O,
@@ -34,4 +36,5 @@ export const flatten = <const S extends readonly number[]>(shape: ShapeCheck<S, 
     vjp: (_p, x) => [unsafeMat(x.rows, width as O, x.data), (dy) => [Object.freeze({}), unsafeMat(x.rows, width as I, dy.data)]],
     jvp: (_p, x, _dp, dx) => [unsafeMat(x.rows, width as O, x.data), unsafeMat(x.rows, width as O, dx.data)],
   });
+  return withForm(layer, { op: 'identity' });
 };

@@ -17,6 +17,7 @@
  * @module
  */
 import type { Part } from './layer.js';
+import type { ConvParams } from './conv.js';
 
 /**
  * The inference form of a built-in layer:
@@ -26,8 +27,17 @@ import type { Part } from './layer.js';
  * - `identity`: `y = x`;
  * - `dropout`: `y = x` at inference (drop probability `p` only acts in training);
  * - `standardize`: `y = (x − μ) / σ` with fixed statistics;
+ * - `conv`: a convolution with `filters` output channels over the window `window` (parameters
+ *   {@link ConvParams}: `w` rows `(p·kw + q)·C + c`, one column per filter, and `b`);
+ * - `maxPool`, `avgPool`: the maximum or the mean over each window of `window` (no parameters);
+ * - `globalAvgPool`: the mean of each of `channels` channels over `positions` positions;
+ * - `rnn`, `lstm`, `gru`: a recurrent layer over `steps × features` with `hidden` units (see
+ *   {@link Recurrence}), with the parameters of `rnn`, `lstm` and `gru`;
+ * - `timeDistributed`: `layer` applied at each of `steps` steps, with shared parameters;
  * - `chain`: the composite of `parts`, applied in the order `applied` (indices into `parts`,
  *   which is also the composite's parameter tuple).
+ *
+ * `flatten` has the form `identity`: its rows are the flattened examples already.
  *
  * @since 0.2.0
  * @category model
@@ -40,7 +50,50 @@ export type InferenceForm =
   | { readonly op: 'identity' }
   | { readonly op: 'dropout'; readonly p: number }
   | { readonly op: 'standardize'; readonly mean: Float64Array; readonly std: Float64Array }
+  | { readonly op: 'conv'; readonly window: Window; readonly filters: number }
+  | { readonly op: 'maxPool'; readonly window: Window }
+  | { readonly op: 'avgPool'; readonly window: Window }
+  | { readonly op: 'globalAvgPool'; readonly positions: number; readonly channels: number }
+  | ({ readonly op: 'rnn' | 'lstm' | 'gru' } & Recurrence)
+  | { readonly op: 'timeDistributed'; readonly layer: Part; readonly steps: number }
   | { readonly op: 'chain'; readonly parts: readonly Part[]; readonly applied: readonly number[] };
+
+/**
+ * A sliding window over channels-last examples, axis by axis over the `spatial` axes (one for
+ * sequences `[L, C]`, two for images `[H, W, C]`): the input's spatial sizes and `channels`, the
+ * window's `kernel` and `strides`, the zero padding `pads` (all the starts, then all the ends, as
+ * ONNX lists them), and the `output` spatial sizes. `patches()` is the im2col table of one
+ * example: for each output position and window entry `(p·kw + q)·C + c`, the index of the input
+ * entry it reads, or −1 over the padding (`output positions × kernel size·C` entries).
+ *
+ * @since 0.2.0
+ * @category internals
+ */
+export interface Window {
+  readonly spatial: readonly number[];
+  readonly channels: number;
+  readonly kernel: readonly number[];
+  readonly strides: readonly number[];
+  readonly pads: readonly number[];
+  readonly output: readonly number[];
+  readonly patches: () => Int32Array;
+}
+
+/**
+ * A recurrent layer's shape: sequences of `steps` steps of `features` values, `hidden` units,
+ * every step's output (`returnSequences`) or the last one, and whether the initial state is a
+ * parameter (`learnInitialState`; otherwise it is 0).
+ *
+ * @since 0.2.0
+ * @category internals
+ */
+export interface Recurrence {
+  readonly steps: number;
+  readonly features: number;
+  readonly hidden: number;
+  readonly returnSequences: boolean;
+  readonly learnInitialState: boolean;
+}
 
 const forms = new WeakMap<object, InferenceForm>();
 

@@ -10,7 +10,8 @@ import { unsafeMat, type Mat } from '../tensor/mat.js';
 import type { Layer, NoParams } from './layer.js';
 import { defineLayer } from './define.js';
 import { checkShape, shapeFields, shapeSize, type Mutable, type Shaped, type ShapeCheck } from './shaped.js';
-import { windowGeometry, type ConvLength, type Geometry, type Window2d, type WindowFits } from './conv.js';
+import { windowGeometry, windowOf, type ConvLength, type Geometry, type Window2d, type WindowFits } from './conv.js';
+import { withForm } from './form.js';
 
 type Rows<K> = K extends readonly [infer A extends number, number] ? A : K & number;
 type Cols<K> = K extends readonly [number, infer B extends number] ? B : K & number;
@@ -61,6 +62,9 @@ const poolGeometry = (kind: string, shape: readonly number[], size: Window2d, st
   const [sh, sw] = stride === undefined ? [ph, pw] : shape.length === 2 ? [1, pair(stride)[0]] : pair(stride);
   return windowGeometry(img, [ph, pw], [sh, sw], 'valid', kind);
 };
+
+/** How many spatial axes a `[L, C]` or `[H, W, C]` shape has. */
+const rankOf = (shape: readonly number[]): 1 | 2 => (shape.length === 2 ? 1 : 2);
 
 const outShape = (shape: readonly number[], g: Geometry): readonly number[] => (shape.length === 2 ? [g.ow, g.c] : [g.oh, g.ow, g.c]);
 
@@ -132,7 +136,7 @@ export const maxPool = <const In extends readonly [number, number] | readonly [n
 ): Layer<Shaped<Mutable<In>>, Shaped<PoolShape<In, P, S>>, NoParams> => {
   const shape = checkShape(input, 'maxPool: input shape');
   const g = poolGeometry('maxPool', shape, size, options.stride);
-  return poolLayer('maxPool', shape, outShape(shape, g), geometryConfig(g), (x, batch) => {
+  const layer = poolLayer<Shaped<Mutable<In>>, Shaped<PoolShape<In, P, S>>>('maxPool', shape, outShape(shape, g), geometryConfig(g), (x, batch) => {
     const n = batch * g.oh * g.ow * g.c;
     const y = new Float64Array(n);
     const arg = new Int32Array(n);
@@ -149,6 +153,7 @@ export const maxPool = <const In extends readonly [number, number] | readonly [n
     };
     return [y, tangent, cotangent];
   });
+  return withForm(layer, { op: 'maxPool', window: windowOf(g, rankOf(shape)) });
 };
 
 /**
@@ -168,7 +173,8 @@ export const avgPool = <const In extends readonly [number, number] | readonly [n
 ): Layer<Shaped<Mutable<In>>, Shaped<PoolShape<In, P, S>>, NoParams> => {
   const shape = checkShape(input, 'avgPool: input shape');
   const g = poolGeometry('avgPool', shape, size, options.stride);
-  return poolLayer('avgPool', shape, outShape(shape, g), geometryConfig(g), averaging(g));
+  const layer = poolLayer<Shaped<Mutable<In>>, Shaped<PoolShape<In, P, S>>>('avgPool', shape, outShape(shape, g), geometryConfig(g), averaging(g));
+  return withForm(layer, { op: 'avgPool', window: windowOf(g, rankOf(shape)) });
 };
 
 /** The last entry of a shape (its channels). */
@@ -190,5 +196,6 @@ export const globalAvgPool = <const In extends readonly number[]>(
   const c = shape[shape.length - 1]!;
   const positions = shapeSize(shape) / c;
   const g = windowGeometry([1, positions, c], [1, positions], [1, positions], 'valid', 'globalAvgPool');
-  return poolLayer('globalAvgPool', shape, [c], {}, averaging(g));
+  const layer = poolLayer<Shaped<Mutable<In>>, Last<In>>('globalAvgPool', shape, [c], {}, averaging(g));
+  return withForm(layer, { op: 'globalAvgPool', positions, channels: c });
 };

@@ -17,6 +17,7 @@ import { initName, initWeights } from './init.js';
 import { dyn, type Dim } from './shape.js';
 import { checkShape, type Shaped, type ShapeCheck } from './shaped.js';
 import { scan, type ScanOutput, type ScanParams } from './scan.js';
+import { withForm, type Recurrence } from './form.js';
 
 /**
  * Options of {@link rnn}, {@link lstm} and {@link gru}: `returnSequences` (default `false`)
@@ -267,7 +268,7 @@ export const rnn = <const In extends SeqShape, H extends number, Seq extends boo
   input: ShapeCheck<In, 'rnn: input shape'>, hidden: Dim<H, 'rnn: hidden units'>, options: RecurrentOptions<Seq, L> = {},
 ): Layer<Shaped<[In[0], In[1]]>, ScanOutput<In[0], H, Seq>, ScanParams<readonly [DenseParams<number, H>, unknown], H, L>> => {
   const [T, F] = shapeOf(input, 'rnn');
-  return scanOf(rnnCell(F, hidden as H, options.init), T, F, hidden as H, hidden as H, options) as never;
+  return withForm(scanOf(rnnCell(F, hidden as H, options.init), T, F, hidden as H, hidden as H, options), { op: 'rnn', ...recurrence(T, F, hidden, options) }) as never;
 };
 
 /**
@@ -284,7 +285,7 @@ export const lstm = <const In extends SeqShape, H extends number, Seq extends bo
   input: ShapeCheck<In, 'lstm: input shape'>, hidden: Dim<H, 'lstm: hidden units'>, options: RecurrentOptions<Seq, L> = {},
 ): Layer<Shaped<[In[0], In[1]]>, ScanOutput<In[0], H, Seq>, ScanParams<LstmParams<In[1], H>, number, L>> => {
   const [T, F] = shapeOf(input, 'lstm');
-  return scanOf(lstmCell(F, hidden as H, options.init), T, F, 2 * (hidden as number), hidden as H, options) as never;
+  return withForm(scanOf(lstmCell(F, hidden as H, options.init), T, F, 2 * (hidden as number), hidden as H, options), { op: 'lstm', ...recurrence(T, F, hidden, options) }) as never;
 };
 
 /**
@@ -300,8 +301,12 @@ export const gru = <const In extends SeqShape, H extends number, Seq extends boo
   input: ShapeCheck<In, 'gru: input shape'>, hidden: Dim<H, 'gru: hidden units'>, options: RecurrentOptions<Seq, L> = {},
 ): Layer<Shaped<[In[0], In[1]]>, ScanOutput<In[0], H, Seq>, ScanParams<GruParams<In[1], H>, H, L>> => {
   const [T, F] = shapeOf(input, 'gru');
-  return scanOf(gruCell(F, hidden as H, options.init), T, F, hidden as H, hidden as H, options) as never;
+  return withForm(scanOf(gruCell(F, hidden as H, options.init), T, F, hidden as H, hidden as H, options), { op: 'gru', ...recurrence(T, F, hidden, options) }) as never;
 };
+
+const recurrence = (steps: number, features: number, hidden: number, options: RecurrentOptions<boolean, boolean>): Recurrence => ({
+  steps, features, hidden, returnSequences: options.returnSequences ?? false, learnInitialState: options.learnInitialState ?? false,
+});
 
 const scanOf = <P>(cell: Layer<number, number, P>, steps: number, features: number, state: number, output: number, options: RecurrentOptions<boolean, boolean>) =>
   scan(cell, {

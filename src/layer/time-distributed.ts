@@ -6,6 +6,7 @@
 import { unsafeMat, type Mat } from '../tensor/mat.js';
 import type { Layer } from './layer.js';
 import { defineLayer } from './define.js';
+import { withForm } from './form.js';
 import { checkDim, type Dim } from './shape.js';
 import { shapeFields, type Shaped } from './shaped.js';
 
@@ -35,7 +36,7 @@ export const timeDistributed = <I extends number, O extends number, P, T extends
   const f = layer as unknown as Layer<number, number, P>;
   const asSteps = (m: Mat<number, number>, width: number): Mat<number, number> => unsafeMat(m.rows * T, width, m.data);
   const asSequences = <B extends number, W extends number>(m: Mat<number, number>, rows: B, width: W): Mat<B, W> => unsafeMat(rows, width, m.data);
-  return defineLayer<In, Out, P>({
+  const distributed = defineLayer<In, Out, P>({
     kind: 'timeDistributed',
     inputDim: (T * I) as In,
     outputDim: (T * O) as Out,
@@ -59,5 +60,6 @@ export const timeDistributed = <I extends number, O extends number, P, T extends
       return [asSequences(y, x.rows, (T * O) as Out), asSequences(dy, x.rows, (T * O) as Out)];
     },
   });
+  return withForm(distributed, { op: 'timeDistributed', layer, steps: T });
 };
 

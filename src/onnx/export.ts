@@ -11,6 +11,7 @@ import { loadError, type LoadError } from '../io/errors.js';
 import { describe } from '../data/errors.js';
 import { graphBuilder, type Dtype, type GraphBuilder, type Mismatch } from './graph.js';
 import { MAPPINGS } from './mappings.js';
+import { steps } from './shaped.js';
 import { DATA_TYPE, encodeModel, type NodeRecord, type ValueInfoRecord } from './wire.js';
 import { layerLabel, nodePrefix, notFixedWidth } from './names.js';
 
@@ -53,7 +54,7 @@ const IR_VERSION: Readonly<Record<number, number>> = { 13: 7, 14: 7, 15: 8, 16: 
  */
 export const ONNX_OPSETS: readonly number[] = Object.freeze(Object.keys(IR_VERSION).map(Number));
 
-const MAPPED = 'a layer foldnet built (dense, an activation, dropout, standardize, or a sequential/compose of them)';
+const MAPPED = 'a layer foldnet built (dense, an activation, dropout, standardize, a convolution, pooling, flatten, a recurrent layer, timeDistributed, or a sequential/compose of them)';
 
 /** Appends the nodes of `layer` after the value `x`; returns the value it outputs. */
 const emit = (layer: Part, params: unknown, position: readonly number[], x: string, g: GraphBuilder): E.Either<ExportError, string> => {
@@ -66,6 +67,11 @@ const emit = (layer: Part, params: unknown, position: readonly number[], x: stri
       (acc, i) => E.chain((h: string) => emit(form.parts[i]!, params[i], [...position, i + 1], h, g))(acc),
       E.right(x),
     );
+  }
+  if (form.op === 'timeDistributed') {
+    const inner = form.layer as Part & { inputDim: number; outputDim: number };
+    const prefix = nodePrefix(position);
+    return E.map((y: string) => steps.exit(y, form.steps * inner.outputDim, prefix, g))(emit(inner, params, [...position, 1], steps.entry(x, inner.inputDim, prefix, g), g));
   }
   const mapping = MAPPINGS[form.op] as { emit: (f: typeof form, p: unknown, x: string, prefix: string, g: GraphBuilder) => E.Either<Mismatch, string> };
   return E.mapLeft((m: Mismatch) => loadError(label, m.expected, m.got))(mapping.emit(form, params, x, nodePrefix(position), g));
@@ -98,6 +104,17 @@ const checkOptions = (o: OnnxExportOptions): E.Either<ExportError, Required<Onnx
  * `leakyRelu(α)`, `softmax` → `Relu`, `Tanh`, `Sigmoid`, `Softplus`, `LeakyRelu(alpha = α)`,
  * `Softmax(axis = −1)`; `standardize` → `Sub` μ then `Div` σ; `identity` and `dropout` (the
  * identity at inference) → nothing; `sequential`/`compose` → their layers in application order.
+ * Shaped layers, whose rows are channels-last examples flattened: `conv1d`/`conv2d`, `maxPool`,
+ * `avgPool` → `Reshape` to the example shape, `Transpose` to channels first, `Conv` (W as
+ * `[F, C, kh, kw]`, pads as in foldnet), `MaxPool`, `AveragePool`, and back (a float64 `conv` or
+ * `avgPool` gathers its windows and applies `MatMul` + `Add` or `ReduceMean`, which ONNX Runtime
+ * runs in double); `globalAvgPool` → `ReduceMean`; `flatten` → nothing; `rnn`, `lstm`, `gru` →
+ * `RNN`, `LSTM` (gates reordered i, f, g, o → i, o, f, c), `GRU` (r, z, n → z, r, h,
+ * `linear_before_reset = 1`) on the time-major sequence, the last state `Y_h` or every step `Y`
+ * reshaped to rows, a learned initial state expanded to the batch (in float64, which ONNX Runtime
+ * has no recurrent kernels for, the recurrence written out over the T steps in foldnet's own
+ * operations: `Gather`, `Concat`, `MatMul`, `Add`, `Sigmoid`, `Tanh`, `Mul`); `timeDistributed(f, T)` →
+ * `f`'s operators on `[batch·T, I]`.
  * A layer foldnet did not build (`defineLayer`, `elementwise`, a copy with other functions) is a
  * `Left` naming it and its position, as are non-finite parameters and unknown options.
  * Browser-safe; never throws.
@@ -118,7 +135,7 @@ export const toOnnx = <I extends number, O extends number, P>(net: Layer<I, O, P
         const last = nodes[nodes.length - 1];
         const body: NodeRecord[] = out === o.inputName || last === undefined
           ? [...nodes, { name: 'output/Identity', op_type: 'Identity', input: [out], output: [o.outputName], attribute: [] }]
-          : [...nodes.slice(0, -1), { ...last, output: [o.outputName] }];
+          : [...nodes.slice(0, -1), { ...last, output: last.output.map((v) => (v === out ? o.outputName : v)) }];
         return encodeModel({
           ir_version: IR_VERSION[o.opset]!,
           producer_name: 'foldnet',

@@ -22,8 +22,13 @@ export interface GraphBuilder {
   readonly opset: number;
   /** A constant tensor (an initializer) of the model's dtype, named `${prefix}.${suffix}`. */
   readonly constant: (prefix: string, suffix: string, dims: readonly number[], values: ArrayLike<number>) => string;
-  /** A node `op(inputs)` with one output, named after `prefix`. */
-  readonly node: (prefix: string, op: string, inputs: readonly string[], attributes?: readonly AttributeRecord[]) => string;
+  /** An `int64` constant (a shape, an index table) of shape `dims` (default: a list), named `${prefix}.${suffix}`. */
+  readonly ints: (prefix: string, suffix: string, values: ArrayLike<number>, dims?: readonly number[]) => string;
+  /**
+   * A node `op(inputs)` named after `prefix`, of which the output at `slot` (default 0) is used:
+   * the ones before it are left unnamed (ONNX's way of skipping an optional output).
+   */
+  readonly node: (prefix: string, op: string, inputs: readonly string[], attributes?: readonly AttributeRecord[], slot?: number) => string;
 }
 
 /** `AttributeProto.AttributeType` values used here. @internal */
@@ -33,6 +38,8 @@ export const ATTRIBUTE = { float: 1, int: 2, tensor: 4, ints: 7 } as const;
 export const floatAttribute = (name: string, f: number): AttributeRecord => ({ name, type: ATTRIBUTE.float, f });
 /** An integer attribute. @internal */
 export const intAttribute = (name: string, i: number): AttributeRecord => ({ name, type: ATTRIBUTE.int, i });
+/** An integer-list attribute. @internal */
+export const intsAttribute = (name: string, ints: readonly number[]): AttributeRecord => ({ name, type: ATTRIBUTE.ints, ints: [...ints] });
 
 const encodeValues = (dtype: Dtype, values: ArrayLike<number>): Uint8Array => {
   const width = dtype === 'float64' ? 8 : 4;
@@ -58,9 +65,17 @@ export const graphBuilder = (dtype: Dtype, opset: number): { readonly builder: G
       initializers.push({ name, dims: [...dims], data_type: DATA_TYPE[dtype === 'float64' ? 'double' : 'float'], raw_data: encodeValues(dtype, values) });
       return name;
     },
-    node: (prefix, op, inputs, attributes = []) => {
+    ints: (prefix, suffix, values, dims = [values.length]) => {
+      const name = `${prefix}.${suffix}`;
+      const raw = new Uint8Array(values.length * 8);
+      const view = new DataView(raw.buffer);
+      for (let i = 0; i < values.length; i++) view.setBigInt64(i * 8, BigInt(values[i]!), true);
+      initializers.push({ name, dims: [...dims], data_type: DATA_TYPE.int64, raw_data: raw });
+      return name;
+    },
+    node: (prefix, op, inputs, attributes = [], slot = 0) => {
       const output = `${prefix}/${op}`;
-      nodes.push({ name: output, op_type: op, input: [...inputs], output: [output], attribute: [...attributes] });
+      nodes.push({ name: output, op_type: op, input: [...inputs], output: [...Array.from({ length: slot }, () => ''), output], attribute: [...attributes] });
       return output;
     },
   };
@@ -168,6 +183,33 @@ export const chainReader = (graph: GraphRecord, input: string): ChainReader => {
       cur = name;
     },
   };
+};
+
+/**
+ * The values of a constant `int64` tensor of shape `dims` (an index table), or `undefined` if
+ * `t` is not one.
+ *
+ * @internal
+ */
+export const intTable = (t: TensorRecord | undefined, dims: readonly number[]): readonly number[] | undefined =>
+  t !== undefined && t.dims.length === dims.length && t.dims.every((d, i) => d === dims[i]) ? intValues(t, product(dims)) : undefined;
+
+/**
+ * The values of a constant `int64` tensor (a shape, a permutation), or `undefined` if `t` is
+ * not one or has more than `max` values (checked before anything is read).
+ *
+ * @internal
+ */
+export const intValues = (t: TensorRecord | undefined, max: number): readonly number[] | undefined => {
+  if (t === undefined || t.data_type !== DATA_TYPE.int64 || t.data_location === EXTERNAL) return undefined;
+  const n = product(t.dims);
+  if (!(n >= 0 && n <= max)) return undefined;
+  if (t.raw_data !== undefined && t.raw_data.length > 0) {
+    if (t.raw_data.length !== n * 8) return undefined;
+    const view = new DataView(t.raw_data.buffer, t.raw_data.byteOffset, t.raw_data.byteLength);
+    return Array.from({ length: n }, (_, i) => Number(view.getBigInt64(i * 8, true)));
+  }
+  return t.int64_data !== undefined && t.int64_data.length === n ? t.int64_data : undefined;
 };
 
 const product = (dims: readonly number[]): number => dims.reduce((a, b) => a * b, 1);

@@ -5,6 +5,7 @@
  * @module
  */
 import * as E from 'fp-ts/lib/Either.js';
+import { pipe } from 'fp-ts/lib/function.js';
 import { formOf } from '../layer/form.js';
 import type { Layer, Part } from '../layer/layer.js';
 import { key } from '../random.js';
@@ -13,6 +14,7 @@ import { countNumbers } from '../io/tree.js';
 import { describe } from '../data/errors.js';
 import { chainReader, describeNode, quote, shorten, type ChainReader, type Mismatch } from './graph.js';
 import { MAPPINGS } from './mappings.js';
+import { steps } from './shaped.js';
 import { DATA_TYPE, decodeModel, type GraphRecord, type ValueInfoRecord } from './wire.js';
 import { layerLabel, notFixedWidth } from './names.js';
 
@@ -39,6 +41,15 @@ const read = (layer: Part, position: readonly number[], r: ChainReader): E.Eithe
       E.right(undefined),
     );
     return E.map(() => Object.freeze(out))(done);
+  }
+  if (form.op === 'timeDistributed') {
+    const inner = form.layer as Part & { inputDim: number; outputDim: number };
+    const inOut = (e: E.Either<Mismatch, void>) => E.mapLeft((m: Mismatch) => loadError(label, m.expected, m.got))(e);
+    return pipe(
+      inOut(steps.readEntry(r, inner.inputDim)),
+      E.chain(() => read(inner, [...position, 1], r)),
+      E.chainFirst(() => inOut(steps.readExit(r, form.steps * inner.outputDim))),
+    );
   }
   const mapping = MAPPINGS[form.op] as { read: (f: typeof form, r: ChainReader) => E.Either<Mismatch, unknown> };
   return E.mapLeft((m: Mismatch) => loadError(label, m.expected, m.got))(mapping.read(form, r));
@@ -81,6 +92,12 @@ const readGraph = (net: Part & { inputDim: number; outputDim: number }, g: Graph
  * input, then each layer's operators in order (see `toOnnx`; a dense layer may also be PyTorch's
  * `Gemm` with `transB = 1`, i.e. W stored O×I, or `MatMul` + `Add`, with the weight possibly a
  * `Transpose` of a constant; `Identity` and `Dropout` nodes are skipped), then the output.
+ * Shaped layers are read in the operators `toOnnx` writes for them (`Conv`, `MaxPool`, `AveragePool`
+ * between their layout changes, or their float64 `Gather` forms; `ReduceMean`; `RNN`, `LSTM`, `GRU`,
+ * gates reordered back to foldnet's, an LSTM's two biases summed, or the float64 recurrence written
+ * out, compared node by node with what `toOnnx` writes). PyTorch's `nn.LSTM`/`nn.GRU` exports read
+ * too: a `Shape` beside the layout change, zero initial states from `ConstantOfShape`, and the last
+ * state taken by `Gather` (`h[-1]`) or `Squeeze`.
  * Constants may be float or double; a `standardize` layer's μ and σ must be the file's (exactly,
  * or rounded to float). `Left` names the first layer whose operator or shape differs
  * (`"layer 3 (dense): expected Gemm (or MatMul + Add) with a 8×3 weight, got Relu node …"`), and

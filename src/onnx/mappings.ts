@@ -10,54 +10,19 @@ import { pipe } from 'fp-ts/lib/function.js';
 import type { InferenceForm } from '../layer/form.js';
 import { unsafeMat, unsafeVec, type Mat, type Vec } from '../tensor/mat.js';
 import {
-  attributeOf, describeNode, quote, floatAttribute, intAttribute, isOp, mismatch, tensorValues,
-  type ChainReader, type GraphBuilder, type Mismatch,
+  attributeOf, describeNode, floatAttribute, intAttribute, isOp, mismatch, tensorValues,
+  type ChainReader, type Mismatch,
 } from './graph.js';
+import { constantAt, firstNonFinite, isMat, isVec, noParams, take, type FormOf, type LeafForm, type Mapping } from './read.js';
+import { SHAPED } from './shaped.js';
 import type { NodeRecord } from './wire.js';
 import { describe } from '../data/errors.js';
-
-type LeafForm = Exclude<InferenceForm, { readonly op: 'chain' }>;
-type FormOf<K extends LeafForm['op']> = Extract<LeafForm, { readonly op: K }>;
-
-/**
- * One layer form's translation. `emit` appends the layer's nodes after the value `x` and returns
- * the value it outputs (or a reason it cannot, such as parameters of the wrong shape);
- * `read` consumes the layer's nodes from the chain and returns its parameters.
- */
-interface Mapping<F extends LeafForm> {
-  /** The operators this form becomes, for messages. */
-  readonly operators: (form: F) => string;
-  readonly emit: (form: F, params: unknown, x: string, prefix: string, g: GraphBuilder) => E.Either<Mismatch, string>;
-  readonly read: (form: F, r: ChainReader) => E.Either<Mismatch, unknown>;
-}
-
-const noParams = Object.freeze({});
-
-/** Reads one node that must be the standard operator `op`. */
-const take = (r: ChainReader, op: string, expected: string): E.Either<Mismatch, NodeRecord> =>
-  pipe(
-    r.peek(),
-    E.mapLeft((why) => ({ expected, got: why })),
-    E.chain((n) => (isOp(n, op) && n.input[0] === r.current() ? E.right(n) : mismatch<NodeRecord>(expected, describeNode(n)))),
-    E.map((n) => {
-      r.advance(n);
-      return n;
-    }),
-  );
 
 const pointwise = (op: string): Mapping<FormOf<'pointwise'>> => ({
   operators: () => op,
   emit: (_f, _p, x, prefix, g) => E.right(g.node(prefix, op, [x])),
   read: (_f, r) => E.map(() => noParams)(take(r, op, op)),
 });
-
-const isMat = (u: unknown, rows: number, cols: number): u is Mat<number, number> =>
-  typeof u === 'object' && u !== null && (u as Mat).rows === rows && (u as Mat).cols === cols &&
-  (u as Mat).data instanceof Float64Array && (u as Mat).data.length === rows * cols;
-const isVec = (u: unknown, size: number): u is Vec<number> =>
-  typeof u === 'object' && u !== null && (u as Vec).size === size && (u as Vec).data instanceof Float64Array && (u as Vec).data.length === size;
-
-const firstNonFinite = (xs: Float64Array): number => xs.findIndex((v) => !Number.isFinite(v));
 
 /** The dense layer's weights and bias, checked (shapes, finiteness) for untyped callers. */
 const affineParams = (f: FormOf<'affine'>, p: unknown): E.Either<Mismatch, { w: Float64Array; b: Float64Array }> => {
@@ -81,12 +46,6 @@ const denseFrom = (f: FormOf<'affine'>, w: Float64Array, wIsOxI: boolean, b: Flo
     w: unsafeMat(f.inputDim, f.outputDim, wIsOxI ? transposed(w, f.outputDim, f.inputDim) : w),
     b: unsafeVec(f.outputDim, b),
   });
-
-/** A tensor read where a layer expects it, named after what it is for and the node using it. */
-const constantAt = (r: ChainReader, name: string | undefined, dims: readonly number[], what: string, node: NodeRecord): E.Either<Mismatch, Float64Array> =>
-  E.mapLeft((m: Mismatch) => ({ expected: `${what} to be ${m.expected}`, got: `${m.got} (input ${quote(name ?? '')} of ${describeNode(node)})` }))(
-    tensorValues(name === undefined || name === '' ? undefined : r.constant(name), dims),
-  );
 
 const readGemm = (f: FormOf<'affine'>, r: ChainReader, n: NodeRecord): E.Either<Mismatch, unknown> => {
   const { inputDim: I, outputDim: O } = f;
@@ -143,6 +102,7 @@ const checkStats = (what: string, want: Float64Array, got: Float64Array, node: N
 
 /** The mapping of every leaf form, keyed by `op` (a new form must add its entry). */
 export const MAPPINGS: { readonly [K in LeafForm['op']]: Mapping<FormOf<K>> } = {
+  ...SHAPED,
   affine: {
     operators: (f) => `Gemm (or MatMul + Add) with a ${f.inputDim}×${f.outputDim} weight`,
     emit: (f, p, x, prefix, g) =>

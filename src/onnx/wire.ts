@@ -11,7 +11,7 @@ import protobuf from 'protobufjs/light.js';
 import { onnxSchema } from './schema.js';
 
 /** `TensorProto.DataType` values foldnet reads and writes. @internal */
-export const DATA_TYPE = { float: 1, double: 11 } as const;
+export const DATA_TYPE = { float: 1, int64: 7, double: 11 } as const;
 
 /** `TensorProto.DataLocation.EXTERNAL`: the data lives in another file. @internal */
 export const EXTERNAL = 1;
@@ -23,6 +23,7 @@ export interface TensorRecord {
   readonly data_type?: number;
   readonly float_data?: readonly number[];
   readonly double_data?: readonly number[];
+  readonly int64_data?: readonly number[];
   readonly raw_data?: Uint8Array;
   readonly data_location?: number;
 }

@@ -1,5 +1,6 @@
-// MLPs exported from PyTorch (torch.onnx.export; scripts/onnx-pytorch-fixtures.py made the files in
-// test/fixtures/onnx) import into typed foldnet nets, which then predict what PyTorch predicted.
+// MLPs and LSTM/GRU forecasters exported from PyTorch (torch.onnx.export;
+// scripts/onnx-pytorch-fixtures.py made the files in test/fixtures/onnx) import into typed foldnet
+// nets, which then predict what PyTorch predicted.
 import { readFileSync } from 'node:fs';
 import * as E from 'fp-ts/lib/Either.js';
 import { describe, expect, it } from 'vitest';
@@ -7,6 +8,7 @@ import { fromOnnx } from '../../src/onnx.js';
 import { dense } from '../../src/layer/dense.js';
 import { leakyRelu, relu, sigmoid, softmax, tanh } from '../../src/layer/activation.js';
 import { sequential } from '../../src/layer/compose.js';
+import { gru, lstm } from '../../src/layer/recurrent.js';
 import { standardizeWith } from '../../src/layer/standardize.js';
 import { fromRows, unsafeVec } from '../../src/tensor/mat.js';
 import type { AnyLayer } from '../core/helpers.js';
@@ -28,9 +30,15 @@ const cases: readonly { readonly name: string; readonly operators: readonly stri
     // the statistics the PyTorch model standardizes with (float32 there)
     net: sequential(standardizeWith(f32([5.8, 3.1, 3.7, 1.2]), f32([0.8, 0.4, 1.7, 0.75])), dense(4, 6), leakyRelu(0.2), dense(6, 2), sigmoid),
   },
+  // nn.LSTM / nn.GRU(3, 4, batch_first) on rows reshaped to 5 steps, Linear(4, 1) on h[-1]
+  ...(['lstm', 'gru'] as const).map((cell) => ({
+    name: `${cell}-forecaster`,
+    operators: ['Constant', 'Reshape', 'Shape', 'Constant', 'Gather', 'Constant', 'Constant', 'Unsqueeze', 'Constant', 'Concat', 'ConstantOfShape', 'Transpose', cell.toUpperCase(), 'Constant', 'Gather', 'Gemm'],
+    net: sequential((cell === 'lstm' ? lstm : gru)([5, 3], 4), dense(4, 1)),
+  })),
 ];
 
-describe('MLPs exported from PyTorch import into typed nets', () => {
+describe('MLPs and recurrent forecasters exported from PyTorch import into typed nets', () => {
   for (const c of cases) {
     it(`${c.name} (${c.operators.join(', ')}) predicts what PyTorch predicted, ≤ 1e-5 relative`, () => {
       const f = fixture(c.name);
