@@ -18,7 +18,7 @@
  *   scalar register-blocked GEMM on the same memory (both sum in the same order).
  * - `pointwise` activations, `dropout` (the mask drawn from the stage's key exactly as the layer
  *   draws it: `bernoulli(foldIn(…foldIn(foldIn(key, step), k₁)…, k_n), rows·cols, 1 − p)`, entry
- *   by entry from `uniformDraws`),
+ *   by entry from `bernoulliDraws`),
  *   `standardize`, `softmax`.
  * - `opaque`: a part without a lowered form (a user's `defineLayer`) runs its own `vjp` on a copy
  *   of its input and writes its output, gradient and input gradient back: one custom layer costs
@@ -43,7 +43,7 @@ import {
   type InPlaceUpdate, type PenaltyKernel, type Stage, type SummedLossKernel, type UpdateKernel,
 } from '../lowering.js';
 import * as Params from '../params.js';
-import { foldIn, uniformDraws, type Key } from '../random.js';
+import { bernoulliDraws, foldIn, type Key } from '../random.js';
 import * as K from '../tensor/kernels.js';
 import { unsafeMat, type Mat } from '../tensor/mat.js';
 import { ensureArena, type Arena } from '../tensor/wasm/arena.js';
@@ -213,7 +213,7 @@ const compileNet = <P>(model: AnyLayer, params: P, R: number, take: (k: number) 
           break;
         case 'dropout':
           if (!training) f.copyWithin(dst, src, src + cnt);
-          else K.dropoutForward(uniformDraws(o.at.reduce<Key>(foldIn, key!)), o.keep, f, src, f, o.scale, f, dst, cnt);
+          else K.dropoutForward(bernoulliDraws(o.at.reduce<Key>(foldIn, key!), o.keep), o.keep, f, src, f, o.scale, f, dst, cnt);
           break;
         case 'standardize':
           K.standardizeRows(f, src, rows, widths[s]!, o.mean, o.std, f, dst);
