@@ -20,9 +20,10 @@
  *   draws it: `bernoulli(foldIn(…foldIn(foldIn(key, step), k₁)…, k_n), rows·cols, 1 − p)`, entry
  *   by entry from `bernoulliDraws`),
  *   `standardize`, `softmax`.
- * - `opaque`: a part without a lowered form (a user's `defineLayer`) runs its own `vjp` on a copy
- *   of its input and writes its output, gradient and input gradient back: one custom layer costs
- *   its own functions, not the whole net.
+ * - `opaque`: a part without a lowered form (a user's `defineLayer`) runs its own `vjp` on a view
+ *   of its input in the arena (read-only to it, and unchanged until the step's backward pass is
+ *   done) and on a view of its output gradient, and its output, gradient and input gradient are
+ *   copied back: one custom layer costs its own functions, not the whole net.
  *
  * Each update is written into a second parameter (and optimizer state) buffer and the two swap
  * when it is accepted, so a refused update (the shared {@link refusal} check: non-finite cost,
@@ -223,7 +224,7 @@ const compileNet = <P>(model: AnyLayer, params: P, R: number, take: (k: number) 
           break;
         case 'opaque': {
           const I = widthIn(s);
-          const x = unsafeMat(rows, I, f.slice(src, src + rows * I));
+          const x = unsafeMat(rows, I, f.subarray(src, src + rows * I)); // a view: stage s−1's output is not written again before this step's backward
           const q = Params.unflatten(o.template, f.subarray(p + o.off, p + o.off + o.size)) as never;
           const layer = o.layer as AnyLayer;
           let y: Mat<number, number>;
@@ -368,7 +369,7 @@ export const compileProgram = <P, S>(
           if (need) K.softmaxRowsJvp(f, f, f, rows, widths[s]!, out[s]!, dOut, dIn);
           break;
         case 'opaque': {
-          const [dp, dx] = pullbacks[s]!(unsafeMat(rows, widths[s]!, f.slice(dOut, dOut + cnt)));
+          const [dp, dx] = pullbacks[s]!(unsafeMat(rows, widths[s]!, f.subarray(dOut, dOut + cnt)));
           if (o.size > 0) f.set(Params.flatten(dp), G + o.off);
           if (need) f.set(dx.data, dIn);
           break;
