@@ -397,6 +397,7 @@ export const compileProgram = <P, S>(
     let seen = 0;
     let refused: Refusal | undefined;
     const wt = { stale: true };
+    let prefixNorm = false; // whether the prefix kernel returns ‖g‖² (known after its first run)
     // the loss kernel's views of ŷ and y for a full batch, made once per epoch
     const lossViews = (rows: number): readonly [Mat<number, number>, Mat<number, number>, Float64Array] => {
       const m = rows * outDim;
@@ -429,8 +430,11 @@ export const compileProgram = <P, S>(
         refused = refusal('loss', cost, step);
         break;
       }
-      backward(ar, f, p, rows, pullbacks, wt);
-      if (pen !== undefined) pen.grad(theta, gv, gv);
+      const gradient = (): void => {
+        backward(ar, f, p, rows, pullbacks, wt);
+        if (pen !== undefined) pen.grad(theta, gv, gv);
+      };
+      gradient();
       const nxt: 0 | 1 = cur === 0 ? 1 : 0;
       if (split !== undefined) {
         // the update ends in a learning-rate scale c: θ' = c·u + θ in one pass (= θ + u' with the
@@ -438,12 +442,25 @@ export const compileProgram = <P, S>(
         // return, ‖g‖² + Σ(θ' − θ'), is below 1e300 only when makeStep's checks pass (all terms
         // ≥ 0, so no order of ‖g‖² overflows); otherwise they are redone exactly, in its order.
         if (prefix !== undefined) {
-          const gg = leafDot(layout, gv, gv);
-          if (!Number.isFinite(gg)) {
-            refused = refusal('gradient', gg, step);
-            break;
+          // A prefix whose first pass returns ‖g‖² (its sum in index order; see UpdateKernel)
+          // runs without the separate pass: a return below 1e300 proves makeStep's ‖g‖² (leaf by
+          // leaf, all terms ≥ 0) finite. Otherwise — or on the first step, which finds out whether
+          // it returns one — the gradient is checked in makeStep's order before the prefix runs
+          // (recomputed first when the prefix has overwritten it: same kernels, same numbers).
+          const r = prefixNorm ? prefix(gv, theta, sv[cur]!, sv[nxt]!, counts) : undefined;
+          if (!(typeof r === 'number' && r < 1e300)) {
+            if (prefixNorm) {
+              g.fill(0);
+              lossKernel(yhat, yt, g, 1 / rows);
+              gradient();
+            }
+            const gg = leafDot(layout, gv, gv);
+            if (!Number.isFinite(gg)) {
+              refused = refusal('gradient', gg, step);
+              break;
+            }
+            prefixNorm = typeof prefix(gv, theta, sv[cur]!, sv[nxt]!, counts) === 'number';
           }
-          prefix(gv, theta, sv[cur]!, sv[nxt]!, counts);
         }
         const r = K.axpy(split.scaleOf(counts), gv, theta, pv[nxt]);
         if (!(r < 1e300)) {
