@@ -233,12 +233,14 @@ export const stagesOfForm = (form: InferenceForm, inputDim: number): readonly St
  * One update, in place: `u` (the incoming gradient or update, flat) is replaced by the
  * transformation's output; `theta` holds the current parameters; `cur` are this transformation's
  * state buffers (read) and `next` receives their new values (every entry written); `counts` are
- * its update counters before this update.
+ * its update counters before this update. A kernel whose pass reads every entry of `u` may
+ * return the incoming ‖u‖² it summed on the way (in index order; any other return is ignored),
+ * which saves the interpreter a pass for its finiteness check of ‖g‖².
  *
  * @since 0.2.0
  * @category model
  */
-export type UpdateKernel = (u: Float64Array, theta: Float64Array, cur: readonly Float64Array[], next: readonly Float64Array[], counts: readonly number[]) => void;
+export type UpdateKernel = (u: Float64Array, theta: Float64Array, cur: readonly Float64Array[], next: readonly Float64Array[], counts: readonly number[]) => number | void;
 
 /**
  * A gradient transformation's lowered form: `slots` parameter-shaped state buffers and

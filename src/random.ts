@@ -106,6 +106,29 @@ export const uniformDraws = (k: Key): ((i: number) => number) => {
 };
 
 /**
+ * The stream of key k's Bernoulli draws with probability p as a function of the position i:
+ * `bernoulliDraws(k, p)(i)` is `uniformDraws(k)(i) < p`, decided from the draw's high 27 bits
+ * alone unless they equal ⌊p·2²⁷⌋ (then the low 26 bits are hashed too): the draw is
+ * (h·2²⁶ + l)/2⁵³ with l < 2²⁶, so h < ⌊p·2²⁷⌋ puts it below p and h > ⌊p·2²⁷⌋ at or above p.
+ * Dropout's mask is drawn from it, entry by entry.
+ *
+ * @since 0.2.0
+ * @category draws
+ */
+export const bernoulliDraws = (k: Key, p: number): ((i: number) => boolean) => {
+  const lane1 = Math.imul(k.k1 ^ 1, 0x85ebca77);
+  const lane2 = Math.imul(k.k1 ^ 2, 0x85ebca77);
+  const hiP = Math.floor(p * 134217728);
+  return (i) => {
+    const a = fmix((k.k0 ^ Math.imul(i + 1, 0x9e3779b9)) >>> 0);
+    const c = i >>> 16;
+    const h = fmix((a + lane1 + c) >>> 0) >>> 5;
+    if (h !== hiP) return h < hiP; // p = NaN: hiP is NaN, h < NaN is false, as draw < NaN
+    return (h * 67108864 + (fmix((a + lane2 + c) >>> 0) >>> 6)) / 9007199254740992 < p;
+  };
+};
+
+/**
  * `n` standard normal numbers (Box–Muller), times `std`.
  *
  * @since 0.1.0
@@ -150,7 +173,7 @@ export const permutation = (k: Key, n: number): Int32Array => {
  */
 export const bernoulli = (k: Key, n: number, p: number): Float64Array => {
   const out = new Float64Array(n);
-  const draw = uniformDraws(k);
-  for (let i = 0; i < n; i++) out[i] = draw(i) < p ? 1 : 0;
+  const draw = bernoulliDraws(k, p);
+  for (let i = 0; i < n; i++) out[i] = draw(i) ? 1 : 0;
   return out;
 };

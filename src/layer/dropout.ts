@@ -6,7 +6,7 @@
  */
 import * as K from '../tensor/kernels.js';
 import { unsafeMat, type Mat } from '../tensor/mat.js';
-import { uniformDraws } from '../random.js';
+import { bernoulliDraws } from '../random.js';
 import type { Context, NoParams, PolyLayer } from './layer.js';
 import { definePolyLayer } from './define.js';
 import { withForm } from './form.js';
@@ -41,7 +41,7 @@ export const dropout = (p: number): PolyLayer<NoParams> => {
     const n = x.data.length;
     const scale = new Float64Array(n);
     const y = new Float64Array(n);
-    K.dropoutForward(uniformDraws(ctx.key), keep, x.data, 0, scale, 0, y, 0, n);
+    K.dropoutForward(bernoulliDraws(ctx.key, keep), keep, x.data, 0, scale, 0, y, 0, n);
     return [unsafeMat(x.rows, x.cols, y), unsafeMat(x.rows, x.cols, scale)];
   };
   const times = <B extends number, N extends number>(a: Mat<B, N>, s: Mat<B, N>): Mat<B, N> => {

@@ -87,13 +87,19 @@ const chainInPlace = (parts: readonly InPlaceUpdate<unknown>[]): InPlaceUpdate<r
       }
       return m;
     };
+    const countsOf = (i: number, counts: readonly number[]): readonly number[] =>
+      parts[i]!.counters === 0 ? [] : counts.slice(countAt[i], countAt[i]! + parts[i]!.counters);
+    // the first part sees the incoming u: what its kernel returns (‖u‖², see UpdateKernel) is the chain's
     return (u, theta, cur, next, counts) => {
       const c = byPart(cur);
       const n = byPart(next);
-      for (let i = 0; i < kernels.length; i++) {
+      const k0 = kernels[0];
+      const r = k0 === undefined ? undefined : k0(u, theta, c[0]!, n[0]!, countsOf(0, counts));
+      for (let i = 1; i < kernels.length; i++) {
         const k = kernels[i];
-        if (k !== undefined) k(u, theta, c[i]!, n[i]!, parts[i]!.counters === 0 ? [] : counts.slice(countAt[i], countAt[i]! + parts[i]!.counters));
+        if (k !== undefined) k(u, theta, c[i]!, n[i]!, countsOf(i, counts));
       }
+      return r;
     };
   };
   const L = parts.length - 1;

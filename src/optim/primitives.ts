@@ -157,7 +157,7 @@ export const scaleByAdam = (options: AdamOptions = {}): GradientTransformation<A
     write: ([mu, nu], [count]) => Object.freeze({ count: count!, mu, nu }),
     compile: () => (u, _theta, [m, v], [mNext, vNext], [count]) => {
       const t = count! + 1;
-      K.adamUpdate(u, m!, v!, mNext!, vNext!, u, b1, b2, 1 - Math.pow(b1, t), 1 - Math.pow(b2, t), eps);
+      return K.adamUpdate(u, m!, v!, mNext!, vNext!, u, b1, b2, 1 - Math.pow(b1, t), 1 - Math.pow(b2, t), eps);
     },
   });
 };

@@ -566,15 +566,16 @@ export function standardizeRows(
 }
 
 /**
- * Inverted dropout's forward: the entry is kept when its uniform draw is below `keep`
- * (`m = draw(i) < keep ? 1 : 0`, as `bernoulli` draws it), scale[i] = m / keep (0 for a dropped
- * entry) and out[i] = x[i] · scale[i], i < n.
+ * Inverted dropout's forward: the entry is kept when `kept(i)` (the key's Bernoulli draw with
+ * probability `keep`, as `bernoulli` draws it), scale[i] = m / keep with m = 1 if kept, else 0
+ * (1/keep is computed once: the same quotient) and out[i] = x[i] · scale[i], i < n.
  */
 export function dropoutForward(
-  draw: (i: number) => number, keep: number, x: Float64Array, xOff: number, scale: Float64Array, scaleOff: number, out: Float64Array, outOff: number, n: number,
+  kept: (i: number) => boolean, keep: number, x: Float64Array, xOff: number, scale: Float64Array, scaleOff: number, out: Float64Array, outOff: number, n: number,
 ): void {
+  const inv = 1 / keep;
   for (let i = 0; i < n; i++) {
-    const s = (draw(i) < keep ? 1 : 0) / keep;
+    const s = kept(i) ? inv : 0;
     scale[scaleOff + i] = s;
     out[outOff + i] = x[xOff + i]! * s;
   }

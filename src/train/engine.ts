@@ -18,11 +18,12 @@
  *   scalar register-blocked GEMM on the same memory (both sum in the same order).
  * - `pointwise` activations, `dropout` (the mask drawn from the stage's key exactly as the layer
  *   draws it: `bernoulli(foldIn(…foldIn(foldIn(key, step), k₁)…, k_n), rows·cols, 1 − p)`, entry
- *   by entry from `uniformDraws`),
+ *   by entry from `bernoulliDraws`),
  *   `standardize`, `softmax`.
- * - `opaque`: a part without a lowered form (a user's `defineLayer`) runs its own `vjp` on a copy
- *   of its input and writes its output, gradient and input gradient back: one custom layer costs
- *   its own functions, not the whole net.
+ * - `opaque`: a part without a lowered form (a user's `defineLayer`) runs its own `vjp` on a view
+ *   of its input in the arena (read-only to it, and unchanged until the step's backward pass is
+ *   done) and on a view of its output gradient, and its output, gradient and input gradient are
+ *   copied back: one custom layer costs its own functions, not the whole net.
  *
  * Each update is written into a second parameter (and optimizer state) buffer and the two swap
  * when it is accepted, so a refused update (the shared {@link refusal} check: non-finite cost,
@@ -43,7 +44,7 @@ import {
   type InPlaceUpdate, type PenaltyKernel, type SummedLossKernel, type UpdateKernel,
 } from '../lowering.js';
 import * as Params from '../params.js';
-import { foldIn, uniformDraws, type Key } from '../random.js';
+import { bernoulliDraws, foldIn, type Key } from '../random.js';
 import * as K from '../tensor/kernels.js';
 import { unsafeMat, type Mat } from '../tensor/mat.js';
 import { ensureArena, type Arena } from '../tensor/wasm/arena.js';
@@ -212,7 +213,7 @@ const compileNet = <P>(model: AnyLayer, params: P, R: number, take: (k: number) 
           break;
         case 'dropout':
           if (!training) f.copyWithin(dst, src, src + cnt);
-          else K.dropoutForward(uniformDraws(o.at.reduce<Key>(foldIn, key!)), o.keep, f, src, f, o.scale, f, dst, cnt);
+          else K.dropoutForward(bernoulliDraws(o.at.reduce<Key>(foldIn, key!), o.keep), o.keep, f, src, f, o.scale, f, dst, cnt);
           break;
         case 'standardize':
           K.standardizeRows(f, src, rows, widths[s]!, o.mean, o.std, f, dst);
@@ -222,7 +223,7 @@ const compileNet = <P>(model: AnyLayer, params: P, R: number, take: (k: number) 
           break;
         case 'opaque': {
           const I = widthIn(s);
-          const x = unsafeMat(rows, I, f.slice(src, src + rows * I));
+          const x = unsafeMat(rows, I, f.subarray(src, src + rows * I)); // a view: stage s−1's output is not written again before this step's backward
           const q = Params.unflatten(o.template, f.subarray(p + o.off, p + o.off + o.size)) as never;
           const layer = o.layer as AnyLayer;
           let y: Mat<number, number>;
@@ -367,7 +368,7 @@ export const compileProgram = <P, S>(
           if (need) K.softmaxRowsJvp(f, f, f, rows, widths[s]!, out[s]!, dOut, dIn);
           break;
         case 'opaque': {
-          const [dp, dx] = pullbacks[s]!(unsafeMat(rows, widths[s]!, f.slice(dOut, dOut + cnt)));
+          const [dp, dx] = pullbacks[s]!(unsafeMat(rows, widths[s]!, f.subarray(dOut, dOut + cnt)));
           if (o.size > 0) f.set(Params.flatten(dp), G + o.off);
           if (need) f.set(dx.data, dIn);
           break;
@@ -395,6 +396,7 @@ export const compileProgram = <P, S>(
     let seen = 0;
     let refused: Refusal | undefined;
     const wt = { stale: true };
+    let prefixNorm = false; // whether the prefix kernel returns ‖g‖² (known after its first run)
     // the loss kernel's views of ŷ and y for a full batch, made once per epoch
     const lossViews = (rows: number): readonly [Mat<number, number>, Mat<number, number>, Float64Array] => {
       const m = rows * outDim;
@@ -427,8 +429,11 @@ export const compileProgram = <P, S>(
         refused = refusal('loss', cost, step);
         break;
       }
-      backward(ar, f, p, rows, pullbacks, wt);
-      if (pen !== undefined) pen.grad(theta, gv, gv);
+      const gradient = (): void => {
+        backward(ar, f, p, rows, pullbacks, wt);
+        if (pen !== undefined) pen.grad(theta, gv, gv);
+      };
+      gradient();
       const nxt: 0 | 1 = cur === 0 ? 1 : 0;
       if (split !== undefined) {
         // the update ends in a learning-rate scale c: θ' = c·u + θ in one pass (= θ + u' with the
@@ -436,12 +441,25 @@ export const compileProgram = <P, S>(
         // return, ‖g‖² + Σ(θ' − θ'), is below 1e300 only when makeStep's checks pass (all terms
         // ≥ 0, so no order of ‖g‖² overflows); otherwise they are redone exactly, in its order.
         if (prefix !== undefined) {
-          const gg = leafDot(layout, gv, gv);
-          if (!Number.isFinite(gg)) {
-            refused = refusal('gradient', gg, step);
-            break;
+          // A prefix whose first pass returns ‖g‖² (its sum in index order; see UpdateKernel)
+          // runs without the separate pass: a return below 1e300 proves makeStep's ‖g‖² (leaf by
+          // leaf, all terms ≥ 0) finite. Otherwise — or on the first step, which finds out whether
+          // it returns one — the gradient is checked in makeStep's order before the prefix runs
+          // (recomputed first when the prefix has overwritten it: same kernels, same numbers).
+          const r = prefixNorm ? prefix(gv, theta, sv[cur]!, sv[nxt]!, counts) : undefined;
+          if (!(typeof r === 'number' && r < 1e300)) {
+            if (prefixNorm) {
+              g.fill(0);
+              lossKernel(yhat, yt, g, 1 / rows);
+              gradient();
+            }
+            const gg = leafDot(layout, gv, gv);
+            if (!Number.isFinite(gg)) {
+              refused = refusal('gradient', gg, step);
+              break;
+            }
+            prefixNorm = typeof prefix(gv, theta, sv[cur]!, sv[nxt]!, counts) === 'number';
           }
-          prefix(gv, theta, sv[cur]!, sv[nxt]!, counts);
         }
         const r = K.axpy(split.scaleOf(counts), gv, theta, pv[nxt]);
         if (!(r < 1e300)) {

@@ -2,7 +2,7 @@
 // streams, and the draws have the right distributions.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { bernoulli, foldIn, key, normal, permutation, split, uniform } from '../../src/random.js';
+import { bernoulli, bernoulliDraws, foldIn, key, normal, permutation, split, uniform } from '../../src/random.js';
 import { bits } from './helpers.js';
 
 const N = 50_000;
@@ -111,5 +111,19 @@ describe('draws', () => {
     expect(Math.abs(mean(b) - 0.3)).toBeLessThan(0.01);
     expect(bernoulli(key(6), 100, 0).every((v) => v === 0)).toBe(true);
     expect(bernoulli(key(6), 100, 1).every((v) => v === 1)).toBe(true);
+  });
+
+  it('bernoulliDraws(k, p)(i) is uniform(k, n)[i] < p, also when p shares the draw\'s high bits', () => {
+    const k = key(11);
+    const u = uniform(k, 4000);
+    // p at a draw itself and one ulp either side: the draw's high 27 bits equal ⌊p·2²⁷⌋, so the
+    // low bits decide; then ordinary, degenerate and invalid probabilities
+    const near = Array.from(u.subarray(0, 200)).flatMap((v) => [v, v - 2 ** -53, v + 2 ** -53, Math.floor(v * 2 ** 27) / 2 ** 27]);
+    for (const p of [...near, 0, 1, 0.5, 0.9, 1e-300, -0.5, 1.5, Infinity, -Infinity, NaN]) {
+      const draw = bernoulliDraws(k, p);
+      for (let i = 0; i < u.length; i++) if (draw(i) !== u[i]! < p) expect({ p, i, got: draw(i) }).toEqual({ p, i, got: u[i]! < p });
+    }
+    const atDraw = u.subarray(0, 200).filter((v, i) => bernoulliDraws(k, v)(i) === false && bernoulliDraws(k, v + 2 ** -53)(i) === true);
+    expect(atDraw.length).toBe(200);
   });
 });

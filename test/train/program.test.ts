@@ -206,6 +206,25 @@ describe('the compiled program equals the generic step, optimizer by optimizer',
     expect(Params.flatten(viaProgram.params)).toEqual(Params.flatten(generic.params));
   });
 
+  it.each([1e75, 3e76, 1e150])('an Adam step whose ‖g‖² is huge or not finite is checked in makeStep\'s order (one row scaled by %s)', (big) => {
+    // g ~ big² on the first layer: ‖g‖² ≥ 1e300 but finite (1e75, 3e76: training goes on), or
+    // overflowing (1e150: refused); the program's fused ‖g‖² sends such a step back to makeStep's
+    // check, on a recomputed gradient
+    const net = sequential(dense(5, 16), relu, dense(16, 3));
+    const xs = Float64Array.from(x.data);
+    for (let j = 0; j < 5; j++) xs[40 * 5 + j] = big * (j + 1);
+    const data = { x: unsafeMat(n, 5, xs), y };
+    for (const optimizer of [adam(0.01), adamw(0.01, { weightDecay: 1e-2 })] as GradientTransformation<unknown>[]) {
+      const opts = { loss: mse, epochs: 2, batchSize: 16, key: key(9) } as const;
+      const fast = fit(net, net.init(key(5)), data, { ...opts, optimizer });
+      const slow = fit(net, net.init(key(5)), data, { ...opts, optimizer: hidden(optimizer) });
+      expect(Params.flatten(fast.params)).toEqual(Params.flatten(slow.params));
+      expect({ ...fast.history }).toEqual({ ...slow.history });
+      expect(fast.stopReason).toEqual(slow.stopReason);
+      expect(fast.stopReason._tag).toBe(big > 1e100 ? 'Diverged' : 'EpochsDone');
+    }
+  });
+
   it('a transformation the caller wrote (no in-place form) makes fit fold the generic step', () => {
     const mine: GradientTransformation<null> = { init: () => null, update: (g, s) => [Params.scale(g, -0.05), s] };
     expect(isCompiled({ name: 'mine', net, optimizer: mine as GradientTransformation<unknown> })).toBe(false);
