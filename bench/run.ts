@@ -449,7 +449,8 @@ const runShaped = async (): Promise<void> => {
     const s = make();
     if (!want(s.id)) continue;
     const row: Row = { id: s.id, unit: 'rows/s', rate: {}, loss: {}, acc: {} };
-    const warm: ShapedSpec = { ...s, epochs: 1 };
+    const w = s.x.length / s.rows;
+    const warm: ShapedSpec = { ...s, rows: 128, x: s.x.subarray(0, 128 * w), y: s.y.subarray(0, 128 * s.out), epochs: 1 };
     const record = (peer: Peer, ts: ShapedRun[]): void => {
       const r = ts.sort((a, b) => a.seconds - b.seconds)[Math.floor(ts.length / 2)]!;
       row.rate[peer] = (s.rows * s.epochs) / r.seconds;
