@@ -21,7 +21,7 @@
  * formula), so both execution paths compute the same numbers. Parameters are flattened in
  * `params.leaves` order (depth-first; see `src/params.ts`), described by a {@link ParamLayout}.
  *
- * To lower a new layer (a convolution, a recurrent cell), either express it with the existing
+ * To lower a new layer (a recurrent cell, say), either express it with the existing
  * stage ops, or add an op to {@link Stage} and its forward and backward cases to the interpreter;
  * until then it runs as an opaque stage at the speed of its own `forward`/`vjp`.
  *
@@ -31,6 +31,7 @@ import * as Params from './params.js';
 import type { Tensor } from './tensor/mat.js';
 import type { Mat } from './tensor/mat.js';
 import type { Part } from './layer/layer.js';
+import type { WindowGeometry } from './tensor/kernels.js';
 
 // ------------------------------------------------------------------------------------------------
 // Parameter layout
@@ -92,7 +93,13 @@ export const leafDot = (layout: ParamLayout, a: Float64Array, b: Float64Array): 
  * - `dropout`: `y = x ⊙ m/(1 − rate)`, `m ~ Bernoulli(1 − rate)` drawn from the stage key (training only).
  * - `standardize`: `y = (x − μ)/σ` per column.
  * - `softmax`: row-wise softmax.
+ * - `conv`: a convolution over channels-last images (`y = im2col(x)·W + b`, one image per row)
+ *   at window geometry `geometry`, `filters` output channels, `{ w, b }` at `at`
+ *   (`W: kh·kw·c × filters`).
+ * - `pool`: max (`'max'`, the first maximum of each window) or average (`'avg'`) pooling at `geometry`.
  * - `opaque`: `layer`'s own `vjp` with its parameters at `at` (its output width `outputDim`).
+ *
+ * A reshape (`flatten`) lowers to no stage at all: examples are stored row-major either way.
  *
  * @since 0.2.0
  * @category model
@@ -103,6 +110,8 @@ export type Stage =
   | { readonly op: 'dropout'; readonly rate: number; readonly at: readonly number[] }
   | { readonly op: 'standardize'; readonly mean: Float64Array; readonly std: Float64Array }
   | { readonly op: 'softmax' }
+  | { readonly op: 'conv'; readonly geometry: Omit<WindowGeometry, 'batch'>; readonly filters: number; readonly at: readonly number[] }
+  | { readonly op: 'pool'; readonly mode: 'max' | 'avg'; readonly geometry: Omit<WindowGeometry, 'batch'> }
   | { readonly op: 'opaque'; readonly layer: Part; readonly outputDim: number; readonly at: readonly number[] };
 
 /**

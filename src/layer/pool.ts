@@ -10,6 +10,7 @@ import { unsafeMat, type Mat } from '../tensor/mat.js';
 import type { Layer, NoParams } from './layer.js';
 import { defineLayer } from './define.js';
 import { checkShape, shapeFields, shapeSize, type Mutable, type Shaped, type ShapeCheck } from './shaped.js';
+import type { Stage } from '../lowering.js';
 import { windowGeometry, type ConvLength, type Geometry, type Window2d, type WindowFits } from './conv.js';
 
 type Rows<K> = K extends readonly [infer A extends number, number] ? A : K & number;
@@ -72,6 +73,7 @@ const outShape = (shape: readonly number[], g: Geometry): readonly number[] => (
 const poolLayer = <I extends number, O extends number>(
   kind: string, inputShape: readonly number[], outputShape: readonly number[], config: Readonly<Record<string, number>>,
   run: (x: Float64Array, batch: number) => readonly [y: Float64Array, tangent: (dx: Float64Array) => Float64Array, cotangent: (dy: Float64Array) => Float64Array],
+  stage: Stage,
 ): Layer<I, O, NoParams> => {
   const inputDim = shapeSize(inputShape) as I;
   const outputDim = shapeSize(outputShape) as O;
@@ -92,6 +94,7 @@ const poolLayer = <I extends number, O extends number>(
       const [y, tangent] = run(x.data, x.rows);
       return [out(x.rows, y), out(x.rows, tangent(dx.data))];
     },
+    lower: () => [stage],
   });
 };
 
@@ -148,7 +151,7 @@ export const maxPool = <const In extends readonly [number, number] | readonly [n
       return dx;
     };
     return [y, tangent, cotangent];
-  });
+  }, { op: 'pool', mode: 'max', geometry: g });
 };
 
 /**
@@ -168,7 +171,7 @@ export const avgPool = <const In extends readonly [number, number] | readonly [n
 ): Layer<Shaped<Mutable<In>>, Shaped<PoolShape<In, P, S>>, NoParams> => {
   const shape = checkShape(input, 'avgPool: input shape');
   const g = poolGeometry('avgPool', shape, size, options.stride);
-  return poolLayer('avgPool', shape, outShape(shape, g), geometryConfig(g), averaging(g));
+  return poolLayer('avgPool', shape, outShape(shape, g), geometryConfig(g), averaging(g), { op: 'pool', mode: 'avg', geometry: g });
 };
 
 /** The last entry of a shape (its channels). */
@@ -190,5 +193,5 @@ export const globalAvgPool = <const In extends readonly number[]>(
   const c = shape[shape.length - 1]!;
   const positions = shapeSize(shape) / c;
   const g = windowGeometry([1, positions, c], [1, positions], [1, positions], 'valid', 'globalAvgPool');
-  return poolLayer('globalAvgPool', shape, [c], {}, averaging(g));
+  return poolLayer('globalAvgPool', shape, [c], {}, averaging(g), { op: 'pool', mode: 'avg', geometry: g });
 };
