@@ -51,7 +51,7 @@ import * as Params from '../params.js';
 import { foldIn, uniformDraws, type Key } from '../random.js';
 import * as K from '../tensor/kernels.js';
 import { unsafeMat, type Mat } from '../tensor/mat.js';
-import { ensureArena, type Arena } from '../tensor/wasm/arena.js';
+import { ensureArena, whileArenaHeld, type Arena } from '../tensor/wasm/arena.js';
 import { refusal, type Refusal, type StepState } from './step.js';
 
 /**
@@ -267,9 +267,10 @@ const compileNet = <P>(model: AnyLayer, params: P, R: number, take: (k: number) 
           const q = Params.unflatten(o.template, f.subarray(p + o.off, p + o.off + o.size)) as never;
           const layer = o.layer as AnyLayer;
           let y: Mat<number, number>;
-          if (!training) y = layer.forward(q, x);
+          // the layer's own functions must leave the arena (the program's buffers) alone
+          if (!training) y = whileArenaHeld(() => layer.forward(q, x));
           else {
-            const [yy, pb] = layer.vjp(q, x, { training: true, key: o.at.reduce<Key>(foldIn, key!) });
+            const [yy, pb] = whileArenaHeld(() => layer.vjp(q, x, { training: true, key: o.at.reduce<Key>(foldIn, key!) }));
             y = yy;
             pullbacks[s] = pb as Pullback;
           }
@@ -431,7 +432,7 @@ export const compileProgram = <P, S>(
           }
           break;
         case 'opaque': {
-          const [dp, dx] = pullbacks[s]!(unsafeMat(rows, widths[s]!, f.slice(dOut, dOut + cnt)));
+          const [dp, dx] = whileArenaHeld(() => pullbacks[s]!(unsafeMat(rows, widths[s]!, f.slice(dOut, dOut + cnt))));
           if (o.size > 0) f.set(Params.flatten(dp), G + o.off);
           if (need) f.set(dx.data, dIn);
           break;

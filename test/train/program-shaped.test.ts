@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import {
-  adam, avgPool, conv1d, conv2d, dense, flatten, fit, globalAvgPool, key, loweringOf, maxPool, mse, normal, params as Params, predict, relu,
+  adam, avgPool, conv1d, conv2d, dense, flatten, fit, globalAvgPool, key, loweringOf, lstm, maxPool, mse, normal, params as Params, predict, relu,
   sequential, sgd, softmaxCrossEntropy, tanh, unsafeMat, type AnyLayer, type GradientTransformation, type Loss,
 } from '../../src/index.js';
 import { compileProgram } from '../../src/train/engine.js';
@@ -131,5 +131,11 @@ describe('predict runs the lowered convolutions and equals model.forward bit for
     const p = c.net.init(key(8));
     const big = unsafeMat(300, c.net.inputDim, normal(key(12), 300 * c.net.inputDim, 2));
     expect(predict(c.net, p, big).data).toEqual(c.net.forward(p, big).data);
+  });
+});
+
+describe('a layer whose own functions use the arena runs as an opaque stage without touching the program', () => {
+  it('an LSTM large enough for the SIMD affine path (batch 16 × 36 × 128 multiply-adds) trains bit for bit as the generic step', () => {
+    expectSame({ name: 'lstm', shape: [6, 4], net: sequential(lstm([6, 4], 32), dense(32, 3)), optimizer: adam(0.01) as GradientTransformation<unknown> });
   });
 });
