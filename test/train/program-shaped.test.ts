@@ -86,9 +86,12 @@ const cases: Case[] = [
     ),
   },
   {
-    name: "dense before a 'same' conv (its input gradient drops the padding) and maxPool first",
+    name: "a 'same' conv after another (its input gradient drops the padding) and maxPool first",
     shape: [8, 8, 1],
-    net: sequential(maxPool([8, 8, 1], 2), flatten([4, 4, 1]), dense(16, 32), relu, conv2d([4, 4, 2], { filters: 3, kernel: 3, padding: 'same' }), flatten([4, 4, 3]), dense(48, 3)),
+    net: sequential(
+      maxPool([8, 8, 1], 2), conv2d([4, 4, 1], { filters: 2, kernel: 1 }), relu,
+      conv2d([4, 4, 2], { filters: 3, kernel: 3, padding: 'same' }), flatten([4, 4, 3]), dense(48, 3),
+    ),
   },
 ];
 
