@@ -462,8 +462,14 @@ const runShaped = async (): Promise<void> => {
     if (tf !== undefined) {
       for (const peer of ['tfjs-cpu', 'tfjs-wasm'] as const) {
         await tf.useBackend(peer === 'tfjs-cpu' ? 'cpu' : 'wasm');
-        await tf.tfFitShaped(warm);
-        record(peer, [await tf.tfFitShaped(s)]);
+        try {
+          await tf.tfFitShaped(warm);
+          record(peer, [await tf.tfFitShaped(s)]);
+        } catch (e) {
+          // tfjs's wasm backend registers no Conv2DBackpropFilter kernel: it cannot train W9
+          notes.push(`${s.id} ${peer}: model.fit failed: ${(e as Error).message}`);
+          log(`${s.id} ${peer}: ${(e as Error).message}`);
+        }
       }
     }
     rows.push(row);
