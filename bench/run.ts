@@ -1,7 +1,7 @@
 /**
  * `npm run bench [-- --quick] [-- --json [file]] [-- --memory] [-- --only W3,W1-B1] [-- --no-tfjs]`
  *
- * Runs the workloads described in bench/README.md (W1-B64, W1-B256, W1-B1, W2, W3, W4, W5, and W6, W7 below) for foldnet
+ * Runs the workloads described in bench/README.md (W1-B64, W1-B256, W1-B1, W2, W3, W4, W5, and W6 to W9 below) for foldnet
  * (`fit` as users call it, and its compiled program alone as the 'engine' column), a
  * hand-written typed-array loop and TensorFlow.js (cpu backend; wasm backend with SIMD, one
  * thread) in one process, on the same data (generated in-process by bench/data.ts, byte-identical
@@ -13,14 +13,16 @@
  * ReLU, AdamW (1e-3, weight decay 1e-4), Huber loss (δ = 1), batch 64, validationSplit 0.1, early
  * stopping with patience 5, 10 epochs; tfjs-layers' model.fit with dropout, Adam + an L2 kernel
  * regularizer and Huber loss. W7 (a custom layer): W1-B64 with one user defineLayer in the middle
- * of the net, fit's program against the all-generic path.
+ * of the net, fit's program against the all-generic path. W8 (an LSTM) and W9 (a CNN) through
+ * fit against tfjs-layers' model.fit with the same nets, on seeded synthetic sequences and images.
  */
 import { cpus, totalmem } from 'node:os';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { makeWorkloadData, N, EPOCHS } from './data.js';
 import { clock, metrics, rowsSeen, updatesOf, type TrainRun, type TrainSpec, type Trained } from './peers/common.js';
 import { handTrain, handForward } from './peers/hand.js';
-import { foldnetCustom, foldnetEngine, foldnetRegularized, foldnetTrain, netFor, paramsFrom } from './peers/foldnet.js';
+import { foldnetCustom, foldnetEngine, foldnetRegularized, foldnetShaped, foldnetTrain, netFor, paramsFrom } from './peers/foldnet.js';
+import type { ShapedRun, ShapedSpec } from './peers/common.js';
 import { ensureArena, simdAvailable } from '../src/tensor/wasm/arena.js';
 import { compileProgram } from '../src/train/engine.js';
 import { predict } from '../src/train/predict.js';
@@ -377,6 +379,103 @@ const runInference = async (): Promise<void> => {
   rows.push(row);
 };
 
+// ---------------------------------------------------------------- W8 and W9: sequences and images
+// W8 = LSTM (32 units, last state) over [24, 4] → dense 1, MSE; W9 = conv 3×3 ×16 → ReLU →
+// maxPool 2 → conv 3×3 ×32 → ReLU → maxPool 2 → flatten → dense 10 over 28×28×1, softmax CE;
+// both Adam 1e-3, batch 32, through foldnet's `fit` and tfjs-layers' `model.fit` (each library's
+// own initialization and shuffling). The data is synthetic and seeded, made here: W8 sums of two
+// sinusoids per feature with random phases, the target the next value of feature 0 plus the mean
+// of feature 1 over the window; W9 one of 10 random stroke templates per class, shifted by up to
+// 2 pixels, plus noise. Rate = rows × epochs / seconds; loss = the last epoch's training loss
+// (W8: mean over rows of the squared error, W9: mean cross-entropy).
+const seeded = (seed: number): (() => number) => {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+};
+const f32 = (v: number): number => Math.fround(v);
+const w8Spec = (): ShapedSpec => {
+  const rnd = seeded(8);
+  const rows = 512;
+  const T = 24;
+  const x = new Float64Array(rows * T * 4);
+  const y = new Float64Array(rows);
+  for (let r = 0; r < rows; r++) {
+    const ph = Array.from({ length: 8 }, () => rnd() * 2 * Math.PI);
+    const at = (t: number, f: number): number => f32(0.6 * Math.sin(0.3 * (f + 1) * t + ph[f]!) + 0.3 * Math.sin(0.11 * t + ph[f + 4]!));
+    let m = 0;
+    for (let t = 0; t < T; t++) for (let f = 0; f < 4; f++) x[(r * T + t) * 4 + f] = at(t, f);
+    for (let t = 0; t < T; t++) m += x[(r * T + t) * 4 + 1]!;
+    y[r] = f32(at(T, 0) + m / T);
+  }
+  return { id: 'W8', shape: [T, 4], x, y, rows, out: 1, batch: 32, lr: 1e-3, epochs: 1 };
+};
+const w9Spec = (): ShapedSpec => {
+  const rnd = seeded(9);
+  const rows = 512;
+  const templates = Array.from({ length: 10 }, () => {
+    const img = new Float64Array(28 * 28);
+    for (let s = 0; s < 4; s++) {
+      let i = 6 + Math.floor(rnd() * 16), j = 6 + Math.floor(rnd() * 16);
+      const di = Math.floor(rnd() * 3) - 1, dj = Math.floor(rnd() * 3) - 1 || 1;
+      for (let k = 0; k < 8; k++, i += di, j += dj) if (i >= 0 && i < 28 && j >= 0 && j < 28) img[i * 28 + j] = 1;
+    }
+    return img;
+  });
+  const x = new Float64Array(rows * 784);
+  const y = new Float64Array(rows * 10);
+  for (let r = 0; r < rows; r++) {
+    const c = Math.floor(rnd() * 10);
+    const si = Math.floor(rnd() * 5) - 2, sj = Math.floor(rnd() * 5) - 2;
+    for (let i = 0; i < 28; i++) {
+      for (let j = 0; j < 28; j++) {
+        const ti = i - si, tj = j - sj;
+        const v = ti >= 0 && ti < 28 && tj >= 0 && tj < 28 ? templates[c]![ti * 28 + tj]! : 0;
+        x[r * 784 + i * 28 + j] = f32(Math.min(1, v + 0.2 * rnd()));
+      }
+    }
+    y[r * 10 + c] = 1;
+  }
+  return { id: 'W9', shape: [28, 28, 1], x, y, rows, out: 10, batch: 32, lr: 1e-3, epochs: 1 };
+};
+
+const runShaped = async (): Promise<void> => {
+  for (const make of [w8Spec, w9Spec]) {
+    const s = make();
+    if (!want(s.id)) continue;
+    const row: Row = { id: s.id, unit: 'rows/s', rate: {}, loss: {}, acc: {} };
+    const w = s.x.length / s.rows;
+    const warm: ShapedSpec = { ...s, rows: 128, x: s.x.subarray(0, 128 * w), y: s.y.subarray(0, 128 * s.out), epochs: 1 };
+    const record = (peer: Peer, ts: ShapedRun[]): void => {
+      const r = ts.sort((a, b) => a.seconds - b.seconds)[Math.floor(ts.length / 2)]!;
+      row.rate[peer] = (s.rows * s.epochs) / r.seconds;
+      row.loss[peer] = r.loss;
+      log(`${s.id} ${peer}: ${row.rate[peer]!.toFixed(0)} rows/s (${ts.map((t) => t.seconds.toFixed(3)).join(', ')} s), loss ${r.loss.toPrecision(5)}`);
+    };
+    foldnetShaped(warm);
+    record('foldnet', Array.from({ length: passes }, () => foldnetShaped(s)));
+    if (tf !== undefined) {
+      for (const peer of ['tfjs-cpu', 'tfjs-wasm'] as const) {
+        await tf.useBackend(peer === 'tfjs-cpu' ? 'cpu' : 'wasm');
+        try {
+          await tf.tfFitShaped(warm);
+          record(peer, [await tf.tfFitShaped(s)]);
+        } catch (e) {
+          // tfjs's wasm backend registers no Conv2DBackpropFilter kernel: it cannot train W9
+          notes.push(`${s.id} ${peer}: model.fit failed: ${(e as Error).message}`);
+          log(`${s.id} ${peer}: ${(e as Error).message}`);
+        }
+      }
+    }
+    rows.push(row);
+  }
+};
+
 // ---------------------------------------------------------------- memory
 const runMemory = (): void => {
   const s = workloads[0]!.spec;
@@ -436,6 +535,7 @@ if (flag('--memory')) {
   overheadNotes();
   await runRegularized();
   runCustom();
+  await runShaped();
   await runGemm();
   await runInference();
   console.log(table());

@@ -25,10 +25,10 @@
  * formula), so both execution paths compute the same numbers. Parameters are flattened in
  * `params.leaves` order (depth-first; see `src/params.ts`), described by a {@link ParamLayout}.
  *
- * To lower a new built-in layer (a convolution, a recurrent cell), give its form a case in
- * {@link stagesOfForm}, with the existing stage ops or a new op in {@link Stage} and its forward
- * and backward cases in the interpreter; until then it runs as an opaque stage at the speed of
- * its own `forward`/`vjp`.
+ * To lower a new layer (a recurrent cell, say), give its form a case in {@link stagesOfForm}, or
+ * pass an explicit lowering with `defineLayer`'s `lower` option, with the existing stage ops or a new
+ * op in {@link Stage} and its forward and backward cases in the interpreter; until then it runs as an
+ * opaque stage at the speed of its own `forward`/`vjp`.
  *
  * @module
  */
@@ -38,6 +38,7 @@ import type { Mat } from './tensor/mat.js';
 import * as K from './tensor/kernels.js';
 import { isPoly, type Part } from './layer/layer.js';
 import { formOf, type InferenceForm } from './layer/form.js';
+import type { WindowGeometry } from './tensor/kernels.js';
 
 // ------------------------------------------------------------------------------------------------
 // Parameter layout
@@ -99,7 +100,13 @@ export const leafDot = (layout: ParamLayout, a: Float64Array, b: Float64Array): 
  * - `dropout`: `y = x ⊙ m/(1 − rate)`, `m ~ Bernoulli(1 − rate)` drawn from the stage key (training only).
  * - `standardize`: `y = (x − μ)/σ` per column.
  * - `softmax`: row-wise softmax.
+ * - `conv`: a convolution over channels-last images (`y = im2col(x)·W + b`, one image per row)
+ *   at window geometry `geometry`, `filters` output channels, `{ w, b }` at `at`
+ *   (`W: kh·kw·c × filters`).
+ * - `pool`: max (`'max'`, the first maximum of each window) or average (`'avg'`) pooling at `geometry`.
  * - `opaque`: `layer`'s own `vjp` with its parameters at `at` (its output width `outputDim`).
+ *
+ * A reshape (`flatten`) lowers to no stage at all: examples are stored row-major either way.
  *
  * @since 0.2.0
  * @category model
@@ -110,6 +117,8 @@ export type Stage =
   | { readonly op: 'dropout'; readonly rate: number; readonly at: readonly number[] }
   | { readonly op: 'standardize'; readonly mean: Float64Array; readonly std: Float64Array }
   | { readonly op: 'softmax' }
+  | { readonly op: 'conv'; readonly geometry: Omit<WindowGeometry, 'batch'>; readonly filters: number; readonly at: readonly number[] }
+  | { readonly op: 'pool'; readonly mode: 'max' | 'avg'; readonly geometry: Omit<WindowGeometry, 'batch'> }
   | { readonly op: 'opaque'; readonly layer: Part; readonly outputDim: number; readonly at: readonly number[] };
 
 /**

@@ -68,3 +68,25 @@ export const clock = (): number => {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1e6;
 };
+
+/**
+ * A shaped workload (W8, W9): `rows` examples of `shape` (one per row, channels last), targets
+ * `rows × out` (one-hot rows for 'ce'), batch size, Adam's learning rate, epochs.
+ */
+export interface ShapedSpec {
+  readonly id: 'W8' | 'W9';
+  readonly shape: readonly number[];
+  readonly x: Float64Array;
+  readonly y: Float64Array;
+  readonly rows: number;
+  readonly out: number;
+  readonly batch: number;
+  readonly lr: number;
+  readonly epochs: number;
+}
+
+/** What a peer returns for one shaped run: seconds and the final training loss (its own convention). */
+export interface ShapedRun {
+  readonly seconds: number;
+  readonly loss: number;
+}

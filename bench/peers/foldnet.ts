@@ -27,7 +27,11 @@ import * as Ops from '../../src/tensor/ops.js';
 import { zeros, type Mat } from '../../src/tensor/mat.js';
 import type { GradientTransformation } from '../../src/optim/transform.js';
 import { key } from '../../src/random.js';
-import { clock, type Trained, type TrainRun, type TrainSpec } from './common.js';
+import { clock, type ShapedRun, type ShapedSpec, type Trained, type TrainRun, type TrainSpec } from './common.js';
+import { lstm } from '../../src/layer/recurrent.js';
+import { conv2d } from '../../src/layer/conv.js';
+import { maxPool } from '../../src/layer/pool.js';
+import { flatten } from '../../src/layer/flatten.js';
 
 export const netFor = (sizes: readonly number[]): AnyLayer => {
   const key = sizes.join('-');
@@ -169,4 +173,37 @@ export const foldnetCustom = (s: TrainSpec, generic: boolean): TrainRun => {
     predict: (xs, rows) => net.forward(out as never, unsafeMat(rows, 32, xs)).data,
     trained: () => trainedOf(s.sizes, [out[0], {}, out[3], {}, out[5]]),
   };
+};
+
+// ---------------------------------------------------------------- W8 and W9
+
+/** W8's net: an LSTM with 32 units over `[24, 4]`, its last state into dense(32, 1). */
+export const w8Net = () => sequential(lstm([24, 4], 32), dense(32, 1));
+
+/**
+ * W9's net: conv 3×3 ×16 → ReLU → maxPool 2 → conv 3×3 ×32 → ReLU → maxPool 2 → flatten →
+ * dense 10 over 28×28×1 images.
+ */
+export const w9Net = () =>
+  sequential(
+    conv2d([28, 28, 1], { filters: 16, kernel: 3 }), relu, maxPool([26, 26, 16], 2),
+    conv2d([13, 13, 16], { filters: 32, kernel: 3 }), relu, maxPool([11, 11, 32], 2),
+    flatten([5, 5, 32]), dense(800, 10),
+  );
+
+/**
+ * W8/W9 through `fit` as users call it: Adam, shuffled batches from `key(0)`, the net's own
+ * initialization from `key(1)`. The loss is MSE (W8; foldnet's ½ convention, reported ×2 as the
+ * mean over rows and outputs) or softmax cross-entropy (W9), the last epoch's training loss.
+ */
+export const foldnetShaped = (s: ShapedSpec): ShapedRun => {
+  const net: AnyLayer = s.id === 'W8' ? w8Net() : w9Net();
+  const p0 = net.init(key(1));
+  const x = unsafeMat(s.rows, net.inputDim, s.x);
+  const y = unsafeMat(s.rows, s.out, s.y);
+  const t0 = clock();
+  const r = fit(net, p0 as never, { x, y }, { loss: s.id === 'W8' ? mse : softmaxCrossEntropy, optimizer: adam(s.lr), epochs: s.epochs, batchSize: s.batch, key: key(0) });
+  const seconds = clock() - t0;
+  const l = r.history.trainLoss[r.history.trainLoss.length - 1]!;
+  return { seconds, loss: s.id === 'W8' ? 2 * l : l };
 };

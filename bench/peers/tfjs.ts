@@ -6,7 +6,7 @@
  */
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { clock, type Trained, type TrainRun, type TrainSpec } from './common.js';
+import { clock, type ShapedRun, type ShapedSpec, type Trained, type TrainRun, type TrainSpec } from './common.js';
 
 type TF = typeof import('@tensorflow/tfjs');
 
@@ -181,4 +181,40 @@ export const tfFitRegularized = async (s: TrainSpec, epochs: number): Promise<{ 
   Y.dispose();
   model.dispose();
   return { seconds, epochs: h.epoch.length };
+};
+
+/**
+ * W8/W9 for tfjs-layers with the same nets: `tf.layers.lstm` (32 units, last state) → dense 1 with
+ * MSE (W8), or conv2d 3×3 ×16 (ReLU) → maxPooling2d 2 → conv2d 3×3 ×32 (ReLU) → maxPooling2d 2 →
+ * flatten → dense 10 with softmax cross-entropy on the logits (W9); Adam, `model.fit` with the
+ * spec's batch size and epochs (shuffled). Returns the seconds and the last epoch's loss.
+ */
+export const tfFitShaped = async (s: ShapedSpec): Promise<ShapedRun> => {
+  const tf = await loadTf();
+  const model = tf.sequential();
+  if (s.id === 'W8') {
+    model.add(tf.layers.lstm({ inputShape: [s.shape[0]!, s.shape[1]!], units: 32 }));
+    model.add(tf.layers.dense({ units: 1 }));
+  } else {
+    model.add(tf.layers.conv2d({ inputShape: [28, 28, 1], filters: 16, kernelSize: 3, activation: 'relu' }));
+    model.add(tf.layers.maxPooling2d({ poolSize: 2 }));
+    model.add(tf.layers.conv2d({ filters: 32, kernelSize: 3, activation: 'relu' }));
+    model.add(tf.layers.maxPooling2d({ poolSize: 2 }));
+    model.add(tf.layers.flatten());
+    model.add(tf.layers.dense({ units: 10 }));
+  }
+  model.compile({
+    optimizer: tf.train.adam(s.lr),
+    loss: s.id === 'W8' ? 'meanSquaredError' : (yt: import('@tensorflow/tfjs').Tensor, yp: import('@tensorflow/tfjs').Tensor) => tf.losses.softmaxCrossEntropy(yt, yp),
+  });
+  const X = tf.tensor(Float32Array.from(s.x), [s.rows, ...s.shape]);
+  const Y = tf.tensor2d(Float32Array.from(s.y), [s.rows, s.out]);
+  const t0 = clock();
+  const h = await model.fit(X, Y, { batchSize: s.batch, epochs: s.epochs, shuffle: true, verbose: 0 });
+  const seconds = clock() - t0;
+  X.dispose();
+  Y.dispose();
+  model.dispose();
+  const losses = h.history['loss'] as number[];
+  return { seconds, loss: losses[losses.length - 1]! };
 };

@@ -5,7 +5,7 @@
  */
 import * as K from './kernels.js';
 import { unsafeMat, type Mat, type Vec } from './mat.js';
-import { ensureArena } from './wasm/arena.js';
+import { arenaHeld, ensureArena } from './wasm/arena.js';
 
 /** From this many multiply-adds on, the product runs in the SIMD arena (copy in, GEMM, copy out). */
 const ARENA_MIN_MACS = 16384;
@@ -14,7 +14,8 @@ const ARENA_MIN_MACS = 16384;
  * `X·W + 1·bᵀ` for `X: R × I`, `W: I × O`, `b: O`, computed in one sweep (each output starts
  * from its bias and accumulates the products in order), allocating only the result. Large
  * products run in the WebAssembly SIMD GEMM (when available) on copies in the compute arena;
- * both paths sum in the same order, so the result does not depend on the path.
+ * both paths sum in the same order, so the result does not depend on the path. While a training
+ * program holds the arena (a layer's own functions run as its opaque stage) it takes the scalar path.
  *
  * @example
  * affine(fromRows([[1, 2]]), fromRows([[1, 0], [0, 1]]), vec([10, 20]))  // [[11, 22]]
@@ -25,7 +26,7 @@ export const affine = <R extends number, I extends number, O extends number>(x: 
   const m = x.rows;
   const k = x.cols;
   const n = w.cols;
-  if (m * k * n >= ARENA_MIN_MACS) {
+  if (m * k * n >= ARENA_MIN_MACS && !arenaHeld()) {
     const need = m * k + k * n + n + m * n + 8;
     const ar = ensureArena(need);
     if (ar.simd) {

@@ -20,10 +20,17 @@
  *   draws it: `bernoulli(foldIn(…foldIn(foldIn(key, step), k₁)…, k_n), rows·cols, 1 − p)`, entry
  *   by entry from `bernoulliDraws`),
  *   `standardize`, `softmax`.
+ * - `conv`: im2col of the batch into a buffer, then the GEMM with the bias as its initial value
+ *   (the same product as `affine`, over rows·positions rows); backward `dW = colsᵀ·dY`,
+ *   `db = 1ᵀ·dY`, `dX = col2im(dY·Wᵀ)` (the column buffer reused for `dY·Wᵀ`).
+ * - `pool`: max pooling (recording each window's first maximum; backward scatters `dY` onto
+ *   them) or average pooling (backward spreads `dY/(kh·kw)` over each window).
  * - `opaque`: a part without a lowered form (a user's `defineLayer`) runs its own `vjp` on a view
  *   of its input in the arena (read-only to it, and unchanged until the step's backward pass is
  *   done) and on a view of its output gradient, and its output, gradient and input gradient are
  *   copied back: one custom layer costs its own functions, not the whole net.
+ *   Its own functions run while the program holds the arena (`whileArenaHeld`), so a product
+ *   they compute takes the scalar path instead of writing into the program's memory.
  *
  * Each update is written into a second parameter (and optimizer state) buffer and the two swap
  * when it is accepted, so a refused update (the shared {@link refusal} check: non-finite cost,
@@ -47,7 +54,7 @@ import * as Params from '../params.js';
 import { bernoulliDraws, foldIn, type Key } from '../random.js';
 import * as K from '../tensor/kernels.js';
 import { unsafeMat, type Mat } from '../tensor/mat.js';
-import { ensureArena, type Arena } from '../tensor/wasm/arena.js';
+import { ensureArena, whileArenaHeld, type Arena } from '../tensor/wasm/arena.js';
 import { refusal, type Refusal, type StepState } from './step.js';
 
 /**
@@ -95,6 +102,11 @@ type Op =
   | { readonly op: 'standardize'; readonly mean: Float64Array; readonly std: Float64Array }
   | { readonly op: 'softmax' }
   | {
+      readonly op: 'conv'; readonly g: Omit<K.WindowGeometry, 'batch'>; readonly P: number; readonly I: number; readonly O: number;
+      readonly w: number; readonly b: number; readonly wt: number; readonly cols: number;
+    }
+  | { readonly op: 'pool'; readonly g: Omit<K.WindowGeometry, 'batch'>; readonly max: boolean; readonly arg: Int32Array }
+  | {
       readonly op: 'opaque'; readonly layer: Part; readonly at: readonly number[]; readonly O: number;
       readonly template: unknown; readonly off: number; readonly size: number;
     };
@@ -135,6 +147,26 @@ const compileStages = <P>(model: AnyLayer, params: P, R: number, take: (n: numbe
       case 'dropout':
         ops.push({ op: 'dropout', keep: 1 - st.rate, at: st.at, scale: take(R * width) });
         break;
+      case 'conv': {
+        // im2col's rows (one per output position) in `cols`, reused for the input gradient's
+        const g = st.geometry;
+        const base = st.at.join('.');
+        const w = offsetOf.get(base === '' ? 'w' : `${base}.w`);
+        const b = offsetOf.get(base === '' ? 'b' : `${base}.b`);
+        const P = g.oh * g.ow;
+        const I = g.kh * g.kw * g.c;
+        if (g.h * g.w * g.c !== width || w === undefined || b === undefined || w.length !== I * st.filters || b.length !== st.filters) return undefined;
+        ops.push({ op: 'conv', g, P, I, O: st.filters, w: w.offset, b: b.offset, wt: take(I * st.filters), cols: take(R * P * I) });
+        width = P * st.filters;
+        break;
+      }
+      case 'pool': {
+        const g = st.geometry;
+        if (g.h * g.w * g.c !== width) return undefined;
+        width = g.oh * g.ow * g.c;
+        ops.push({ op: 'pool', g, max: st.mode === 'max', arg: new Int32Array(st.mode === 'max' ? R * width : 0) });
+        break;
+      }
       case 'standardize':
         if (st.mean.length !== width) return undefined;
         ops.push(st);
@@ -153,7 +185,7 @@ const compileStages = <P>(model: AnyLayer, params: P, R: number, take: (n: numbe
     }
     widths.push(width);
   }
-  const first = ops.findIndex((o) => o.op === 'affine' || (o.op === 'opaque' && o.size > 0));
+  const first = ops.findIndex((o) => o.op === 'affine' || o.op === 'conv' || (o.op === 'opaque' && o.size > 0));
   return { ops, widths, inDim: model.inputDim, outDim: width, first: first < 0 ? ops.length : first };
 };
 
@@ -221,15 +253,26 @@ const compileNet = <P>(model: AnyLayer, params: P, R: number, take: (k: number) 
         case 'softmax':
           K.softmaxRows(f, f, rows, widths[s]!, src, dst);
           break;
+        case 'conv': {
+          const n = rows * o.P;
+          K.im2col(f.subarray(src, src + rows * widthIn(s)), f.subarray(o.cols, o.cols + n * o.I), { ...o.g, batch: rows }, false);
+          gemmAuto(ar, f, o.cols, o.I, 1, p + o.w, o.O, dst, o.O, p + o.b, n, o.I, o.O, 2, 0);
+          break;
+        }
+        case 'pool':
+          if (o.max) K.maxPoolForward(f.subarray(src, src + rows * widthIn(s)), f.subarray(dst, dst + cnt), o.arg, { ...o.g, batch: rows });
+          else K.avgPool(f.subarray(src, src + rows * widthIn(s)), f.subarray(dst, dst + cnt), { ...o.g, batch: rows }, false);
+          break;
         case 'opaque': {
           const I = widthIn(s);
           const x = unsafeMat(rows, I, f.subarray(src, src + rows * I)); // a view: stage s−1's output is not written again before this step's backward
           const q = Params.unflatten(o.template, f.subarray(p + o.off, p + o.off + o.size)) as never;
           const layer = o.layer as AnyLayer;
           let y: Mat<number, number>;
-          if (!training) y = layer.forward(q, x);
+          // the layer's own functions must leave the arena (the program's buffers) alone
+          if (!training) y = whileArenaHeld(() => layer.forward(q, x));
           else {
-            const [yy, pb] = layer.vjp(q, x, { training: true, key: o.at.reduce<Key>(foldIn, key!) });
+            const [yy, pb] = whileArenaHeld(() => layer.vjp(q, x, { training: true, key: o.at.reduce<Key>(foldIn, key!) }));
             y = yy;
             pullbacks[s] = pb as Pullback;
           }
@@ -255,7 +298,7 @@ const compileNet = <P>(model: AnyLayer, params: P, R: number, take: (k: number) 
     }
     return unsafeMat(x.rows, outDim, result);
   };
-  return { ...compiled, X, out, inOf, yhat, forward, evaluate };
+  return { ...compiled, X, out, inOf, widthIn, yhat, forward, evaluate };
 };
 
 /**
@@ -310,7 +353,7 @@ export const compileProgram = <P, S>(
   const slots = [Array.from({ length: update.slots }, () => take(n)), Array.from({ length: update.slots }, () => take(n))] as const;
   const net = compileNet(model, params, R, take, P0);
   if (net === undefined) return undefined;
-  const { ops, widths, inDim, outDim, first, X, out, inOf, forward } = net;
+  const { ops, widths, inDim, outDim, first, X, out, inOf, widthIn, forward } = net;
   const Y = take(B * outDim);
   const grad = widths.map((w) => take(B * w));
   const kernel: UpdateKernel = update.compile(layout);
@@ -329,7 +372,7 @@ export const compileProgram = <P, S>(
     if (useWt && wt.stale) {
       for (let s = first + 1; s < ops.length; s++) {
         const o = ops[s]!;
-        if (o.op === 'affine') K.transpose(f, f, o.I, o.O, p + o.w, o.wt);
+        if (o.op === 'affine' || o.op === 'conv') K.transpose(f, f, o.I, o.O, p + o.w, o.wt);
       }
       wt.stale = false;
     }
@@ -367,8 +410,31 @@ export const compileProgram = <P, S>(
         case 'softmax':
           if (need) K.softmaxRowsJvp(f, f, f, rows, widths[s]!, out[s]!, dOut, dIn);
           break;
+        case 'conv': {
+          // as the layer's pullback: dW = colsᵀ·dY, db = 1ᵀ·dY, dX = col2im(dY·Wᵀ), dY read as (rows·P) × O
+          const { I, O } = o;
+          const n = rows * o.P;
+          gemmAuto(ar, f, o.cols, 1, I, dOut, O, G + o.w, O, 0, I, n, O, 0, 0);
+          K.sumRows(f, f, n, O, false, dOut, G + o.b);
+          if (need) {
+            if (useWt) gemmAuto(ar, f, dOut, O, 1, o.wt, I, o.cols, I, 0, n, O, I, 0, 0);
+            else K.gemm(f, dOut, O, 1, f, p + o.w, 1, O, f, o.cols, I, n, O, I, 0, f, 0, 0);
+            const dx = f.subarray(dIn, dIn + rows * widthIn(s));
+            dx.fill(0);
+            K.im2col(dx, f.subarray(o.cols, o.cols + n * I), { ...o.g, batch: rows }, true);
+          }
+          break;
+        }
+        case 'pool':
+          if (need) {
+            const dx = f.subarray(dIn, dIn + rows * widthIn(s));
+            dx.fill(0);
+            if (o.max) K.gatherScatter(f.subarray(dOut, dOut + cnt), o.arg.subarray(0, cnt), dx, true);
+            else K.avgPool(dx, f.subarray(dOut, dOut + cnt), { ...o.g, batch: rows }, true);
+          }
+          break;
         case 'opaque': {
-          const [dp, dx] = pullbacks[s]!(unsafeMat(rows, widths[s]!, f.subarray(dOut, dOut + cnt)));
+          const [dp, dx] = whileArenaHeld(() => pullbacks[s]!(unsafeMat(rows, widths[s]!, f.subarray(dOut, dOut + cnt))));
           if (o.size > 0) f.set(Params.flatten(dp), G + o.off);
           if (need) f.set(dx.data, dIn);
           break;

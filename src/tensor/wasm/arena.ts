@@ -222,3 +222,26 @@ export const simdAvailable = (): boolean => {
   const wa = wasmApi();
   return wa !== undefined && wa.validate(gemmModuleBytes());
 };
+
+let held = 0;
+
+/**
+ * Runs `f` while the arena holds a training program's buffers (a layer's own `forward`/`vjp`
+ * called from inside the program): arena users outside the program ({@link arenaHeld} true) take
+ * their scalar path meanwhile, so they neither overwrite the program's buffers nor grow (and so
+ * detach) the memory it is reading.
+ *
+ * @since 0.2.0
+ * @category internals
+ */
+export const whileArenaHeld = <T>(f: () => T): T => {
+  held++;
+  try {
+    return f();
+  } finally {
+    held--;
+  }
+};
+
+/** True while {@link whileArenaHeld} runs. @since 0.2.0 @category internals */
+export const arenaHeld = (): boolean => held > 0;

@@ -1,0 +1,144 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import {
+  adam, avgPool, conv1d, conv2d, dense, flatten, fit, globalAvgPool, key, loweringOf, lstm, maxPool, mse, normal, params as Params, predict, relu,
+  sequential, sgd, softmaxCrossEntropy, tanh, unsafeMat, type AnyLayer, type GradientTransformation, type Loss,
+} from '../../src/index.js';
+import { compileProgram } from '../../src/train/engine.js';
+import { setScalarOnly } from '../../src/tensor/wasm/arena.js';
+
+// Convolutions and pooling lowered into the interpreter (im2col + the arena GEMM, pooling
+// kernels; flatten is no stage at all) against the generic immutable step, which runs the
+// layers' own forward/vjp: bit for bit. The generic run gets copies of the optimizer and loss
+// (a copy carries no lowered form, so fit folds makeStep for it).
+
+const n = 50; // a partial last batch at batch size 16
+const image = (shape: readonly number[]) => unsafeMat(n, shape.reduce((a, b) => a * b, 1), normal(key(1), n * shape.reduce((a, b) => a * b, 1), 1));
+const y = unsafeMat(n, 3, normal(key(2), n * 3, 1));
+const labels = new Float64Array(n * 3);
+for (let r = 0; r < n; r++) labels[r * 3 + ((r * 7) % 3)] = 1;
+const onehot = unsafeMat(n, 3, labels);
+
+const hidden = <T extends object>(v: T): T => ({ ...v });
+
+interface Case {
+  readonly name: string;
+  readonly net: AnyLayer;
+  readonly shape: readonly number[];
+  readonly loss?: Loss<number>;
+  readonly targets?: typeof y;
+  readonly optimizer?: GradientTransformation<unknown>;
+  readonly batchSize?: number;
+}
+
+const run = (c: Case, generic: boolean) => {
+  const p0 = c.net.init(key(5));
+  const loss = c.loss ?? mse;
+  const opt = c.optimizer ?? (sgd(0.05) as GradientTransformation<unknown>);
+  return fit(c.net, p0, { x: image(c.shape), y: c.targets ?? y }, {
+    loss: generic ? hidden(loss) : loss,
+    optimizer: generic ? hidden(opt) : opt,
+    epochs: 2,
+    batchSize: c.batchSize ?? 16,
+    key: key(9),
+  } as Parameters<typeof fit>[3]);
+};
+
+const expectSame = (c: Case): void => {
+  const fast = run(c, false);
+  const slow = run(c, true);
+  expect(Params.flatten(fast.params)).toEqual(Params.flatten(slow.params));
+  expect(JSON.stringify(fast.state.optState)).toEqual(JSON.stringify(slow.state.optState));
+  expect({ ...fast.history }).toEqual({ ...slow.history });
+  // training moved the parameters (a run that does nothing would also be "the same")
+  expect(Params.flatten(fast.params)).not.toEqual(Params.flatten(c.net.init(key(5))));
+};
+
+/** The ops the model lowers to: no opaque stage may be left. */
+const opsOf = (net: AnyLayer): readonly string[] => loweringOf(net)!(net.inputDim).map((s) => s.op);
+
+const cases: Case[] = [
+  {
+    name: 'conv2d valid → relu → maxPool → conv2d → relu → maxPool → flatten → dense (W9 in small)',
+    shape: [10, 10, 2],
+    net: sequential(
+      conv2d([10, 10, 2], { filters: 4, kernel: 3 }), relu, maxPool([8, 8, 4], 2),
+      conv2d([4, 4, 4], { filters: 6, kernel: 2 }), relu, maxPool([3, 3, 6], 2),
+      flatten([1, 1, 6]), dense(6, 3),
+    ),
+    optimizer: adam(0.01) as GradientTransformation<unknown>,
+  },
+  {
+    name: "conv2d 'same' with stride 2 and a non-square kernel, avgPool, globalAvgPool, softmax CE",
+    shape: [9, 7, 3],
+    net: sequential(
+      conv2d([9, 7, 3], { filters: 5, kernel: [3, 2], stride: 2, padding: 'same' }), tanh, avgPool([5, 4, 5], 2),
+      conv2d([2, 2, 5], { filters: 8, kernel: 1 }), relu, globalAvgPool([2, 2, 8]), dense(8, 3),
+    ),
+    loss: softmaxCrossEntropy,
+    targets: onehot,
+  },
+  {
+    name: "conv1d 'same' → relu → maxPool 1-D with stride → conv1d stride 2 → avgPool 1-D → flatten → dense",
+    shape: [12, 3],
+    net: sequential(
+      conv1d([12, 3], { filters: 4, kernel: 3, padding: 'same' }), relu, maxPool([12, 4], 3, { stride: 2 }),
+      conv1d([5, 4], { filters: 6, kernel: 2, stride: 2 }), avgPool([2, 6], 2), flatten([1, 6]), dense(6, 3),
+    ),
+  },
+  {
+    name: "a 'same' conv after another (its input gradient drops the padding) and maxPool first",
+    shape: [8, 8, 1],
+    net: sequential(
+      maxPool([8, 8, 1], 2), conv2d([4, 4, 1], { filters: 2, kernel: 1 }), relu,
+      conv2d([4, 4, 2], { filters: 3, kernel: 3, padding: 'same' }), flatten([4, 4, 3]), dense(48, 3),
+    ),
+  },
+];
+
+describe('convolutions and pooling lower into the interpreter', () => {
+  it.each(cases)('no opaque stage: $name', (c) => {
+    const ops = opsOf(c.net);
+    expect(ops).not.toContain('opaque');
+    expect(ops).toContain('conv');
+    expect(ops).toContain('pool');
+    expect(compileProgram(c.net, c.net.init(key(5)), c.loss ?? mse, sgd(0.1) as GradientTransformation<unknown>, undefined, key(0), { x: image(c.shape), y }, 16)).toBeDefined();
+  });
+
+  it('flatten lowers to no stage at all', () => {
+    expect(loweringOf(flatten([5, 5, 16]))!(400)).toEqual([]);
+  });
+});
+
+describe('the compiled program equals the generic step on convolutions and pooling, bit for bit', () => {
+  it.each(cases)('$name', (c) => expectSame(c));
+
+  it('batch 1 and full batch', () => {
+    expectSame({ ...cases[0]!, batchSize: 1 });
+    expectSame({ ...cases[2]!, batchSize: n });
+  });
+
+  it('runs the scalar GEMM path with the same numbers', () => {
+    setScalarOnly(true);
+    try {
+      expectSame(cases[0]!);
+    } finally {
+      setScalarOnly(false);
+    }
+  });
+});
+
+afterAll(() => setScalarOnly(false));
+
+describe('predict runs the lowered convolutions and equals model.forward bit for bit', () => {
+  it.each(cases)('$name', (c) => {
+    const p = c.net.init(key(8));
+    const big = unsafeMat(300, c.net.inputDim, normal(key(12), 300 * c.net.inputDim, 2));
+    expect(predict(c.net, p, big).data).toEqual(c.net.forward(p, big).data);
+  });
+});
+
+describe('a layer whose own functions use the arena runs as an opaque stage without touching the program', () => {
+  it('an LSTM large enough for the SIMD affine path (batch 16 × 36 × 128 multiply-adds) trains bit for bit as the generic step', () => {
+    expectSame({ name: 'lstm', shape: [6, 4], net: sequential(lstm([6, 4], 32), dense(32, 3)), optimizer: adam(0.01) as GradientTransformation<unknown> });
+  });
+});
