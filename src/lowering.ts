@@ -37,7 +37,7 @@ import type { Tensor } from './tensor/mat.js';
 import type { Mat } from './tensor/mat.js';
 import * as K from './tensor/kernels.js';
 import { isPoly, type Part } from './layer/layer.js';
-import { formOf, type InferenceForm } from './layer/form.js';
+import { formOf, type InferenceForm, type Window } from './layer/form.js';
 import type { WindowGeometry } from './tensor/kernels.js';
 
 // ------------------------------------------------------------------------------------------------
@@ -106,7 +106,8 @@ export const leafDot = (layout: ParamLayout, a: Float64Array, b: Float64Array): 
  * - `pool`: max (`'max'`, the first maximum of each window) or average (`'avg'`) pooling at `geometry`.
  * - `opaque`: `layer`'s own `vjp` with its parameters at `at` (its output width `outputDim`).
  *
- * A reshape (`flatten`) lowers to no stage at all: examples are stored row-major either way.
+ * A reshape (`flatten`, whose form is `identity`) lowers to no stage at all: examples are stored
+ * row-major either way.
  *
  * @since 0.2.0
  * @category model
@@ -194,6 +195,28 @@ const chainStages = (parts: readonly Part[], applied: readonly number[], inputDi
   });
 };
 
+/**
+ * The kernels' geometry of a form's window over channels-last images `h × w × c`: a 1-D window
+ * (sequences `[L, C]`) slides along the width axis of `1 × L × C` images; the padding before
+ * each axis is the window's (the padding after follows from the output size).
+ */
+const geometryOf = (window: Window): Omit<WindowGeometry, 'batch'> => {
+  // axis i of the image (0: height, 1: width) is entry rank − 2 + i of the window's lists, if any
+  const axis = (values: readonly number[], i: number, missing: number): number => values[window.spatial.length - 2 + i] ?? missing;
+  const size = (values: readonly number[], i: number): number => axis(values, i, 1);
+  return Object.freeze({
+    h: size(window.spatial, 0), w: size(window.spatial, 1), c: window.channels,
+    kh: size(window.kernel, 0), kw: size(window.kernel, 1),
+    sh: size(window.strides, 0), sw: size(window.strides, 1),
+    pt: axis(window.pads, 0, 0), pl: axis(window.pads, 1, 0),
+    oh: size(window.output, 0), ow: size(window.output, 1),
+  });
+};
+
+/** The geometry of the mean over all `positions` of each of `channels` channels: one window over `1 × positions × channels`. */
+const globalGeometry = (positions: number, channels: number): Omit<WindowGeometry, 'batch'> =>
+  Object.freeze({ h: 1, w: positions, c: channels, kh: 1, kw: positions, sh: 1, sw: positions, pt: 0, pl: 0, oh: 1, ow: 1 });
+
 /** The lowering of an inference form, or `undefined` for a form op without stages. */
 const formLowering = (form: InferenceForm): LayerLowering | undefined => {
   switch (form.op) {
@@ -211,6 +234,14 @@ const formLowering = (form: InferenceForm): LayerLowering | undefined => {
       return () => (form.p === 0 ? [] : [{ op: 'dropout', rate: form.p, at: [] }]);
     case 'standardize':
       return () => [{ op: 'standardize', mean: form.mean, std: form.std }];
+    case 'conv':
+      return () => [{ op: 'conv', geometry: geometryOf(form.window), filters: form.filters, at: [] }];
+    case 'maxPool':
+      return () => [{ op: 'pool', mode: 'max', geometry: geometryOf(form.window) }];
+    case 'avgPool':
+      return () => [{ op: 'pool', mode: 'avg', geometry: geometryOf(form.window) }];
+    case 'globalAvgPool':
+      return () => [{ op: 'pool', mode: 'avg', geometry: globalGeometry(form.positions, form.channels) }];
     case 'chain':
       return (inputDim) => chainStages(form.parts, form.applied, inputDim);
     default:
@@ -226,6 +257,9 @@ const formLowering = (form: InferenceForm): LayerLowering | undefined => {
  * - `affine` → an `affine` stage; `pointwise`/`leakyRelu` → a `pointwise` stage with the kernels'
  *   activation code (and slope α); `softmax`, `standardize` → the stage of that name;
  * - `identity`, and `dropout` with `p = 0` → no stage; `dropout` → a `dropout` stage of rate `p`;
+ * - `conv` → a `conv` stage at the geometry of its window (1-D windows slide along the width of
+ *   `1 × L × C` images); `maxPool`, `avgPool` → a `pool` stage (`'max'`, `'avg'`) at the geometry of
+ *   its window; `globalAvgPool` → an `avg` `pool` stage with one window over all positions;
  * - `chain` → the stages of `parts[applied[0]]`, `parts[applied[1]]`, … in that order, each nested
  *   under its slot, the width carried from one part to the next (a part's own lowering wins, a part
  *   with neither lowering nor form is an opaque stage).

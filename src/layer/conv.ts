@@ -208,7 +208,6 @@ const convLayer = <I extends number, O extends number, F extends number>(
         asImages(Ops.add(affine(im2col(dx, g), p.w, dp.b), Ops.matmul(cols, dp.w)), x.rows),
       ];
     },
-    lower: () => [{ op: 'conv', geometry: g, filters, at: [] }],
   });
   return withForm(layer, { op: 'conv', window: windowOf(g, inputShape.length === 2 ? 1 : 2), filters });
 };

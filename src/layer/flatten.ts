@@ -35,7 +35,6 @@ export const flatten = <const S extends readonly number[]>(shape: ShapeCheck<S, 
     forward: (_p, x) => unsafeMat(x.rows, width as O, x.data),
     vjp: (_p, x) => [unsafeMat(x.rows, width as O, x.data), (dy) => [Object.freeze({}), unsafeMat(x.rows, width as I, dy.data)]],
     jvp: (_p, x, _dp, dx) => [unsafeMat(x.rows, width as O, x.data), unsafeMat(x.rows, width as O, dx.data)],
-    lower: () => [],
   });
   return withForm(layer, { op: 'identity' });
 };

@@ -10,7 +10,6 @@ import { unsafeMat, type Mat } from '../tensor/mat.js';
 import type { Layer, NoParams } from './layer.js';
 import { defineLayer } from './define.js';
 import { checkShape, shapeFields, shapeSize, type Mutable, type Shaped, type ShapeCheck } from './shaped.js';
-import type { Stage } from '../lowering.js';
 import { windowGeometry, windowOf, type ConvLength, type Geometry, type Window2d, type WindowFits } from './conv.js';
 import { withForm } from './form.js';
 
@@ -77,7 +76,6 @@ const outShape = (shape: readonly number[], g: Geometry): readonly number[] => (
 const poolLayer = <I extends number, O extends number>(
   kind: string, inputShape: readonly number[], outputShape: readonly number[], config: Readonly<Record<string, number>>,
   run: (x: Float64Array, batch: number) => readonly [y: Float64Array, tangent: (dx: Float64Array) => Float64Array, cotangent: (dy: Float64Array) => Float64Array],
-  stage: Stage,
 ): Layer<I, O, NoParams> => {
   const inputDim = shapeSize(inputShape) as I;
   const outputDim = shapeSize(outputShape) as O;
@@ -98,7 +96,6 @@ const poolLayer = <I extends number, O extends number>(
       const [y, tangent] = run(x.data, x.rows);
       return [out(x.rows, y), out(x.rows, tangent(dx.data))];
     },
-    lower: () => [stage],
   });
 };
 
@@ -155,7 +152,7 @@ export const maxPool = <const In extends readonly [number, number] | readonly [n
       return dx;
     };
     return [y, tangent, cotangent];
-  }, { op: 'pool', mode: 'max', geometry: g });
+  });
   return withForm(layer, { op: 'maxPool', window: windowOf(g, rankOf(shape)) });
 };
 
@@ -176,7 +173,7 @@ export const avgPool = <const In extends readonly [number, number] | readonly [n
 ): Layer<Shaped<Mutable<In>>, Shaped<PoolShape<In, P, S>>, NoParams> => {
   const shape = checkShape(input, 'avgPool: input shape');
   const g = poolGeometry('avgPool', shape, size, options.stride);
-  const layer = poolLayer<Shaped<Mutable<In>>, Shaped<PoolShape<In, P, S>>>('avgPool', shape, outShape(shape, g), geometryConfig(g), averaging(g), { op: 'pool', mode: 'avg', geometry: g });
+  const layer = poolLayer<Shaped<Mutable<In>>, Shaped<PoolShape<In, P, S>>>('avgPool', shape, outShape(shape, g), geometryConfig(g), averaging(g));
   return withForm(layer, { op: 'avgPool', window: windowOf(g, rankOf(shape)) });
 };
 
@@ -199,6 +196,6 @@ export const globalAvgPool = <const In extends readonly number[]>(
   const c = shape[shape.length - 1]!;
   const positions = shapeSize(shape) / c;
   const g = windowGeometry([1, positions, c], [1, positions], [1, positions], 'valid', 'globalAvgPool');
-  const layer = poolLayer<Shaped<Mutable<In>>, Last<In>>('globalAvgPool', shape, [c], {}, averaging(g), { op: 'pool', mode: 'avg', geometry: g });
+  const layer = poolLayer<Shaped<Mutable<In>>, Last<In>>('globalAvgPool', shape, [c], {}, averaging(g));
   return withForm(layer, { op: 'globalAvgPool', positions, channels: c });
 };

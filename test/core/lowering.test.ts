@@ -8,6 +8,9 @@ import { compose, sequential } from '../../src/layer/compose.js';
 import { dropout } from '../../src/layer/dropout.js';
 import { elementwise, identity, leakyRelu, relu, sigmoid, softmax, softplus, tanh } from '../../src/layer/activation.js';
 import { standardize } from '../../src/layer/standardize.js';
+import { conv1d, conv2d, windowGeometry } from '../../src/layer/conv.js';
+import { avgPool, globalAvgPool, maxPool } from '../../src/layer/pool.js';
+import { flatten } from '../../src/layer/flatten.js';
 import { defineLayer, definePolyLayer } from '../../src/layer/define.js';
 import type { NoParams } from '../../src/layer/layer.js';
 import { ACTIVATION_CODES } from '../../src/tensor/kernels.js';
@@ -45,6 +48,36 @@ describe('layer lowerings derived from inference forms', () => {
     const [st] = stages(s, 3)!;
     expect(st).toEqual({ op: 'standardize', mean: s.mean.data, std: s.std.data });
     expect(stages(relu.at(5), 5)).toEqual(stages(relu, 5));
+  });
+
+  it('convolutions and pooling lower to the stage at their window\'s geometry; flatten to none', () => {
+    // the geometry each layer computes with (1-D: the width axis of 1 × L × C images)
+    expect(stages(conv2d([9, 7, 3], { filters: 5, kernel: [3, 2], stride: 2, padding: 'same' }), 189)).toEqual([
+      { op: 'conv', geometry: windowGeometry([9, 7, 3], [3, 2], [2, 2], 'same', 'conv2d'), filters: 5, at: [] },
+    ]);
+    expect(stages(conv2d([6, 6, 2], { filters: 4, kernel: 3 }), 72)).toEqual([
+      { op: 'conv', geometry: windowGeometry([6, 6, 2], [3, 3], [1, 1], 'valid', 'conv2d'), filters: 4, at: [] },
+    ]);
+    expect(stages(conv1d([10, 4], { filters: 3, kernel: 4, stride: 3, padding: 'same' }), 40)).toEqual([
+      { op: 'conv', geometry: windowGeometry([1, 10, 4], [1, 4], [1, 3], 'same', 'conv1d'), filters: 3, at: [] },
+    ]);
+    expect(stages(maxPool([8, 8, 4], 2), 256)).toEqual([{ op: 'pool', mode: 'max', geometry: windowGeometry([8, 8, 4], [2, 2], [2, 2], 'valid', 'maxPool') }]);
+    expect(stages(maxPool([7, 5], 3, { stride: 2 }), 35)).toEqual([{ op: 'pool', mode: 'max', geometry: windowGeometry([1, 7, 5], [1, 3], [1, 2], 'valid', 'maxPool') }]);
+    expect(stages(avgPool([5, 4, 5], [2, 3], { stride: [1, 2] }), 100)).toEqual([
+      { op: 'pool', mode: 'avg', geometry: windowGeometry([5, 4, 5], [2, 3], [1, 2], 'valid', 'avgPool') },
+    ]);
+    expect(stages(avgPool([24, 16], 2), 384)).toEqual([{ op: 'pool', mode: 'avg', geometry: windowGeometry([1, 24, 16], [1, 2], [1, 2], 'valid', 'avgPool') }]);
+    // the mean over all positions: one window over 1 × positions × channels, whatever the rank
+    expect(stages(globalAvgPool([2, 3, 8]), 48)).toEqual([{ op: 'pool', mode: 'avg', geometry: windowGeometry([1, 6, 8], [1, 6], [1, 6], 'valid', 'globalAvgPool') }]);
+    expect(stages(globalAvgPool([5, 4]), 20)).toEqual([{ op: 'pool', mode: 'avg', geometry: windowGeometry([1, 5, 4], [1, 5], [1, 5], 'valid', 'globalAvgPool') }]);
+    expect(stages(flatten([5, 5, 16]), 400)).toEqual([]);
+    // inside a chain, a convolution's parameters are at its slot
+    expect(stages(sequential(conv2d([4, 4, 1], { filters: 2, kernel: 2 }), relu, maxPool([3, 3, 2], 3), flatten([1, 1, 2]), dense(2, 1)), 16)).toEqual([
+      { op: 'conv', geometry: windowGeometry([4, 4, 1], [2, 2], [1, 1], 'valid', 'conv2d'), filters: 2, at: [0] },
+      { op: 'pointwise', code: ACTIVATION_CODES.relu, alpha: 0 },
+      { op: 'pool', mode: 'max', geometry: windowGeometry([3, 3, 2], [3, 3], [3, 3], 'valid', 'maxPool') },
+      { op: 'affine', inputDim: 2, outputDim: 1, at: [4] },
+    ]);
   });
 
   it('a chain concatenates its parts\' stages in the order they run, nested under their slots', () => {
