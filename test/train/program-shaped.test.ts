@@ -5,6 +5,7 @@ import {
 } from '../../src/index.js';
 import { compileProgram } from '../../src/train/engine.js';
 import { setScalarOnly } from '../../src/tensor/wasm/arena.js';
+import { programHarness, type Case } from './program-helpers.js';
 
 // Convolutions and pooling lowered into the interpreter (im2col + the arena GEMM, pooling
 // kernels; flatten is no stage at all) against the generic immutable step, which runs the
@@ -18,37 +19,14 @@ const labels = new Float64Array(n * 3);
 for (let r = 0; r < n; r++) labels[r * 3 + ((r * 7) % 3)] = 1;
 const onehot = unsafeMat(n, 3, labels);
 
-const hidden = <T extends object>(v: T): T => ({ ...v });
-
-interface Case {
-  readonly name: string;
-  readonly net: AnyLayer;
+interface ShapedCase extends Case {
   readonly shape: readonly number[];
-  readonly loss?: Loss<number>;
-  readonly targets?: typeof y;
-  readonly optimizer?: GradientTransformation<unknown>;
-  readonly batchSize?: number;
 }
 
-const run = (c: Case, generic: boolean) => {
-  const p0 = c.net.init(key(5));
-  const loss = c.loss ?? mse;
-  const opt = c.optimizer ?? (sgd(0.05) as GradientTransformation<unknown>);
-  return fit(c.net, p0, { x: image(c.shape), y: c.targets ?? y }, {
-    loss: generic ? hidden(loss) : loss,
-    optimizer: generic ? hidden(opt) : opt,
-    epochs: 2,
-    batchSize: c.batchSize ?? 16,
-    key: key(9),
-  } as Parameters<typeof fit>[3]);
-};
+const harness = programHarness<ShapedCase>((c) => image(c.shape), y, 2);
 
-const expectSame = (c: Case): void => {
-  const fast = run(c, false);
-  const slow = run(c, true);
-  expect(Params.flatten(fast.params)).toEqual(Params.flatten(slow.params));
-  expect(JSON.stringify(fast.state.optState)).toEqual(JSON.stringify(slow.state.optState));
-  expect({ ...fast.history }).toEqual({ ...slow.history });
+const expectSame = (c: ShapedCase): void => {
+  const fast = harness.expectSame(c);
   // training moved the parameters (a run that does nothing would also be "the same")
   expect(Params.flatten(fast.params)).not.toEqual(Params.flatten(c.net.init(key(5))));
 };
@@ -56,7 +34,7 @@ const expectSame = (c: Case): void => {
 /** The ops the model lowers to: no opaque stage may be left. */
 const opsOf = (net: AnyLayer): readonly string[] => loweringOf(net)!(net.inputDim).map((s) => s.op);
 
-const cases: Case[] = [
+const cases: ShapedCase[] = [
   {
     name: 'conv2d valid → relu → maxPool → conv2d → relu → maxPool → flatten → dense (W9 in small)',
     shape: [10, 10, 2],

@@ -8,10 +8,10 @@ import {
 } from '../../src/index.js';
 import { compileProgram } from '../../src/train/engine.js';
 import { setScalarOnly } from '../../src/tensor/wasm/arena.js';
+import { hidden, programHarness, type Case } from './program-helpers.js';
 
-// The compiled arena program against the generic immutable step (the reference). The generic run
-// gets copies of the optimizer and loss made with `{ ...value }`: a copy carries no lowered form
-// (lowered forms are attached by identity), so fit folds makeStep for it.
+// The compiled arena program against the generic immutable step (the reference), with the
+// shared harness (see program-helpers.ts).
 
 const n = 96;
 const x = unsafeMat(n, 5, normal(key(1), n * 5, 1));
@@ -21,42 +21,7 @@ for (let r = 0; r < n; r++) labels[r * 3 + ((r * 7) % 3)] = 1;
 const onehot = unsafeMat(n, 3, labels);
 const binary = unsafeMat(n, 3, labels.map((v, i) => (i % 2 === 0 ? v : 1 - v)));
 
-const hidden = <T extends object>(v: T): T => ({ ...v });
-
-interface Case {
-  readonly name: string;
-  readonly net: AnyLayer;
-  readonly loss?: Loss<number>;
-  readonly targets?: typeof y;
-  readonly optimizer?: GradientTransformation<unknown>;
-  readonly penalty?: Penalty;
-  readonly batchSize?: number | 'full';
-  readonly extra?: Record<string, unknown>;
-}
-
-const run = (c: Case, generic: boolean) => {
-  const p0 = c.net.init(key(5));
-  const loss = c.loss ?? mse;
-  const opt = c.optimizer ?? (sgd(0.05) as GradientTransformation<unknown>);
-  return fit(c.net, p0, { x, y: c.targets ?? y }, {
-    loss: generic ? hidden(loss) : loss,
-    optimizer: generic ? hidden(opt) : opt,
-    epochs: 3,
-    batchSize: c.batchSize ?? 16,
-    key: key(9),
-    ...(c.penalty === undefined ? {} : { penalty: c.penalty }),
-    ...(c.extra ?? {}),
-  } as Parameters<typeof fit>[3]);
-};
-
-const expectSame = (c: Case): void => {
-  const fast = run(c, false);
-  const slow = run(c, true);
-  expect(Params.flatten(fast.params)).toEqual(Params.flatten(slow.params));
-  expect(JSON.stringify(fast.state.optState)).toEqual(JSON.stringify(slow.state.optState));
-  expect({ ...fast.history }).toEqual({ ...slow.history });
-  expect(fast.stopReason).toEqual(slow.stopReason);
-};
+const { run, expectSame } = programHarness<Case>(() => x, y, 3);
 
 const isCompiled = (c: Case): boolean => {
   const p0 = c.net.init(key(5));
