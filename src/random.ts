@@ -86,6 +86,17 @@ export const uniform = (k: Key, n: number, lo = 0, hi = 1): Float64Array => {
 };
 
 /**
+ * The three words key k's draw stream is hashed from: `k0` and the two lanes' seeds
+ * `lane_j = (k1 ⊕ j)·0x85ebca77` (mod 2³²), j = 1, 2 — what a kernel drawing the stream itself
+ * (the arena's dropout) is given.
+ *
+ * @since 0.2.0
+ * @category internals
+ */
+export const streamWords = (k: Key): readonly [number, number, number] =>
+  [k.k0, Math.imul(k.k1 ^ 1, 0x85ebca77), Math.imul(k.k1 ^ 2, 0x85ebca77)] as const;
+
+/**
  * The stream of key k's uniform draws in [0, 1) as a function of the position i (53 bits each):
  * `uniformDraws(k)(i)` is `uniform(k, n)[i]` for every n > i, without an array. Kernels that
  * consume draws entry by entry (dropout's mask) take it instead of an allocated array.
@@ -94,8 +105,7 @@ export const uniform = (k: Key, n: number, lo = 0, hi = 1): Float64Array => {
  * @category draws
  */
 export const uniformDraws = (k: Key): ((i: number) => number) => {
-  const lane1 = Math.imul(k.k1 ^ 1, 0x85ebca77);
-  const lane2 = Math.imul(k.k1 ^ 2, 0x85ebca77);
+  const [, lane1, lane2] = streamWords(k);
   return (i) => {
     const a = fmix((k.k0 ^ Math.imul(i + 1, 0x9e3779b9)) >>> 0);
     const c = i >>> 16;
@@ -116,8 +126,7 @@ export const uniformDraws = (k: Key): ((i: number) => number) => {
  * @category draws
  */
 export const bernoulliDraws = (k: Key, p: number): ((i: number) => boolean) => {
-  const lane1 = Math.imul(k.k1 ^ 1, 0x85ebca77);
-  const lane2 = Math.imul(k.k1 ^ 2, 0x85ebca77);
+  const [, lane1, lane2] = streamWords(k);
   const hiP = Math.floor(p * 134217728);
   return (i) => {
     const a = fmix((k.k0 ^ Math.imul(i + 1, 0x9e3779b9)) >>> 0);

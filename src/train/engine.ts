@@ -51,7 +51,7 @@ import {
   type InPlaceUpdate, type PenaltyKernel, type SummedLossKernel, type UpdateKernel,
 } from '../lowering.js';
 import * as Params from '../params.js';
-import { bernoulliDraws, foldIn, type Key } from '../random.js';
+import { bernoulliDraws, foldIn, streamWords, type Key } from '../random.js';
 import * as K from '../tensor/kernels.js';
 import { unsafeMat, type Mat } from '../tensor/mat.js';
 import { ensureArena, whileArenaHeld, type Arena } from '../tensor/wasm/arena.js';
@@ -245,7 +245,17 @@ const compileNet = <P>(model: AnyLayer, params: P, R: number, take: (k: number) 
           break;
         case 'dropout':
           if (!training) f.copyWithin(dst, src, src + cnt);
-          else K.dropoutForward(bernoulliDraws(o.at.reduce<Key>(foldIn, key!), o.keep), o.keep, f, src, f, o.scale, f, dst, cnt);
+          else {
+            // the SIMD kernel draws the mask four entries at a time (the same draws, see
+            // random.streamWords); the scalar kernel does the rest, from the same positions
+            const k = o.at.reduce<Key>(foldIn, key!);
+            const [k0, l1, l2] = streamWords(k);
+            const done = ar.dropout === null ? 0 : ar.dropout(src, o.scale, dst, cnt, k0, l1, l2, o.keep, 1 / o.keep);
+            if (done < cnt) {
+              const kept = bernoulliDraws(k, o.keep);
+              K.dropoutForward((i) => kept(i + done), o.keep, f, src + done, f, o.scale + done, f, dst + done, cnt - done);
+            }
+          }
           break;
         case 'standardize':
           K.standardizeRows(f, src, rows, widths[s]!, o.mean, o.std, f, dst);

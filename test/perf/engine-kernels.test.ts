@@ -3,7 +3,7 @@ import * as K from '../../src/tensor/kernels.js';
 import { ensureArena } from '../../src/tensor/wasm/arena.js';
 import { identity, leakyRelu, relu, sigmoid, softplus, tanh } from '../../src/layer/activation.js';
 import { unsafeMat } from '../../src/tensor/mat.js';
-import { key, normal } from '../../src/random.js';
+import { bernoulliDraws, foldIn, key, normal, streamWords } from '../../src/random.js';
 
 const n = 37;
 const z = normal(key(3), n, 3);
@@ -92,5 +92,32 @@ describe('the arena GEMM packs B blocks of large products without changing a bit
     const differing = (x: Float64Array, y: Float64Array): number => x.reduce((cnt, v, i) => cnt + (Object.is(v, y[i]) ? 0 : 1), 0);
     expect(differing(f.slice(C0, C0 + m * n), ref)).toBe(0);
     expect(differing(f.slice(B0, B0 + k * n), b)).toBe(0); // B itself is untouched
+  });
+});
+
+describe('the arena dropout kernel draws the generic mask bit for bit', () => {
+  it('keeps exactly the entries bernoulliDraws keeps, with the same scales and products', () => {
+    const ar = ensureArena(4096);
+    const f = ar.f64;
+    if (ar.dropout === null) {
+      expect(ar.simd).toBe(false); // only a scalar arena has no SIMD dropout
+      return;
+    }
+    const n = 1023; // not a multiple of 4: the kernel does 1020 entries and says so
+    const x = normal(key(3), n);
+    x[5] = Infinity; // x·0 is NaN in both kernels
+    for (const [seed, keep] of [[0, 0.9], [7, 0.5], [123456789, 0.1], [42, 1], [9, 0], [11, 0.75]] as const) {
+      const k = foldIn(key(seed), 17);
+      f.set(x, 0);
+      const done = ar.dropout(0, 1024, 2048, n, ...streamWords(k), keep, 1 / keep);
+      expect(done).toBe(1020);
+      const scale = new Float64Array(n);
+      const out = new Float64Array(n);
+      K.dropoutForward(bernoulliDraws(k, keep), keep, x, 0, scale, 0, out, 0, n);
+      expect(Array.from(f.subarray(1024, 1024 + done))).toEqual(Array.from(scale.subarray(0, done)));
+      expect(Array.from(f.subarray(2048, 2048 + done))).toEqual(Array.from(out.subarray(0, done)));
+      // and the mask is not trivial for 0 < keep < 1
+      if (keep > 0 && keep < 1) expect(new Set(scale).size).toBe(2);
+    }
   });
 });

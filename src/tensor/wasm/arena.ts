@@ -54,6 +54,12 @@ export interface Arena {
    * then `gb[j] = Σ_r dh[r, j]` — offsets in f64 elements, rows × cols row-major.
    */
   readonly reluBack: ((dh: number, h: number, gb: number, rows: number, cols: number, mask: number) => void) | null;
+  /**
+   * SIMD only (else `null`): inverted dropout's forward on entries i < n − n mod 4 — kept when the
+   * key's draw (its words `k0`, `lane1`, `lane2`, see `random.streamWords`) is below `p`,
+   * s[i] = kept ? inv : 0, o[i] = x[i]·s[i]; offsets in f64 elements. Returns the count done.
+   */
+  readonly dropout: ((x: number, s: number, o: number, n: number, k0: number, lane1: number, lane2: number, p: number, inv: number) => number) | null;
   readonly gemm: (
     a: number, sai: number, sap: number, b: number, ldb: number, c: number, ldc: number,
     bias: number, m: number, k: number, n: number, mode: number, act: number,
@@ -93,7 +99,10 @@ export const gemmModuleBytes = (): Uint8Array => decodeBase64(gemmWasmBase64);
 
 let preferScalar = false;
 type ReluBackFn = (dh: number, h: number, gb: number, rows: number, cols: number, mask: number) => void;
-let state: { memory: WasmMemory | null; f64: Float64Array; gemm: GemmFn | null; gemmF32: GemmFn | null; reluBack: ReluBackFn | null; pages: number } | null = null;
+type DropoutFn = (x: number, s: number, o: number, n: number, k0: number, lane1: number, lane2: number, p: number, inv: number) => void;
+let state: {
+  memory: WasmMemory | null; f64: Float64Array; gemm: GemmFn | null; gemmF32: GemmFn | null; reluBack: ReluBackFn | null; dropout: DropoutFn | null; pages: number;
+} | null = null;
 let arena: Arena | null = null;
 
 const makeArena = (): Arena => {
@@ -108,6 +117,7 @@ const makeArena = (): Arena => {
       : (a, sai, sap, b, ldb, c, ldc, bias, m, k, n, mode, act) =>
           g32(a * 4, sai * 4, sap * 4, b * 4, ldb * 4, c * 4, ldc * 4, bias * 4, m, k, n, mode, act);
   const rb = s.reluBack;
+  const dr = s.dropout;
   if (simdGemm !== null) {
     return Object.freeze({
       simd: true,
@@ -115,6 +125,14 @@ const makeArena = (): Arena => {
       f32,
       gemmF32,
       reluBack: rb === null ? null : (dh: number, h: number, gb: number, rows: number, cols: number, mask: number) => rb(dh * 8, h * 8, gb * 8, rows, cols, mask),
+      dropout:
+        dr === null
+          ? null
+          : (x: number, sc: number, o: number, n: number, k0: number, lane1: number, lane2: number, p: number, inv: number) => {
+              const done = n - (n % 4);
+              dr(x * 8, sc * 8, o * 8, done, k0 | 0, lane1 | 0, lane2 | 0, p, inv);
+              return done;
+            },
       gemm: (a, sai, sap, b, ldb, c, ldc, bias, m, k, n, mode, act) => {
         if (k <= KC && n <= NC) {
           simdGemm(a * 8, sai * 8, sap * 8, b * 8, ldb * 8, c * 8, ldc * 8, bias * 8, m, k, n, mode, act);
@@ -155,6 +173,7 @@ const makeArena = (): Arena => {
     f32,
     gemmF32: null,
     reluBack: null,
+    dropout: null,
     gemm: (a, sai, sap, b, ldb, c, ldc, bias, m, k, n, mode, act) =>
       jsGemm(f64, a, sai, sap, f64, b, ldb, 1, f64, c, ldc, m, k, n, mode, f64, bias, act),
   } satisfies Arena);
@@ -178,6 +197,7 @@ export const ensureArena = (doubles: number): Arena => {
     let g: GemmFn | null = null;
     let g32: GemmFn | null = null;
     let rbk: ReluBackFn | null = null;
+    let drk: DropoutFn | null = null;
     const bin = gemmModuleBytes();
     if (!preferScalar && wa !== undefined && wa.validate(bin)) {
       memory = new wa.Memory({ initial: pages });
@@ -185,9 +205,10 @@ export const ensureArena = (doubles: number): Arena => {
       g = inst.exports['gemm'] as GemmFn;
       g32 = inst.exports['gemm_f32'] as GemmFn;
       rbk = inst.exports['relu_back'] as ReluBackFn;
+      drk = inst.exports['dropout'] as DropoutFn;
     }
     const f64 = memory !== null ? new Float64Array(memory.buffer) : new Float64Array((pages * PAGE) / 8);
-    state = { memory, f64, gemm: g, gemmF32: g32, reluBack: rbk, pages };
+    state = { memory, f64, gemm: g, gemmF32: g32, reluBack: rbk, dropout: drk, pages };
   } else {
     const pages = Math.max(wantPages, state.pages * 2);
     if (state.memory !== null) {
