@@ -484,7 +484,7 @@ const runMemory = (): void => {
   const y = unsafeMat(N, 1, yReg);
   const p0: readonly unknown[] = paramsFrom(s.sizes, s.inits);
   const opt = sgdRecipe(0.02) as GradientTransformation<unknown>;
-  const program = compileProgram(net, p0, mse, opt, undefined, key(0), { x, y }, 64)!;
+  const program = compileProgram(net, p0, mse, opt, undefined, key(0), 64)!;
   let st = { params: p0, optState: opt.init(p0), step: 0 };
   const gc = (globalThis as { gc?: () => void }).gc;
   const mb = (b: number): string => (b / 2 ** 20).toFixed(1);
@@ -492,7 +492,7 @@ const runMemory = (): void => {
   const start = process.memoryUsage();
   samples.push(`start: rss ${mb(start.rss)} MiB, heap ${mb(start.heapUsed)} MiB`);
   for (let e = 1; e <= 100; e++) {
-    st = program.epoch(st, perms[(e - 1) % EPOCHS]!).state;
+    st = program.epoch(st, perms[(e - 1) % EPOCHS]!, { x, y }).state;
     if (e === 1 || e % 25 === 0) {
       gc?.();
       const m = process.memoryUsage();

@@ -94,9 +94,9 @@ export const foldnetTrain = (s: TrainSpec): TrainRun => {
 export const foldnetEngine = (s: TrainSpec): TrainRun => {
   const { net, p0, optimizer, loss, x, y } = setup(s);
   const t0 = clock();
-  const program = compileProgram(net, p0, loss, optimizer, undefined, key(0), { x, y }, s.batch)!;
+  const program = compileProgram(net, p0, loss, optimizer, undefined, key(0), s.batch)!;
   let state: StepState<readonly unknown[], unknown> = { params: p0, optState: optimizer.init(p0), step: 0 };
-  for (const order of s.orders) state = program.epoch(state, order).state;
+  for (const order of s.orders) state = program.epoch(state, order, { x, y }).state;
   const seconds = clock() - t0;
   return runOf(s, net, state.params, seconds);
 };

@@ -81,16 +81,23 @@ export interface EpochResult<P, S> {
   readonly refused?: Refusal;
 }
 
+/** The rows a program trains on: inputs `x` and targets `y` (`epoch` picks rows from them). @since 0.2.0 @category internals */
+export interface TrainingData {
+  readonly x: Mat<number, number>;
+  readonly y: Mat<number, number>;
+}
+
 /**
- * A compiled training program: `epoch` runs one epoch's batches (rows of the training data in
- * `order`, `batchSize` at a time) from a state; `forward` is the model's evaluation-mode
+ * A compiled training program: `epoch` runs one epoch's batches (rows `order` of `data`,
+ * `batchSize` at a time) from a state, so the same program serves any data set of the model's
+ * widths (an in-memory one, or each batch of a stream); `forward` is the model's evaluation-mode
  * forward pass (bitwise `model.forward(params, x)`) on the arena.
  *
  * @since 0.2.0
  * @category internals
  */
 export interface Program<P, S> {
-  readonly epoch: (state: StepState<P, S>, order: ArrayLike<number>) => EpochResult<P, S>;
+  readonly epoch: (state: StepState<P, S>, order: ArrayLike<number>, data: TrainingData) => EpochResult<P, S>;
   readonly forward: (params: P, x: Mat<number, number>) => Mat<number, number>;
 }
 
@@ -344,7 +351,6 @@ export const compileProgram = <P, S>(
   optimizer: GradientTransformation<S>,
   penalty: Penalty | undefined,
   stepKey: Key,
-  data: { readonly x: Mat<number, number>; readonly y: Mat<number, number> },
   batchSize: number,
 ): Program<P, S> | undefined => {
   const lossKernel: SummedLossKernel | undefined = lossKernelOf(loss);
@@ -453,7 +459,7 @@ export const compileProgram = <P, S>(
     }
   };
 
-  const epoch = (state: StepState<P, S>, order: ArrayLike<number>): EpochResult<P, S> => {
+  const epoch = (state: StepState<P, S>, order: ArrayLike<number>, data: TrainingData): EpochResult<P, S> => {
     const ar = ensureArena(total());
     const f = ar.f64;
     const pv = [f.subarray(P0, P0 + n), f.subarray(P1, P1 + n)] as const;

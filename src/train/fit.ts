@@ -207,7 +207,7 @@ const makePlan = <I extends number, O extends number, N extends number, P, S>(
   // One execution path: the run compiled to an arena program from the lowered forms the values
   // carry (bitwise the fold of makeStep below, which stays the reference and runs when the loss,
   // optimizer or penalty has no lowered form).
-  const program = compileProgram<P, S>(model, params, loss, options.optimizer, penalty, stepKey, train, batchSize === 'full' ? n : batchSize);
+  const program = compileProgram<P, S>(model, params, loss, options.optimizer, penalty, stepKey, batchSize === 'full' ? n : batchSize);
   const forward = (p: P, x: Mat<number, I>): Mat<number, O> =>
     program === undefined ? model.forward(p, x) : (program.forward(p, x) as Mat<number, O>);
   return E.right({
@@ -262,7 +262,7 @@ const runEpoch = <I extends number, O extends number, P, S>(plan: Plan<I, O, P, 
     throw new RangeError(`fit: order(${e}, ${plan.train.x.rows}) returned ${idx.length} indices; it must return a permutation of 0..${plan.train.x.rows - 1}`);
   }
   const start: StepState<P, S> = { params: st.params, optState: st.optState, step: st.step };
-  const run = plan.program !== undefined ? plan.program.epoch(start, idx) : genericEpoch(plan, start, idx);
+  const run = plan.program !== undefined ? plan.program.epoch(start, idx, plan.train) : genericEpoch(plan, start, idx);
   return closeEpoch(plan, plan.epochs, st, run, log);
 };
 

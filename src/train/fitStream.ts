@@ -65,7 +65,7 @@ const batchesOf = <I extends number, O extends number>(source: BatchSource<I, O>
 
 /**
  * One update on one batch, by the compiled arena program when the values carry lowered forms
- * (compiled once for the largest batch seen, over a window the batch is shown through), else by
+ * (compiled once for the largest batch seen; each batch is the data set of one `epoch` call), else by
  * the generic step: the same numbers either way, and the same as `fit`'s epoch over those rows.
  */
 const makeBatchStep = <I extends number, O extends number, P, S>(
@@ -76,27 +76,18 @@ const makeBatchStep = <I extends number, O extends number, P, S>(
 ) => {
   const loss = options.loss as Loss<number>;
   const generic = makeStep(model, loss, options.optimizer, { penalty: options.penalty, key: stepKey });
-  // The program reads its data set's x and y at each call: the window shows the current batch.
-  let current: Dataset<I, O> | undefined;
-  const window = { get x(): Mat<number, number> { return current!.x; }, get y(): Mat<number, number> { return current!.y; } };
   let program: Program<P, S> | undefined;
   let compiledFor = 0;
   let inOrder = new Int32Array(0);
   const step = (state: StepState<P, S>, batch: Dataset<I, O>): EpochResult<P, S> => {
     const rows = batch.x.rows;
     if (rows > compiledFor) {
-      program = compileProgram<P, S>(model, params, loss, options.optimizer, options.penalty, stepKey, window, rows);
+      program = compileProgram<P, S>(model, params, loss, options.optimizer, options.penalty, stepKey, rows);
       compiledFor = rows;
       inOrder = Int32Array.from({ length: rows }, (_, i) => i);
     }
-    if (program !== undefined) {
-      current = batch;
-      try {
-        return program.epoch(state, inOrder.subarray(0, rows));
-      } finally {
-        current = undefined;
-      }
-    }
+    // the batch is the program's whole data set for this call: its rows in order, as one batch
+    if (program !== undefined) return program.epoch(state, inOrder.subarray(0, rows), batch);
     const out = generic(state, batch);
     return out._tag === 'Refused'
       ? { state, lossSum: 0, costSum: 0, rows: 0, refused: out }
