@@ -4,8 +4,8 @@
  * @module
  */
 import * as Params from '../params.js';
-import { stoppingOptions, type FullBatchOptions, type FullBatchResult, type FullBatchStop, type Objective } from './fullBatch.js';
-import { strongWolfe, type LineSearchOptions } from './lineSearch.js';
+import { stoppingOptions, type FullBatchOptions, type FullBatchResult, type FullBatchStop, type Objective } from './full-batch.js';
+import { strongWolfe, type LineSearchOptions } from './line-search.js';
 
 /**
  * Options of {@link lbfgs}: the stopping rules, `memory` m (default 10 pairs) and the line search

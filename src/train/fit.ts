@@ -15,7 +15,7 @@ import { batchRanges } from './batches.js';
 import { makeStep, type Step, type StepState } from './step.js';
 import { compileProgram, type EpochResult, type Program } from './engine.js';
 import type { BestRecord, Dataset, FitError, FitOptions, FitResult, History, StopReason, TrainState } from './types.js';
-import { holdOut } from './validationSplit.js';
+import { holdOut } from './validation-split.js';
 import { checkFitInputs, checkOrder } from './check-inputs.js';
 
 /** `fit`'s options with the loss checked against the net's output width. */

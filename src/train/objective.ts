@@ -6,7 +6,7 @@
 import { valueAndGrad, type LossFits } from '../diff/grad.js';
 import type { Layer } from '../layer/layer.js';
 import type { Loss } from '../loss/loss.js';
-import type { Objective } from '../optim/fullBatch.js';
+import type { Objective } from '../optim/full-batch.js';
 import * as Params from '../params.js';
 import type { Penalty } from './penalty.js';
 import type { Dataset } from './types.js';

@@ -12,7 +12,7 @@ import { flatten } from '../../src/layer/flatten.js';
 import { gru, lstm, rnn } from '../../src/layer/recurrent.js';
 import { timeDistributed } from '../../src/layer/time-distributed.js';
 import { foldIn, key } from '../../src/random.js';
-import { activationCases, randomLike, randomMat, type AnyLayer } from '../core/helpers.js';
+import { activationCases, randomLike, randomMat, type AnyLayer } from '../support/layers.js';
 import type { Dtype } from '../../src/onnx/graph.js';
 
 export interface OnnxCase {

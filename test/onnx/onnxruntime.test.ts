@@ -8,7 +8,7 @@ import { fromOnnx, toOnnx } from '../../src/onnx.js';
 import { foldIn, key } from '../../src/random.js';
 import * as P from '../../src/params.js';
 import type { Mat } from '../../src/tensor/mat.js';
-import { randomMat } from '../core/helpers.js';
+import { randomMat } from '../support/layers.js';
 import { dtypes, exportable, onnxCases, opsets } from './cases.js';
 
 /** ‖a − b‖∞ / ‖b‖∞: the relative error of a whole output. */

@@ -11,7 +11,7 @@ import { sequential } from '../../src/layer/compose.js';
 import { gru, lstm } from '../../src/layer/recurrent.js';
 import { standardizeWith } from '../../src/layer/standardize.js';
 import { fromRows, unsafeVec } from '../../src/tensor/mat.js';
-import type { AnyLayer } from '../core/helpers.js';
+import type { AnyLayer } from '../support/layers.js';
 import { decodeModel } from '../../src/onnx/wire.js';
 
 const fixture = (name: string) => ({

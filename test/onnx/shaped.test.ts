@@ -11,7 +11,7 @@ import { conv2d } from '../../src/layer/conv.js';
 import { avgPool, maxPool } from '../../src/layer/pool.js';
 import { gru, lstm, rnn } from '../../src/layer/recurrent.js';
 import { key } from '../../src/random.js';
-import { randomLike, type AnyLayer } from '../core/helpers.js';
+import { randomLike, type AnyLayer } from '../support/layers.js';
 
 const unwrap = <A>(e: E.Either<{ message: string }, A>): A => {
   if (E.isLeft(e)) throw new Error(e.left.message);

@@ -16,8 +16,8 @@ import { mse } from '../../src/loss/mse.js';
 import { adam } from '../../src/optim/recipes.js';
 import { excludeBiases, l2Penalty } from '../../src/optim/regularize/index.js';
 import { fit } from '../../src/train/fit.js';
-import { crossValidate, subsetRows } from '../../src/train/crossValidate.js';
-import { gridSearch } from '../../src/train/gridSearch.js';
+import { crossValidate, subsetRows } from '../../src/train/cross-validate.js';
+import { gridSearch } from '../../src/train/grid-search.js';
 import type { Dataset } from '../../src/train/types.js';
 
 const dir = new URL('../../data/', import.meta.url);

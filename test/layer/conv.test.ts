@@ -11,7 +11,7 @@ import { dyn } from '../../src/layer/shape.js';
 import { key } from '../../src/random.js';
 import { fromArray } from '../../src/tensor/mat.js';
 import { withShape } from '../../src/layer/shaped.js';
-import { randomLike, randomMat, relErr, type AnyLayer } from '../core/helpers.js';
+import { randomLike, randomMat, relErr, type AnyLayer } from '../support/layers.js';
 import { checkDerivatives } from './helpers.js';
 
 const cases: readonly { name: string; layer: AnyLayer }[] = [

@@ -1,13 +1,13 @@
 // Parameter trees: the functions optimizers and gradient checks are written against.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { sequential } from '../../src/layer/compose.js';
-import { dense } from '../../src/layer/dense.js';
-import { relu } from '../../src/layer/activation.js';
-import * as P from '../../src/params.js';
-import { key } from '../../src/random.js';
-import { fromRows, vec } from '../../src/tensor/mat.js';
-import { randomLike, snapshot } from './helpers.js';
+import { sequential } from '../src/layer/compose.js';
+import { dense } from '../src/layer/dense.js';
+import { relu } from '../src/layer/activation.js';
+import * as P from '../src/params.js';
+import { key } from '../src/random.js';
+import { fromRows, vec } from '../src/tensor/mat.js';
+import { randomLike, snapshot } from './support/layers.js';
 
 const net = sequential(dense(3, 4), relu, dense(4, 2));
 const like = net.init(key(0));

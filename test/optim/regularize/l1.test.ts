@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import * as Params from '../../src/params.js';
-import { key, normal, split } from '../../src/random.js';
-import { unsafeMat, type Mat } from '../../src/tensor/mat.js';
-import { dense } from '../../src/layer/dense.js';
-import { mse } from '../../src/loss/mse.js';
-import { valueAndGrad } from '../../src/diff/grad.js';
-import { applyUpdates, type GradientTransformation } from '../../src/optim/transform.js';
-import { chain } from '../../src/optim/chain.js';
-import { sgd } from '../../src/optim/recipes.js';
-import { excludeBiases, l1Penalty, proximalL1, sparsity } from '../../src/optim/regularize/index.js';
-import type { Penalty } from '../../src/train/penalty.js';
+import * as Params from '../../../src/params.js';
+import { key, normal, split } from '../../../src/random.js';
+import { unsafeMat, type Mat } from '../../../src/tensor/mat.js';
+import { dense } from '../../../src/layer/dense.js';
+import { mse } from '../../../src/loss/mse.js';
+import { valueAndGrad } from '../../../src/diff/grad.js';
+import { applyUpdates, type GradientTransformation } from '../../../src/optim/transform.js';
+import { chain } from '../../../src/optim/chain.js';
+import { sgd } from '../../../src/optim/recipes.js';
+import { excludeBiases, l1Penalty, proximalL1, sparsity } from '../../../src/optim/regularize/index.js';
+import type { Penalty } from '../../../src/train/penalty.js';
 
 // y = 2·x0 − 1.5·x1 + x2 + noise; the other 7 inputs are useless.
 const n = 200;

@@ -11,7 +11,7 @@ import { key, split } from '../../src/random.js';
 import { row, unsafeMat, type Mat } from '../../src/tensor/mat.js';
 import {
   activationCases, awayFromZero, dotFlat, fdDirectional, fdGradient, jacobianP, jacobianX, naiveMatmul, randomLike, randomMat, relErr, type AnyLayer, type LayerCase,
-} from './helpers.js';
+} from '../support/layers.js';
 
 const TOL = 1e-6;
 

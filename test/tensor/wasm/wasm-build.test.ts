@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { assembleGemm } from '../../bench/build-wasm.js';
-import { gemmModuleBytes } from '../../src/tensor/wasm/arena.js';
-import { gemmWat } from '../../src/tensor/wasm/gemm-wat.js';
+import { assembleGemm } from '../../../bench/build-wasm.js';
+import { gemmModuleBytes } from '../../../src/tensor/wasm/arena.js';
+import { gemmWat } from '../../../src/tensor/wasm/gemm-wat.js';
 
 describe('the committed SIMD module', () => {
   it('is exactly what wabt assembles from the generator in the repo (npm run build:wasm)', async () => {

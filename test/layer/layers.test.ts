@@ -6,7 +6,7 @@ import { identity, leakyRelu, relu, sigmoid, softmax, softplus, tanh } from '../
 import * as P from '../../src/params.js';
 import { key } from '../../src/random.js';
 import { fromRows, toRows, unsafeMat, zeros, zerosVec } from '../../src/tensor/mat.js';
-import { activationCases, bits, randomLike, randomMat, snapshot, type AnyLayer, type LayerCase } from './helpers.js';
+import { activationCases, bits, randomLike, randomMat, snapshot, type AnyLayer, type LayerCase } from '../support/layers.js';
 
 const layers: readonly LayerCase[] = [
   { name: 'dense', layer: dense(4, 3) },

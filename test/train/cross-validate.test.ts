@@ -3,8 +3,8 @@ import fc from 'fast-check';
 import { key, normal, split } from '../../src/random.js';
 import { unsafeMat, type Mat } from '../../src/tensor/mat.js';
 import { kFold, stratifiedKFold, type Fold } from '../../src/train/kfold.js';
-import { crossValidate, summarizeScores } from '../../src/train/crossValidate.js';
-import { gridPoints, gridSearch } from '../../src/train/gridSearch.js';
+import { crossValidate, summarizeScores } from '../../src/train/cross-validate.js';
+import { gridPoints, gridSearch } from '../../src/train/grid-search.js';
 import type { Dataset } from '../../src/train/types.js';
 
 const isPartition = (folds: readonly Fold[], n: number): void => {

@@ -1,16 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import * as Params from '../../src/params.js';
-import { key, normal, split } from '../../src/random.js';
-import { unsafeVec } from '../../src/tensor/mat.js';
-import { dense } from '../../src/layer/dense.js';
-import { relu } from '../../src/layer/activation.js';
-import { sequential } from '../../src/layer/compose.js';
-import { applyUpdates, type GradientTransformation } from '../../src/optim/transform.js';
-import { chain } from '../../src/optim/chain.js';
-import { sgd } from '../../src/optim/recipes.js';
+import * as Params from '../../../src/params.js';
+import { key, normal, split } from '../../../src/random.js';
+import { unsafeVec } from '../../../src/tensor/mat.js';
+import { dense } from '../../../src/layer/dense.js';
+import { relu } from '../../../src/layer/activation.js';
+import { sequential } from '../../../src/layer/compose.js';
+import { applyUpdates, type GradientTransformation } from '../../../src/optim/transform.js';
+import { chain } from '../../../src/optim/chain.js';
+import { sgd } from '../../../src/optim/recipes.js';
 import {
   addDecayedWeights, allParams, excludeBiases, l2Penalty, maskAnd, maskNot, maskOr, maskTree, onlyLayers, onlyWeights, pathMask, weightDecay,
-} from '../../src/optim/regularize/index.js';
+} from '../../../src/optim/regularize/index.js';
 
 const net = sequential(dense(3, 4), relu, dense(4, 2));
 type P = ReturnType<typeof net.init>;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { historySeries, historySvg, lineChartSvg, linearScale, logScale, formatTick, escapeXml } from '../src/plot/index.js';
+import { historySeries, historySvg, lineChartSvg, linearScale, logScale, formatTick, escapeXml } from '../../src/plot/index.js';
 
 const paths = (svg: string): string[] => [...svg.matchAll(/<path d="([^"]*)"/g)].map((m) => m[1]!);
 

@@ -2,8 +2,8 @@
 // streams, and the draws have the right distributions.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { bernoulli, bernoulliDraws, foldIn, key, normal, permutation, split, uniform } from '../../src/random.js';
-import { bits } from './helpers.js';
+import { bernoulli, bernoulliDraws, foldIn, key, normal, permutation, split, uniform } from '../src/random.js';
+import { bits } from './support/layers.js';
 
 const N = 50_000;
 const mean = (a: Float64Array): number => a.reduce((s, v) => s + v, 0) / a.length;

@@ -6,9 +6,9 @@ import {
   compose, defineLayer, dense, dropout, dyn, fromRows, key, leakyRelu, onlyLayers, params as Params, relu, sequential, standardize, takeRows, tanh,
   trainTestSplit,
   type AnyLayer, type Layer, type Mat, type NoParams, type Part,
-} from '../src/index.js';
-import { readCsvFile } from '../src/node.js';
-import { describeNet, divergingColor, formatDims, graphSvg, jacobianSvg, layersOf, summary } from '../src/plot/index.js';
+} from '../../src/index.js';
+import { readCsvFile } from '../../src/node.js';
+import { describeNet, divergingColor, formatDims, graphSvg, jacobianSvg, layersOf, summary } from '../../src/plot/index.js';
 
 /** The lecture's 4 → 8 → 6 → 4 → 2 net, written right to left as the lecture writes it. */
 const lecture = compose(dense(4, 2), relu, dense(6, 4), relu, dense(8, 6), relu, dense(4, 8));
@@ -78,11 +78,11 @@ describe('summary', () => {
   });
 
   it('the README shows what summary prints for the tour’s net', () => {
-    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
     const shown = /```text\n(sequential: 4 → 3[^`]*)```/.exec(readme)![1]!.trimEnd();
     // The tour's steps 1 to 3.
     const features = ['sepal_length_cm', 'sepal_width_cm', 'petal_length_cm', 'petal_width_cm'] as const;
-    const decoded = readCsvFile(new URL('../data/iris.csv', import.meta.url).pathname, { features, target: 'label', task: 'classification', classes: 3 });
+    const decoded = readCsvFile(new URL('../../data/iris.csv', import.meta.url).pathname, { features, target: 'label', task: 'classification', classes: 3 });
     if (E.isLeft(decoded)) throw new Error('iris.csv did not decode');
     const iris = decoded.right;
     const { train } = trainTestSplit(iris.labels, { testFraction: 0.2, stratify: true, key: key(0) });
@@ -90,7 +90,7 @@ describe('summary', () => {
   });
 
   it('its documentation example shows what it prints', () => {
-    const source = readFileSync(new URL('../src/plot/summary.ts', import.meta.url), 'utf8');
+    const source = readFileSync(new URL('../../src/plot/summary.ts', import.meta.url), 'utf8');
     const example = source.slice(source.indexOf(' * @example'), source.indexOf(' * @since', source.indexOf(' * @example')));
     const shown = example.split('\n').filter((l) => l.startsWith(' * // ')).map((l) => l.slice(6)).join('\n');
     expect(example).toContain('console.log(summary(sequential(dense(4, 8), relu, dense(8, 2))))');

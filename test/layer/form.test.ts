@@ -8,7 +8,7 @@ import { dropout } from '../../src/layer/dropout.js';
 import { elementwise, leakyRelu, relu, softmax } from '../../src/layer/activation.js';
 import { standardize } from '../../src/layer/standardize.js';
 import { key } from '../../src/random.js';
-import { activationCases, randomMat } from './helpers.js';
+import { activationCases, randomMat } from '../support/layers.js';
 
 describe('inference forms', () => {
   it('every built-in layer has one, with its own numbers', () => {

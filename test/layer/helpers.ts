@@ -3,7 +3,7 @@
 import { expect } from 'vitest';
 import * as P from '../../src/params.js';
 import { key, split } from '../../src/random.js';
-import { fdDirectional, fdGradient, randomLike, randomMat, relErr, dotFlat, type AnyLayer } from '../core/helpers.js';
+import { fdDirectional, fdGradient, randomLike, randomMat, relErr, dotFlat, type AnyLayer } from '../support/layers.js';
 
 export const TOL = 1e-6;
 

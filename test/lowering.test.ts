@@ -1,21 +1,21 @@
 // A built-in layer's kernel stages are derived from its inference form (the one record of what
 // it computes); an explicit lowering (a user's `lower`) wins; what has neither runs opaque.
 import { describe, expect, it } from 'vitest';
-import { formOf, withForm, type InferenceForm } from '../../src/layer/form.js';
-import { loweringOf, stagesOf, stagesOfForm, withLowering, type Stage } from '../../src/lowering.js';
-import { dense } from '../../src/layer/dense.js';
-import { compose, sequential } from '../../src/layer/compose.js';
-import { dropout } from '../../src/layer/dropout.js';
-import { elementwise, identity, leakyRelu, relu, sigmoid, softmax, softplus, tanh } from '../../src/layer/activation.js';
-import { standardize } from '../../src/layer/standardize.js';
-import { conv1d, conv2d, windowGeometry } from '../../src/layer/conv.js';
-import { avgPool, globalAvgPool, maxPool } from '../../src/layer/pool.js';
-import { flatten } from '../../src/layer/flatten.js';
-import { defineLayer, definePolyLayer } from '../../src/layer/define.js';
-import type { NoParams } from '../../src/layer/layer.js';
-import { ACTIVATION_CODES } from '../../src/tensor/kernels.js';
-import { key } from '../../src/random.js';
-import { randomMat } from './helpers.js';
+import { formOf, withForm, type InferenceForm } from '../src/layer/form.js';
+import { loweringOf, stagesOf, stagesOfForm, withLowering, type Stage } from '../src/lowering.js';
+import { dense } from '../src/layer/dense.js';
+import { compose, sequential } from '../src/layer/compose.js';
+import { dropout } from '../src/layer/dropout.js';
+import { elementwise, identity, leakyRelu, relu, sigmoid, softmax, softplus, tanh } from '../src/layer/activation.js';
+import { standardize } from '../src/layer/standardize.js';
+import { conv1d, conv2d, windowGeometry } from '../src/layer/conv.js';
+import { avgPool, globalAvgPool, maxPool } from '../src/layer/pool.js';
+import { flatten } from '../src/layer/flatten.js';
+import { defineLayer, definePolyLayer } from '../src/layer/define.js';
+import type { NoParams } from '../src/layer/layer.js';
+import { ACTIVATION_CODES } from '../src/tensor/kernels.js';
+import { key } from '../src/random.js';
+import { randomMat } from './support/layers.js';
 
 const noParams: NoParams = Object.freeze({});
 

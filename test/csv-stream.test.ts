@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
-import { key, readCsv, type RejectedRow } from '../../src/index.js';
-import { csvBatches, CsvStreamError } from '../../src/node.js';
+import { key, readCsv, type RejectedRow } from '../src/index.js';
+import { csvBatches, CsvStreamError } from '../src/node.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'foldnet-csv-stream-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -8,7 +8,7 @@ import type { ParamsOf, Part } from '../../src/layer/layer.js';
 import { dyn } from '../../src/layer/shape.js';
 import * as P from '../../src/params.js';
 import { key } from '../../src/random.js';
-import { bits, dotFlat, randomLike, randomMat, relErr, type AnyLayer } from './helpers.js';
+import { bits, dotFlat, randomLike, randomMat, relErr, type AnyLayer } from '../support/layers.js';
 
 // Untyped entry points, for the run-time checks and for chains built in a loop (the typed
 // signatures reject arrays of unknown length on purpose; they are tested in types-tests/).

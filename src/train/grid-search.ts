@@ -5,7 +5,7 @@
  * @module
  */
 import type { Key } from '../random.js';
-import { summarizeScores, type ScoreSummary } from './crossValidate.js';
+import { summarizeScores, type ScoreSummary } from './cross-validate.js';
 
 /**
  * A grid: for each option name, the values to try.

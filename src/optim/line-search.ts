@@ -5,7 +5,7 @@
  * @module
  */
 import * as Params from '../params.js';
-import type { Objective } from './fullBatch.js';
+import type { Objective } from './full-batch.js';
 
 /**
  * Line-search constants: sufficient decrease `c1` (default 1e-4), curvature `c2` (0.9 suits

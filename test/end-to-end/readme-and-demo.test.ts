@@ -2,10 +2,10 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { fromArray } from '../src/index.js';
-import { irisQuickStart } from '../examples/_iris-quick-start.js';
+import { fromArray } from '../../src/index.js';
+import { irisQuickStart } from '../../examples/_iris-quick-start.js';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
+const root = fileURLToPath(new URL('../..', import.meta.url));
 const read = (file: string): string => readFileSync(`${root}/${file}`, 'utf8');
 
 /** Code lines without trailing semicolons, with the examples' import paths mapped to the package's. */
