@@ -23,13 +23,13 @@ export { key, split, foldIn, uniform, normal, permutation, bernoulli, type Key }
 export * as params from './params.js';
 export type { ParamTree } from './params.js';
 export * from './layer/layer.js';
-export { type ShapeError, type DynDim, type Dim, dyn } from './layer/shape.js';
+export { type ShapeError, type DynDim, type Dim, dyn } from './shape/dim.js';
 export { defineLayer, definePolyLayer, type LayerDefinition, type PolyLayerDefinition } from './layer/define.js';
 export { dense, denseParams, type DenseParams, type DenseOptions, type Initializer } from './layer/dense.js';
 export { relu, leakyRelu, tanh, sigmoid, softplus, identity, softmax, elementwise } from './layer/activation.js';
 export { dropout } from './layer/dropout.js';
-export { type Shaped, type ShapeOf, type ShapeArg, type ShapeCheck, type ShapesMatch, type DescribeDim, type Flat, type Mutable, withShape } from './layer/shaped.js';
-export { type Add, type Subtract, type Multiply, type Divide, type Product } from './layer/decimal.js';
+export { type Shaped, type ShapeOf, type ShapeArg, type ShapeCheck, type ShapesMatch, type DescribeDim, type Flat, type Mutable, withShape } from './shape/shaped.js';
+export { type Add, type Subtract, type Multiply, type Divide, type Product } from './shape/decimal.js';
 export { conv1d, conv2d, type ConvParams, type ConvOptions, type Padding, type Window2d, type ConvLength, type WindowFits } from './layer/conv.js';
 export { maxPool, avgPool, globalAvgPool, type PoolOptions, type PoolShape } from './layer/pool.js';
 export { flatten } from './layer/flatten.js';

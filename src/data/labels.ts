@@ -4,7 +4,7 @@
  * @module
  */
 import * as E from 'fp-ts/lib/Either.js';
-import { checkDim, type Dim } from '../layer/shape.js';
+import { checkDim, type Dim } from '../shape/dim.js';
 import { dataError, dataErrorList, describe, type Decoded } from './errors.js';
 import { firstHole, holeProblem, labelValue, numberCell } from './cell.js';
 import { makeDecoder, type Decoder } from './matrix.js';

@@ -6,7 +6,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
 import { toRows, unsafeMat, type Mat } from '../tensor/mat.js';
-import { checkDim, type Dim } from '../layer/shape.js';
+import { checkDim, type Dim } from '../shape/dim.js';
 import { dataError, dataErrorList, describe, fromIoTsErrors, type Decoded } from './errors.js';
 import { firstHole, holeProblem, numberCell } from './cell.js';
 

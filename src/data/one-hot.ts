@@ -4,7 +4,7 @@
  * @module
  */
 import { unsafeMat, type Mat } from '../tensor/mat.js';
-import { checkDim } from '../layer/shape.js';
+import { checkDim } from '../shape/dim.js';
 import type { Labels } from './labels.js';
 
 /**

@@ -9,8 +9,8 @@ import * as K from '../tensor/kernels.js';
 import * as Ops from '../tensor/ops.js';
 import { affine } from '../tensor/affine.js';
 import { sliceRows, unsafeMat, unsafeVec, type Mat, type Vec } from '../tensor/mat.js';
-import type { Multiply } from '../layer/decimal.js';
-import type { Shaped } from '../layer/shaped.js';
+import type { Multiply } from '../shape/decimal.js';
+import type { Shaped } from '../shape/shaped.js';
 
 /**
  * Options of {@link slidingWindows}: each window has `lookback` consecutive rows of the series (all

@@ -6,7 +6,7 @@
  * @module
  */
 import * as E from 'fp-ts/lib/Either.js';
-import { checkDim, type Dim } from '../layer/shape.js';
+import { checkDim, type Dim } from '../shape/dim.js';
 import type { Mat } from '../tensor/mat.js';
 
 /**

@@ -9,7 +9,7 @@ import * as Params from '../params.js';
 import type { Key } from '../random.js';
 import type { Mat } from '../tensor/mat.js';
 import type { Context, Layer, LayerSpec, PolyLayer, Vjp } from './layer.js';
-import { checkDim } from './shape.js';
+import { checkDim } from '../shape/dim.js';
 import { inheritForm } from './form.js';
 import { withLowering, type LayerLowering } from '../lowering.js';
 

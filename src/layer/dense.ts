@@ -11,7 +11,7 @@ import { initName, initWeights } from './init.js';
 import type { Layer } from './layer.js';
 import { defineLayer, showValue } from './define.js';
 import { withForm } from './form.js';
-import type { Dim } from './shape.js';
+import type { Dim } from '../shape/dim.js';
 
 /**
  * A dense layer's parameters: the weights `w: I × O` (row `i` holds input `i`'s outgoing

@@ -7,8 +7,8 @@ import { unsafeMat } from '../tensor/mat.js';
 import type { Layer, NoParams } from './layer.js';
 import { defineLayer } from './define.js';
 import { withForm } from './form.js';
-import type { Product } from './decimal.js';
-import { checkShape, shapeFields, shapeSize, type Mutable, type Shaped, type ShapeCheck } from './shaped.js';
+import type { Product } from '../shape/decimal.js';
+import { checkShape, shapeFields, shapeSize, type Mutable, type Shaped, type ShapeCheck } from '../shape/shaped.js';
 
 /**
  * `flatten(shape)`: examples of shape `[d1, …, dk]` as vectors of width `d1·…·dk` (the product is

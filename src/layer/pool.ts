@@ -9,7 +9,7 @@ import * as K from '../tensor/kernels.js';
 import { unsafeMat, type Mat } from '../tensor/mat.js';
 import type { Layer, NoParams } from './layer.js';
 import { defineLayer } from './define.js';
-import { checkShape, shapeFields, shapeSize, type Mutable, type Shaped, type ShapeCheck } from './shaped.js';
+import { checkShape, shapeFields, shapeSize, type Mutable, type Shaped, type ShapeCheck } from '../shape/shaped.js';
 import { windowGeometry, windowOf, type ConvLength, type Geometry, type Window2d, type WindowFits } from './conv.js';
 import { withForm } from './form.js';
 

@@ -14,8 +14,8 @@ import { sequential } from './compose.js';
 import { dense, type DenseParams, type Initializer } from './dense.js';
 import { tanh } from './activation.js';
 import { initName, initWeights } from './init.js';
-import { dyn, type Dim } from './shape.js';
-import { checkShape, type Shaped, type ShapeCheck } from './shaped.js';
+import { dyn, type Dim } from '../shape/dim.js';
+import { checkShape, type Shaped, type ShapeCheck } from '../shape/shaped.js';
 import { scan, type ScanOutput, type ScanParams } from './scan.js';
 import { withForm, type Recurrence } from './form.js';
 

@@ -11,10 +11,10 @@ import { foldIn } from '../random.js';
 import { unsafeMat, unsafeVec, zeros, type Mat, type Vec } from '../tensor/mat.js';
 import type { Context, Layer } from './layer.js';
 import { defineLayer } from './define.js';
-import type { Add } from './decimal.js';
-import type { Dim, IsLoose, ShapeError } from './shape.js';
-import { checkDim } from './shape.js';
-import { shapeFields, type Shaped } from './shaped.js';
+import type { Add } from '../shape/decimal.js';
+import type { Dim, IsLoose, ShapeError } from '../shape/dim.js';
+import { checkDim } from '../shape/dim.js';
+import { shapeFields, type Shaped } from '../shape/shaped.js';
 
 /**
  * Options of {@link scan}: the sequence has `steps` steps of `features` values; the cell's state

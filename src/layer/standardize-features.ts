@@ -6,7 +6,7 @@
  */
 import { unsafeMat, unsafeVec, type Mat } from '../tensor/mat.js';
 import { columnStats, standardizeWith, type Standardize } from './standardize.js';
-import { checkShape, formatShape, shapeSize, type Mutable, type Shaped, type ShapeCheck } from './shaped.js';
+import { checkShape, formatShape, shapeSize, type Mutable, type Shaped, type ShapeCheck } from '../shape/shaped.js';
 
 /**
  * Fits a standardize layer on shaped training examples `x: Mat<n, Shaped<[…, F]>>` with statistics

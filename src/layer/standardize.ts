@@ -9,7 +9,7 @@ import { unsafeMat, unsafeVec, type Mat, type Vec } from '../tensor/mat.js';
 import * as K from '../tensor/kernels.js';
 import { defineLayer } from './define.js';
 import type { Layer, LayerSpec, NoParams } from './layer.js';
-import { checkDim } from './shape.js';
+import { checkDim } from '../shape/dim.js';
 import { withForm } from './form.js';
 
 /**

@@ -7,8 +7,8 @@ import { unsafeMat, type Mat } from '../tensor/mat.js';
 import type { Layer } from './layer.js';
 import { defineLayer } from './define.js';
 import { withForm } from './form.js';
-import { checkDim, type Dim } from './shape.js';
-import { shapeFields, type Shaped } from './shaped.js';
+import { checkDim, type Dim } from '../shape/dim.js';
+import { shapeFields, type Shaped } from '../shape/shaped.js';
 
 /**
  * `timeDistributed(f, T)`: the layer `f: ℝ^I → ℝ^O` applied to each of the `T` steps of a sequence

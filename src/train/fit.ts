@@ -7,7 +7,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type { LossFits } from '../diff/grad.js';
 import type { Layer } from '../layer/layer.js';
-import type { DataFits } from '../layer/shape.js';
+import type { DataFits } from '../shape/dim.js';
 import type { Loss } from '../loss/loss.js';
 import { foldIn, permutation, split, type Key } from '../random.js';
 import { takeRows, type Mat } from '../tensor/mat.js';

@@ -4,7 +4,7 @@
  * @module
  */
 import type { Layer } from '../layer/layer.js';
-import type { Count, DataFits, WidthFits } from '../layer/shape.js';
+import type { Count, DataFits, WidthFits } from '../shape/dim.js';
 import type { Loss } from '../loss/loss.js';
 import type { LossFits } from '../diff/grad.js';
 import type { Mat } from '../tensor/mat.js';

@@ -5,7 +5,7 @@ import { compose, sequential } from '../../src/layer/compose.js';
 import { dense } from '../../src/layer/dense.js';
 import { relu, sigmoid, softmax, tanh } from '../../src/layer/activation.js';
 import type { ParamsOf, Part } from '../../src/layer/layer.js';
-import { dyn } from '../../src/layer/shape.js';
+import { dyn } from '../../src/shape/dim.js';
 import * as P from '../../src/params.js';
 import { key } from '../../src/random.js';
 import { bits, dotFlat, randomLike, randomMat, relErr, type AnyLayer } from '../support/layers.js';

@@ -7,10 +7,10 @@ import { flatten } from '../../src/layer/flatten.js';
 import { dense } from '../../src/layer/dense.js';
 import { relu, tanh } from '../../src/layer/activation.js';
 import { sequential } from '../../src/layer/compose.js';
-import { dyn } from '../../src/layer/shape.js';
+import { dyn } from '../../src/shape/dim.js';
 import { key } from '../../src/random.js';
 import { fromArray } from '../../src/tensor/mat.js';
-import { withShape } from '../../src/layer/shaped.js';
+import { withShape } from '../../src/shape/shaped.js';
 import { randomLike, randomMat, relErr, type AnyLayer } from '../support/layers.js';
 import { checkDerivatives } from './helpers.js';
 

@@ -10,7 +10,7 @@
 import type { Mat } from '../tensor/mat.js';
 import { unsafeMat } from '../tensor/mat.js';
 import type { Product } from './decimal.js';
-import type { DynDim, IsLoose, ShapeError } from './shape.js';
+import type { DynDim, IsLoose, ShapeError } from './dim.js';
 
 declare const shapeBrand: unique symbol;
 
