@@ -5,7 +5,7 @@
  * @module
  */
 import * as E from 'fp-ts/lib/Either.js';
-import { describe } from './errors.js';
+import { describe } from '../errors.js';
 
 /** What was wrong with a cell: the `expected`/`got` pair of a `DataError`. @internal */
 export interface CellProblem {

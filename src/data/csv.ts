@@ -11,7 +11,8 @@ import * as E from 'fp-ts/lib/Either.js';
 import { parse } from 'csv-parse/browser/esm/sync';
 import { unsafeMat, type Mat } from '../tensor/mat.js';
 import type { DynDim } from '../shape/dim.js';
-import { dataError, dataErrorList, describe, type DataError, type DataErrors, type Decoded } from './errors.js';
+import { describe } from '../errors.js';
+import { dataError, dataErrorList, type DataError, type DataErrors, type Decoded } from './errors.js';
 import { labelValue, textCell } from './cell.js';
 import { unsafeLabels, type Labels } from './labels.js';
 

@@ -5,9 +5,8 @@
  *
  * @module
  */
-export {
-  type DataError, type DataErrors, type Decoded, type ErrorList, dataError, formatErrors, fromIoTsErrors, errorList, moreDataErrors, MAX_ERRORS,
-} from './errors.js';
+export { type DataError, type DataErrors, type Decoded, dataError, fromIoTsErrors, moreDataErrors } from './errors.js';
+export { type ErrorList, formatErrors, errorList, MAX_ERRORS } from '../errors.js';
 export { type Decoder, type MatrixOptions, makeDecoder, fromType, matrix } from './matrix.js';
 export { type Labels, labels } from './labels.js';
 export {

@@ -5,7 +5,8 @@
  */
 import * as E from 'fp-ts/lib/Either.js';
 import { checkDim, type Dim } from '../shape/dim.js';
-import { dataError, dataErrorList, describe, type Decoded } from './errors.js';
+import { describe } from '../errors.js';
+import { dataError, dataErrorList, type Decoded } from './errors.js';
 import { firstHole, holeProblem, labelValue, numberCell } from './cell.js';
 import { makeDecoder, type Decoder } from './matrix.js';
 

@@ -7,7 +7,8 @@ import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
 import { toRows, unsafeMat, type Mat } from '../tensor/mat.js';
 import { checkDim, type Dim } from '../shape/dim.js';
-import { dataError, dataErrorList, describe, fromIoTsErrors, type Decoded } from './errors.js';
+import { describe } from '../errors.js';
+import { dataError, dataErrorList, fromIoTsErrors, type Decoded } from './errors.js';
 import { firstHole, holeProblem, numberCell } from './cell.js';
 
 /**

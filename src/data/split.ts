@@ -8,7 +8,8 @@ import * as E from 'fp-ts/lib/Either.js';
 import { permutation, split as splitKey, type Key } from '../random.js';
 import { parseJson } from '../io/json.js';
 import { UNSIZED_NUMBERS, defaultMaxChars } from '../io/save.js';
-import { dataError, dataErrorList, describe, type DataError, type Decoded } from './errors.js';
+import { describe } from '../errors.js';
+import { dataError, dataErrorList, type DataError, type Decoded } from './errors.js';
 import { firstHole, holeProblem } from './cell.js';
 
 /**

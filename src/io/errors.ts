@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { MAX_ERRORS, clip, describe, errorList } from '../data/errors.js';
+import { MAX_ERRORS, clip, describe, errorList } from '../errors.js';
 
 /**
  * One problem found while loading a saved model or optimizer state.

@@ -9,7 +9,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import { key } from '../random.js';
 import type { Layer, LayerSpec } from '../layer/layer.js';
-import type { ErrorList } from '../data/errors.js';
+import type { ErrorList } from '../errors.js';
 import { describeJson, loadError, loadErrorList, type LoadError, type LoadErrors } from './errors.js';
 import { parseJson } from './json.js';
 import { countNumbers, decodeTree, encodeTree, type PathNamer } from './tree.js';

@@ -8,7 +8,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { formOf } from '../layer/form.js';
 import type { Layer, Part } from '../layer/layer.js';
 import { loadError, type LoadError } from '../io/errors.js';
-import { describe } from '../data/errors.js';
+import { describe } from '../errors.js';
 import { graphBuilder, type Dtype, type GraphBuilder, type Mismatch } from './graph.js';
 import { MAPPINGS } from './mappings.js';
 import { steps } from './shaped.js';

@@ -11,7 +11,7 @@ import type { Layer, Part } from '../layer/layer.js';
 import { key } from '../random.js';
 import { loadError, type LoadError } from '../io/errors.js';
 import { countNumbers } from '../io/tree.js';
-import { describe } from '../data/errors.js';
+import { describe } from '../errors.js';
 import { chainReader, describeNode, quote, shorten, type ChainReader, type Mismatch } from './graph.js';
 import { MAPPINGS } from './mappings.js';
 import { steps } from './shaped.js';

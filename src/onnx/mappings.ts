@@ -16,7 +16,7 @@ import {
 import { constantAt, firstNonFinite, isMat, isVec, noParams, take, type FormOf, type LeafForm, type Mapping } from './read.js';
 import { SHAPED } from './shaped.js';
 import type { NodeRecord } from './wire.js';
-import { describe } from '../data/errors.js';
+import { describe } from '../errors.js';
 
 const pointwise = (op: string): Mapping<FormOf<'pointwise'>> => ({
   operators: () => op,

@@ -16,7 +16,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import type { Recurrence, Window } from '../layer/form.js';
 import { unsafeMat, unsafeVec } from '../tensor/mat.js';
-import { describe } from '../data/errors.js';
+import { describe } from '../errors.js';
 import {
   attributeOf, describeNode, intAttribute, intsAttribute, intTable, isOp, mismatch, tensorValues,
   type ChainReader, type GraphBuilder, type Mismatch,

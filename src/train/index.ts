@@ -13,7 +13,6 @@
  *
  * @module
  */
-export * from './penalty.js';
 export * from './types.js';
 export * from './batches.js';
 export * from './step.js';

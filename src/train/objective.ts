@@ -8,7 +8,7 @@ import type { Layer } from '../layer/layer.js';
 import type { Loss } from '../loss/loss.js';
 import type { Objective } from '../optim/full-batch.js';
 import * as Params from '../params.js';
-import type { Penalty } from './penalty.js';
+import type { Penalty } from '../optim/regularize/penalty.js';
 import type { Dataset } from './types.js';
 
 /**
