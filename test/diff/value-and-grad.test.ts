@@ -4,11 +4,9 @@ import {
   sequential, sigmoid, softmaxCrossEntropy, split, sub, sumRows, tanh, uniform, valueAndGrad,
   type Mat, type PolyLayer, type NoParams,
 } from '../../src/index.js';
+import { expectClose } from '../support/closeness.js';
 
-const close = (a: Float64Array, b: Float64Array, tol = 1e-13): void => {
-  expect(a.length).toBe(b.length);
-  a.forEach((v, i) => expect(Math.abs(v - b[i]!)).toBeLessThanOrEqual(tol * Math.max(1, Math.abs(v))));
-};
+const close = (a: Float64Array, b: Float64Array, tol = 1e-13): void => expectClose(a, b, tol, 1);
 
 /**
  * The lecture's single-hidden-layer net L = ½‖y − W₂ φ(W₁ x)‖², per row, averaged over the batch.

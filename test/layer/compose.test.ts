@@ -8,7 +8,8 @@ import type { ParamsOf, Part } from '../../src/layer/layer.js';
 import { dyn } from '../../src/shape/dim.js';
 import * as P from '../../src/params.js';
 import { key } from '../../src/random.js';
-import { bits, dotFlat, randomLike, randomMat, relErr, type AnyLayer } from '../support/layers.js';
+import { bits, dotFlat, randomLike, randomMat, type AnyLayer } from '../support/layers.js';
+import { expectClose, relErr } from '../support/closeness.js';
 
 // Untyped entry points, for the run-time checks and for chains built in a loop (the typed
 // signatures reject arrays of unknown length on purpose; they are tested in types-tests/).
@@ -116,7 +117,7 @@ describe('deep chains', () => {
     const [uJp, uJx] = pullback(u);
     const lhs = dotFlat(u.data, jv.data);
     const rhs = P.dot(uJp, dp) + dotFlat(uJx.data, dx.data);
-    expect(Math.abs(lhs - rhs)).toBeLessThanOrEqual(1e-10 * Math.max(1, Math.abs(lhs)));
+    expectClose([lhs], [rhs], 1e-10, 1);
   });
 
   it('compose of the same 101 layers reversed gives the same output', () => {

@@ -11,7 +11,8 @@ import { dyn } from '../../src/shape/dim.js';
 import { key } from '../../src/random.js';
 import { fromArray } from '../../src/tensor/mat.js';
 import { withShape } from '../../src/shape/shaped.js';
-import { randomLike, randomMat, relErr, type AnyLayer } from '../support/layers.js';
+import { randomLike, randomMat, type AnyLayer } from '../support/layers.js';
+import { relErr } from '../support/closeness.js';
 import { checkDerivatives } from './helpers.js';
 
 const cases: readonly { name: string; layer: AnyLayer }[] = [

@@ -3,7 +3,8 @@
 import { expect } from 'vitest';
 import * as P from '../../src/params.js';
 import { key, split } from '../../src/random.js';
-import { fdDirectional, fdGradient, randomLike, randomMat, relErr, dotFlat, type AnyLayer } from '../support/layers.js';
+import { fdDirectional, fdGradient, randomLike, randomMat, dotFlat, type AnyLayer } from '../support/layers.js';
+import { expectClose, relErr } from '../support/closeness.js';
 
 export const TOL = 1e-6;
 
@@ -34,5 +35,5 @@ export const checkDerivatives = (layer: AnyLayer, seed: number, batch = 2): void
   expect(relErr(dy.data, fdDirectional(layer, p, x, tp, tx))).toBeLessThanOrEqual(TOL);
   const lhs = dotFlat(u.data, dy.data);
   const rhs = dotFlat(P.flatten(dp), P.flatten(tp)) + dotFlat(dx.data, tx.data);
-  expect(Math.abs(lhs - rhs)).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(lhs)));
+  expectClose([lhs], [rhs], 1e-9, 1);
 };

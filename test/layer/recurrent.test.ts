@@ -8,7 +8,8 @@ import { sequential } from '../../src/layer/compose.js';
 import { dense } from '../../src/layer/dense.js';
 import { sigmoid, tanh } from '../../src/layer/activation.js';
 import { key } from '../../src/random.js';
-import { randomLike, randomMat, relErr, type AnyLayer } from '../support/layers.js';
+import { randomLike, randomMat, type AnyLayer } from '../support/layers.js';
+import { relErr } from '../support/closeness.js';
 import { checkDerivatives } from './helpers.js';
 
 const cases: readonly { name: string; layer: AnyLayer }[] = [

@@ -9,7 +9,8 @@ import { gru, lstm, rnn } from '../../src/layer/recurrent.js';
 import * as P from '../../src/params.js';
 import { key } from '../../src/random.js';
 import { unsafeMat } from '../../src/tensor/mat.js';
-import { relErr, type AnyLayer } from '../support/layers.js';
+import type { AnyLayer } from '../support/layers.js';
+import { relErr } from '../support/closeness.js';
 
 interface Case {
   readonly name: string;

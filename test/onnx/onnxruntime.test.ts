@@ -9,18 +9,8 @@ import { foldIn, key } from '../../src/random.js';
 import * as P from '../../src/params.js';
 import type { Mat } from '../../src/tensor/mat.js';
 import { randomMat } from '../support/layers.js';
+import { relErr } from '../support/closeness.js';
 import { dtypes, exportable, onnxCases, opsets } from './cases.js';
-
-/** ‖a − b‖∞ / ‖b‖∞: the relative error of a whole output. */
-const relativeError = (a: ArrayLike<number>, b: ArrayLike<number>): number => {
-  let err = 0;
-  let size = 0;
-  for (let i = 0; i < b.length; i++) {
-    err = Math.max(err, Math.abs(a[i]! - b[i]!));
-    size = Math.max(size, Math.abs(b[i]!));
-  }
-  return err / size;
-};
 
 const TOLERANCE = { float64: 1e-12, float32: 1e-5 } as const;
 
@@ -55,7 +45,7 @@ describe('exported models compute in ONNX Runtime what foldnet computes', () => 
             const got = await runOrt(bytes, x, dtype);
             const want = c.net.forward(c.params, x).data;
             expect(got.length).toBe(want.length);
-            expect(relativeError(got, want)).toBeLessThanOrEqual(TOLERANCE[dtype]);
+            expect(relErr(got, want)).toBeLessThanOrEqual(TOLERANCE[dtype]);
           }
         });
       }

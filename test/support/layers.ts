@@ -53,21 +53,6 @@ export const dotFlat = (a: ArrayLike<number>, b: ArrayLike<number>): number => {
   return s;
 };
 
-/**
- * Normwise relative error `‖a − b‖∞ / max(‖a‖∞, ‖b‖∞)` (0 when both are 0): the measure the
- * gradient checks bound by 1e-6.
- */
-export const relErr = (a: ArrayLike<number>, b: ArrayLike<number>): number => {
-  if (a.length !== b.length) throw new Error(`relErr: lengths ${a.length} and ${b.length}`);
-  let diff = 0;
-  let scale = 0;
-  for (let i = 0; i < a.length; i++) {
-    diff = Math.max(diff, Math.abs(a[i]! - b[i]!));
-    scale = Math.max(scale, Math.abs(a[i]!), Math.abs(b[i]!));
-  }
-  return scale === 0 ? diff : diff / scale;
-};
-
 const shift = (m: Mat<number, number>, dir: Mat<number, number>, h: number): Mat<number, number> =>
   unsafeMat(m.rows, m.cols, m.data.map((v, i) => v + h * dir.data[i]!));
 

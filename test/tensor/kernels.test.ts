@@ -4,6 +4,7 @@ import { ensureArena, setScalarOnly, simdAvailable } from '../../src/tensor/wasm
 import { affine } from '../../src/tensor/affine.js';
 import { unsafeMat, unsafeVec } from '../../src/tensor/mat.js';
 import { key, normal } from '../../src/random.js';
+import { expectClose } from '../support/closeness.js';
 
 /** The textbook triple loop: C[i,j] = act(init + Σ_p A[i,p]·B[p,j]). */
 const naive = (a: Float64Array, b: Float64Array, m: number, k: number, n: number, bias?: Float64Array, relu = false): Float64Array => {
@@ -20,12 +21,8 @@ const transposed = (a: Float64Array, rows: number, cols: number): Float64Array =
   for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) t[j * rows + i] = a[i * cols + j]!;
   return t;
 };
-const close = (x: Float64Array, y: Float64Array, tol = 1e-12): void => {
-  expect(x.length).toBe(y.length);
-  let worst = 0;
-  for (let i = 0; i < x.length; i++) worst = Math.max(worst, Math.abs(x[i]! - y[i]!) / (1 + Math.abs(y[i]!)));
-  expect(worst).toBeLessThanOrEqual(tol);
-};
+/** Equal to 12 digits, or within 1e-12 where an entry is smaller than 1. */
+const close = (x: Float64Array, y: Float64Array, tol = 1e-12): void => expectClose(x, y, tol, 1);
 
 const sizes = [1, 3, 4, 17, 63, 65];
 const shapes: [number, number, number][] = [];
