@@ -45,8 +45,8 @@ describe('layer lowerings derived from inference forms', () => {
     expect(stages(dropout(0), 5)).toEqual([]);
     expect(stages(dropout(0.25), 5)).toEqual([{ op: 'dropout', rate: 0.25, at: [] }]);
     const s = standardize(randomMat(key(1), 10, 3));
-    const [st] = stages(s, 3)!;
-    expect(st).toEqual({ op: 'standardize', mean: s.mean.data, std: s.std.data });
+    const [stage] = stages(s, 3)!;
+    expect(stage).toEqual({ op: 'standardize', mean: s.mean.data, std: s.std.data });
     expect(stages(relu.at(5), 5)).toEqual(stages(relu, 5));
   });
 

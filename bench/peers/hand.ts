@@ -40,12 +40,12 @@ export const handTrain = (s: TrainSpec): TrainRun => {
   let t = 0;
   const t0 = clock();
   for (const order of s.orders) {
-    for (let st = 0; st < order.length; st += B) {
-      const rows = Math.min(B, order.length - st);
+    for (let start = 0; start < order.length; start += B) {
+      const rows = Math.min(B, order.length - start);
       const x0 = hs[0]!;
       const I0 = sizes[0]!;
       for (let r = 0; r < rows; r++) {
-        const i = order[st + r]!;
+        const i = order[start + r]!;
         for (let k = 0; k < I0; k++) x0[r * I0 + k] = s.x[i * I0 + k]!;
         for (let j = 0; j < out; j++) yb[r * out + j] = s.y[i * out + j]!;
       }

@@ -69,9 +69,9 @@ export const tfTrain = async (s: TrainSpec): Promise<TrainRun> => {
     s.loss === 'mse' ? (tf.losses.meanSquaredError(yb, yh) as import('@tensorflow/tfjs').Scalar) : (tf.losses.softmaxCrossEntropy(yb, yh) as import('@tensorflow/tfjs').Scalar);
   const t0 = clock();
   for (const order of s.orders) {
-    for (let st = 0; st < order.length; st += s.batch) {
+    for (let start = 0; start < order.length; start += s.batch) {
       tf.tidy(() => {
-        const idx = tf.tensor1d(order.subarray(st, Math.min(order.length, st + s.batch)), 'int32');
+        const idx = tf.tensor1d(order.subarray(start, Math.min(order.length, start + s.batch)), 'int32');
         const xb = tf.gather(X, idx);
         const yb = tf.gather(Y, idx);
         opt.minimize(() => lossFn(yb, predict(xb)));
@@ -134,16 +134,16 @@ export const tfInfer = async (sizes: readonly number[], t: Trained, x: Float64Ar
   const X = tf.tensor2d(Float32Array.from(x), [rows, sizes[0]!]);
   const out = new Float32Array(rows * sizes[L]!);
   const run = (): void => {
-    for (let st = 0; st < rows; st += batch) {
+    for (let start = 0; start < rows; start += batch) {
       const d = tf.tidy(() => {
-        let h = tf.slice(X, [st, 0], [Math.min(batch, rows - st), sizes[0]!]) as import('@tensorflow/tfjs').Tensor2D;
+        let h = tf.slice(X, [start, 0], [Math.min(batch, rows - start), sizes[0]!]) as import('@tensorflow/tfjs').Tensor2D;
         for (let l = 0; l < L; l++) {
           const z = tf.add(tf.matMul(h, ws[l]!), bs[l]!) as import('@tensorflow/tfjs').Tensor2D;
           h = l + 1 < L ? tf.relu(z) : z;
         }
         return h.dataSync() as Float32Array;
       });
-      out.set(d, st * sizes[L]!);
+      out.set(d, start * sizes[L]!);
     }
   };
   run(); // warm-up

@@ -14,7 +14,7 @@ import type { Layer } from './layer.js';
 import { defineLayer } from './define.js';
 import type { Dim, IsLoose, ShapeError } from '../shape/dim.js';
 import type { Add, Divide, Subtract } from '../shape/decimal.js';
-import { checkShape, shapeFields, shapeSize, type Mutable, type Shaped, type ShapeCheck } from '../shape/shaped.js';
+import { checkShape, shapeFields, shapeSize, type Shaped, type ShapeCheck } from '../shape/shaped.js';
 import type { Initializer } from './dense.js';
 import { initName, initWeights } from './init.js';
 import { withForm, type Window } from './form.js';

@@ -7,8 +7,7 @@
  */
 import * as E from 'fp-ts/lib/Either.js';
 import { pipe } from 'fp-ts/lib/function.js';
-import type { InferenceForm } from '../layer/form.js';
-import { unsafeMat, unsafeVec, type Mat, type Vec } from '../tensor/mat.js';
+import { unsafeMat, unsafeVec } from '../tensor/mat.js';
 import {
   attributeOf, describeNode, floatAttribute, intAttribute, isOp, mismatch, tensorValues,
   type ChainReader, type Mismatch,

@@ -116,12 +116,12 @@ async function* runStream<I extends number, O extends number, P, N extends numbe
   const p0 = options.resume === undefined ? params : options.resume.params;
   const { step, forward } = makeBatchStep(model, p0, options, stepKey);
   const judge = judgeOf(options, validation, forward);
-  let st = initialState(params, options);
-  const log = logOf(st.history);
+  let trainState = initialState(params, options);
+  const log = logOf(trainState.history);
   let checkedStart = false;
-  while (st.epoch < epochs && st.stopReason === undefined) {
-    const e = st.epoch + 1;
-    let state: StepState<P, S> = { params: st.params, optState: st.optState, step: st.step };
+  while (trainState.epoch < epochs && trainState.stopReason === undefined) {
+    const e = trainState.epoch + 1;
+    let state: StepState<P, S> = { params: trainState.params, optState: trainState.optState, step: trainState.step };
     let lossSum = 0;
     let costSum = 0;
     let rows = 0;
@@ -153,8 +153,8 @@ async function* runStream<I extends number, O extends number, P, N extends numbe
       raise(fail('source', `the source gave no batches in epoch ${e}${e > 1 && typeof source !== 'function' ? ' (a one-shot async generator is used up after one epoch: pass a function epoch => batches)' : ''}`));
     }
     const run: EpochResult<P, S> = refused === undefined ? { state, lossSum, costSum, rows } : { state, lossSum, costSum, rows, refused };
-    st = closeEpoch(judge, epochs, st, run, log);
-    yield st;
+    trainState = closeEpoch(judge, epochs, trainState, run, log);
+    yield trainState;
   }
 }
 

@@ -255,43 +255,43 @@ const genericEpoch = <I extends number, O extends number, P, S>(plan: Plan<I, O,
  * losses the steps computed (each before its update, in training mode), as Keras reports it;
  * `exactTrainLoss` recomputes it on all training rows with the epoch's final parameters.
  */
-const runEpoch = <I extends number, O extends number, P, S>(plan: Plan<I, O, P, S>, st: TrainState<P, S>, log: HistoryLog): TrainState<P, S> => {
-  const e = st.epoch + 1;
+const runEpoch = <I extends number, O extends number, P, S>(plan: Plan<I, O, P, S>, trainState: TrainState<P, S>, log: HistoryLog): TrainState<P, S> => {
+  const e = trainState.epoch + 1;
   const idx = plan.order(e);
   if (idx.length !== plan.train.x.rows) {
     throw new RangeError(`fit: order(${e}, ${plan.train.x.rows}) returned ${idx.length} indices; it must return a permutation of 0..${plan.train.x.rows - 1}`);
   }
-  const start: StepState<P, S> = { params: st.params, optState: st.optState, step: st.step };
+  const start: StepState<P, S> = { params: trainState.params, optState: trainState.optState, step: trainState.step };
   const run = plan.program !== undefined ? plan.program.epoch(start, idx, plan.train) : genericEpoch(plan, start, idx);
-  return closeEpoch(plan, plan.epochs, st, run, log);
+  return closeEpoch(plan, plan.epochs, trainState, run, log);
 };
 
 /**
- * The end of epoch `st.epoch + 1` whose fold of steps gave `run`: its records (the train loss
+ * The end of epoch `trainState.epoch + 1` whose fold of steps gave `run`: its records (the train loss
  * from `exactTrainLoss` or the row-weighted batch means), validation, the early-stopping record,
  * and the stop reason; or a `Diverged` state when a step was refused.
  */
 export const closeEpoch = <P, S>(
   plan: Judge<P> & { readonly exactTrainLoss?: ((params: P) => readonly [number, number]) | undefined },
   epochs: number,
-  st: TrainState<P, S>,
+  trainState: TrainState<P, S>,
   run: EpochResult<P, S>,
   log: HistoryLog,
 ): TrainState<P, S> => {
-  const e = st.epoch + 1;
+  const e = trainState.epoch + 1;
   const inner = run.state;
   if (run.refused !== undefined) {
     const { cause, message } = run.refused;
     const reason: StopReason = { _tag: 'Diverged', epoch: e, step: inner.step + 1, cause, message: `${message} (epoch ${e})` };
-    return Object.freeze({ ...st, params: inner.params, optState: inner.optState, step: inner.step, stopReason: reason });
+    return Object.freeze({ ...trainState, params: inner.params, optState: inner.optState, step: inner.step, stopReason: reason });
   }
   const [trainLoss, trainCost] = plan.exactTrainLoss?.(inner.params) ?? [run.lossSum / run.rows, run.costSum / run.rows];
   const [valLoss, valMetric] = plan.valScores(inner.params);
-  const record: EpochRecord = { trainLoss, trainCost, valLoss, valMetric, updates: inner.step - st.step };
+  const record: EpochRecord = { trainLoss, trainCost, valLoss, valMetric, updates: inner.step - trainState.step };
   const value = plan.monitor(record);
-  const improved = Number.isFinite(value) && (st.best === undefined || plan.better(value, st.best.value));
-  const best: BestRecord<P> | undefined = improved ? Object.freeze({ epoch: e, value, params: inner.params }) : st.best;
-  const wait = improved ? 0 : st.wait + 1;
+  const improved = Number.isFinite(value) && (trainState.best === undefined || plan.better(value, trainState.best.value));
+  const best: BestRecord<P> | undefined = improved ? Object.freeze({ epoch: e, value, params: inner.params }) : trainState.best;
+  const wait = improved ? 0 : trainState.wait + 1;
   appendRecord(log, record);
   const history = snapshot(log, best?.epoch ?? 0);
   const stopReason: StopReason | undefined = !Number.isFinite(trainCost)
@@ -305,11 +305,11 @@ export const closeEpoch = <P, S>(
 };
 
 function* unfold<I extends number, O extends number, P, S>(plan: Plan<I, O, P, S>, start: TrainState<P, S>): Generator<TrainState<P, S>, void, undefined> {
-  let st = start;
+  let trainState = start;
   const log = logOf(start.history);
-  while (st.epoch < plan.epochs && st.stopReason === undefined) {
-    st = runEpoch(plan, st, log);
-    yield st;
+  while (trainState.epoch < plan.epochs && trainState.stopReason === undefined) {
+    trainState = runEpoch(plan, trainState, log);
+    yield trainState;
   }
 }
 

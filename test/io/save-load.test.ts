@@ -86,7 +86,7 @@ describe('save → load', () => {
       readSpec(text),
       E.mapLeft((es) => es.map((e) => e.message).join('\n')),
       E.chain((spec) => standardizeFromSpec(3, spec.children?.[0])),
-      E.map((st) => sequential(st, dense(3, 2))),
+      E.map((scaler) => sequential(scaler, dense(3, 2))),
     );
     const net2 = E.getOrElseW((m: string) => { throw new Error(m); })(rebuilt);
     expect(bits(net2.forward(right(load(net2, text)), x))).toBe(bits(net.forward(p, x)));
