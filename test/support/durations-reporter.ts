@@ -1,12 +1,13 @@
 /**
  * A vitest reporter that prints, after the run, how long each test file took (importing it plus
- * running its tests), slowest first: every file that took at least a second, and every
+ * running its tests), slowest first: every file that took at least 3 s, and every
  * `*.slow.test.ts` file whatever it took. The default reporter still prints the results; this
  * adds the table CONTRIBUTING.md quotes. On 2 busy cores the numbers vary by ±50%.
  */
 import type { Reporter, TestModule } from 'vitest/node';
 
-const SHOWN_FROM_MS = 1000;
+/** Files faster than this are counted, not listed. */
+const SHOWN_FROM_MS = 3000;
 
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
 
