@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, normalize as normalizePath } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { fromArray } from '../src/index.js';
@@ -51,5 +52,48 @@ describe('README quick start and tour', () => {
     expect(progress.length).toBeGreaterThan(0);
     for (const l of progress) expect(l).toMatch(/val loss .* val acc /);
     expect(out).toMatch(/loss curve: .*demo-iris\.svg/);
+  });
+});
+
+/** The guides: every Markdown file directly in docs/ (docs/_incoming/ is an inbox, not published). */
+const guides = readdirSync(`${root}/docs`).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`);
+const published = ['README.md', 'CONTRIBUTING.md', ...guides];
+
+/** GitHub's anchor for a heading: lower case, punctuation dropped, spaces to hyphens. */
+const slug = (heading: string): string =>
+  heading.trim().toLowerCase().replace(/[^\p{L}\p{N}\s_-]/gu, '').replace(/\s/g, '-');
+const anchorsOf = (file: string): Set<string> =>
+  new Set([...read(file).replace(/```[\s\S]*?```/g, '').matchAll(/^#{1,6} (.+)$/gm)].map((m) => slug(m[1]!)));
+
+/** Markdown links `[text](target)` outside code blocks and code spans. */
+const linksOf = (file: string): string[] =>
+  [...read(file).replace(/```[\s\S]*?```/g, '').replace(/`[^`\n]*`/g, '').matchAll(/\]\(([^)\s]+)\)/g)].map((m) => m[1]!);
+
+describe('the README is a front page and the guides hold together', () => {
+  it('the README has at most 150 lines and links every guide', () => {
+    const readme = read('README.md');
+    expect(readme.split('\n').length - 1).toBeLessThanOrEqual(150);
+    expect(guides.length).toBeGreaterThanOrEqual(9);
+    for (const g of guides) expect(readme, g).toContain(`](${g})`);
+    expect(readme).toContain('](CONTRIBUTING.md)');
+  });
+
+  it('every relative link points at a file in the repository, and every #anchor at a heading there', () => {
+    const broken: string[] = [];
+    for (const file of published) {
+      for (const link of linksOf(file)) {
+        if (/^[a-z]+:/.test(link)) continue; // https:, mailto:
+        const [path, anchor] = link.split('#') as [string, string | undefined];
+        const target = path === '' ? file : normalizePath(join(dirname(file), path));
+        if (!existsSync(`${root}/${target}`)) broken.push(`${file}: ${link} (no ${target})`);
+        else if (anchor !== undefined && target.endsWith('.md') && !anchorsOf(target).has(anchor)) broken.push(`${file}: ${link} (no heading #${anchor} in ${target})`);
+      }
+    }
+    expect(broken).toEqual([]);
+  });
+
+  it('no published document points at a document a user does not have', () => {
+    const lacking = /WORKLOADS\.md|design card|\.\.\/shared|\/work\/|\bissue #?\d+|the performance issue|DESIGN\.md/i;
+    for (const file of published) expect(lacking.exec(read(file))?.[0], file).toBeUndefined();
   });
 });
