@@ -14,8 +14,8 @@
 //        expected `ShapeError<"…">` texts on the expected lines, and no other error;
 //      - `require('foldnet')` works where Node can require ES modules (Node ≥ 20.19 / 22.12), and
 //        fails with ERR_REQUIRE_ESM elsewhere.
-//   3. In the tarball app, the README's recipe "Testing your own architectures with tsd", as
-//      written: its files are taken from the README, `npx tsd --typings src/model.ts` passes, a
+//   3. In the tarball app, the recipe "Testing your own architectures with tsd" of
+//      docs/layers-and-shapes.md, as written: its files are taken from that guide, `npx tsd --typings src/model.ts` passes, a
 //      planted wrong expectation makes it fail, and the app's own tsc ignores test-d/.
 //
 // The compilers are the repo's own (node_modules/typescript and node_modules/typescript7); the
@@ -90,16 +90,16 @@ if (unwanted.length > 0) fail(`the tarball ships files users do not need: ${unwa
 log(`${manifest.filename}: ${shipped.length} files, ${(manifest.size / 1024).toFixed(0)} kB packed`);
 
 // ---- the apps' files -------------------------------------------------------------------------
-/** The README's tsd recipe: each fenced block whose first line is `// <path>` is a file of the app. */
-const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
+/** The layers guide's tsd recipe: each fenced block whose first line is `// <path>` is a file of the app. */
+const readme = readFileSync(path.join(root, 'docs', 'layers-and-shapes.md'), 'utf8');
 const recipeStart = readme.indexOf('## Testing your own architectures with tsd');
 const recipe = readme.slice(recipeStart, readme.indexOf('\n## ', recipeStart + 1));
 const recipeFiles = [...recipe.matchAll(/```(?:ts|jsonc)\n\/\/ ([\w./-]+\.(?:ts|json))\b[^\n]*\n([\s\S]*?)```/g)].map((m) => ({ file: m[1], text: m[2] }));
 const TSD_COMMAND = 'npx tsd --typings src/model.ts';
 for (const f of ['src/model.ts', 'test-d/model.test-d.ts', 'tsconfig.json']) {
-  if (!recipeFiles.some((r) => r.file === f)) fail(`README's tsd recipe has no block starting with "// ${f}"`);
+  if (!recipeFiles.some((r) => r.file === f)) fail(`the layers guide's tsd recipe has no block starting with "// ${f}"`);
 }
-if (!recipe.includes(TSD_COMMAND)) fail(`README's tsd recipe does not show the command \`${TSD_COMMAND}\``);
+if (!recipe.includes(TSD_COMMAND)) fail(`the layers guide's tsd recipe does not show the command \`${TSD_COMMAND}\``);
 
 const program = `// A user's program: data whose width is known at run time, checked once, then typed all the way.
 import { adam, dense, fit, fromRows, key, load, mse, predict, relu, save, sequential, withColsE } from 'foldnet'
@@ -217,7 +217,7 @@ for (const source of sources) {
     if (!existsSync(path.join(installed, f))) fail(`${source.name}: the installed package lacks ${f}`);
   }
 
-  // Compile the program: nodenext (the README's tsconfig.json, emitting to build/) and bundler, and
+  // Compile the program: nodenext (the layers guide's tsconfig.json, emitting to build/) and bundler, and
   // the planted mistakes, on both compilers. The folder and git installs ship the same files, so
   // for them one compile (TypeScript 7, emitting) shows the package resolves and has its types.
   const matrix = source.full ? compilers : [compilers[1]];
@@ -251,10 +251,10 @@ for (const source of sources) {
     fail(`${source.name}: require('foldnet') on Node ${process.version} should fail with ERR_REQUIRE_ESM:\n${indent(req.out)}`);
   }
 
-  // ---- 3. the README's tsd recipe --------------------------------------------------------------
+  // ---- 3. the layers guide's tsd recipe --------------------------------------------------------------
   if (source.full) {
-    if (must(`${source.name}: ${TSD_COMMAND} (the README's recipe)`, 'npm', ['run', '--silent', 'test:types'], app) !== null) {
-      log(`${source.name}: the README's tsd recipe passes (${TSD_COMMAND})`);
+    if (must(`${source.name}: ${TSD_COMMAND} (the layers guide's recipe)`, 'npm', ['run', '--silent', 'test:types'], app) !== null) {
+      log(`${source.name}: the layers guide's tsd recipe passes (${TSD_COMMAND})`);
     }
     const planted = path.join(app, 'test-d', 'planted.test-d.ts');
     write(planted, "import { expectType } from 'tsd'\nimport type { InputDim } from 'foldnet'\nimport { classifier } from '../src/model.js'\n\nexpectType<5>(null as unknown as InputDim<typeof classifier>)\n");

@@ -82,7 +82,7 @@ async function* lfText(path: string): AsyncGenerator<string> {
  * grow with the file: a chunk, the shuffle buffer and a batch.
  *
  * @example
- * const source = csvBatches('big.csv', { features: ['a', 'b'], target: 'y', task: 'regression' }, { batchSize: 256, shuffleBuffer: 10_000, key: key(1) })
+ * const source = csvBatches('big.csv', { features: ['a', 'b', 'c', 'd'], target: 'y', task: 'regression' }, { batchSize: 256, shuffleBuffer: 10_000, key: key(1) })
  * const { params } = await fitStream(net, p0, source, { loss: mse, optimizer: adam(1e-3), epochs: 3, key: key(2) })
  * @since 0.2.0
  * @category files

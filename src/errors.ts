@@ -83,7 +83,7 @@ export const describe = (u: unknown): string => {
  * last line counts the rest. Never throws, whatever the list's length.
  *
  * @example
- * pipe(readCsv(text, opts), E.mapLeft(formatErrors))
+ * pipe(readCsv(text, { features: ['a', 'b'], target: 'y', task: 'regression' }), E.mapLeft(formatErrors))
  * @since 0.1.0
  * @category destructors
  */

@@ -1,4 +1,4 @@
-// The README's "Testing your own architectures with tsd" example, kept compiling.
+// The "Testing your own architectures with tsd" example of docs/layers-and-shapes.md, kept compiling.
 import { expectError, expectType } from 'tsd';
 import { dense, relu, sequential, softmax, type DenseParams, type InputDim, type NoParams, type OutputDim, type ParamsOf } from '..';
 

@@ -83,7 +83,7 @@ const isMat = (cols: number) => (u: unknown): u is Mat<number, number> =>
  * `C` is a literal (`matrix(4)` → `Mat<number, 4>`) or `dyn(n)`.
  *
  * @example
- * pipe(JSON.parse(body), matrix(4).decode, E.map((x) => net.forward(params, x)))
+ * pipe(JSON.parse(text), matrix(4).decode, E.map((x) => net.forward(params, x)))
  * @since 0.1.0
  * @category decoders
  */

@@ -41,8 +41,8 @@ const sorted = (xs: number[]): ReadonlyArray<number> => Object.freeze(xs.sort((a
  * Throws a `RangeError` on a fraction outside (0, 1) (a programming error).
  *
  * @example
- * const { train, test } = trainTestSplit(data.labels, { testFraction: 0.2, stratify: true, key: key(0) })
- * const xTrain = takeRows(data.x, train)
+ * const { train, test } = trainTestSplit(iris.labels, { testFraction: 0.2, stratify: true, key: key(0) })
+ * const xTrain = takeRows(iris.x, train)
  * @since 0.1.0
  * @category splits
  */

@@ -97,7 +97,8 @@ export const statsOf = (acc: RunningStats): { readonly mean: Float64Array; reado
  * about 1e-12 relative on ordinary data). Memory is one batch and a few numbers per column.
  *
  * @example
- * const { mean, std } = await columnStatsStream(csvBatches('big.csv', options)(1))
+ * const columns = { features: ['a', 'b', 'c', 'd'], target: 'y', task: 'regression' } as const
+ * const { mean, std } = await columnStatsStream(csvBatches('big.csv', columns, { batchSize: 256 })(1))
  * @since 0.2.0
  * @category preprocessing
  */
@@ -118,7 +119,8 @@ export const columnStatsStream = async (
  * `(x − μ)/σ`, `Layer<D, D, NoParams>`, for `sequential`.
  *
  * @example
- * const scale = await standardizeStream<4>(csvBatches('big.csv', options)(1))
+ * const columns = { features: ['a', 'b', 'c', 'd'], target: 'y', task: 'regression' } as const
+ * const scale = await standardizeStream(csvBatches('big.csv', columns, { batchSize: 256 })(1))   // Standardize<4>
  * @since 0.2.0
  * @category preprocessing
  */

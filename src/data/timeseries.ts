@@ -124,6 +124,7 @@ export interface TimeSplit<T> {
  * lengths.
  *
  * @example
+ * const w = slidingWindows(series, { lookback: 14, targets: [1] })
  * const { train, validation, test } = timeSplit({ x: w.x, y: w.y }, { train: 0.7, validation: 0.15 })
  * @since 0.2.0
  * @category time series
@@ -204,8 +205,9 @@ export interface LinearAutoregression {
  * reported with a `RangeError` saying so.
  *
  * @example
+ * const { train, test } = splitWindows(slidingWindows(series, { lookback: 14, targets: [1] }), { train: 0.7, validation: 0.15 })
  * const ar = linearAutoregression(train, { ridge: 1e-6 })
- * rmse(ar.predict(test).data, test.y.data)
+ * rmse(ar.predict(test), test.y)
  * @since 0.2.0
  * @category time series
  */

@@ -100,7 +100,7 @@ interface Entry {
  * a correct layer are 1e-9 or below; a wrong VJP gives errors near 1.
  *
  * @example
- * const net = sequential(dense(3, 5), tanh, dense(5, 2))
+ * const net = sequential(dense(4, 5), tanh, dense(5, 1))
  * const r = gradCheck(net, mse, net.init(key(0)), x, y)
  * r.ok                  // true: every derivative agrees to 1e-6
  * r.maxRelativeError    // e.g. 3e-11

@@ -107,7 +107,7 @@ export function jacobian(
  *
  * @example
  * const net = sequential(dense(2, 3), tanh, dense(3, 1))
- * const Jθ = paramJacobian(net, p, fromRows([[1, 2]]))   // Mat<1, 13>: 6 + 3 + 3 + 1 parameters
+ * const Jθ = paramJacobian(net, net.init(key(0)), fromRows([[1, 2]]))   // Mat<1, 13>: 6 + 3 + 3 + 1 parameters
  * @since 0.1.0
  * @category differentiation
  */

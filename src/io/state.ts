@@ -20,6 +20,7 @@ const statePath = (p: string): string => (p === '' ? 'state' : `state.${p}`.repl
  * deeper than 64, `__proto__`/`constructor`/`prototype` keys give a `Left` naming each one.
  *
  * @example
+ * const optState = adam(1e-3).init(p0)
  * pipe(saveState(optState), E.map((json) => writeFileSync('opt.json', json)))
  * @since 0.1.0
  * @category persistence

@@ -67,7 +67,7 @@ const checkInput = (kind: string, expected: number, x: Mat<number, number>): voi
  * untyped code) are rejected with a clear error instead of producing garbage.
  *
  * @example
- * const double = defineLayer({
+ * const double = defineLayer<3, 3, NoParams>({
  *   kind: 'double', inputDim: 3, outputDim: 3, init: () => ({}),
  *   forward: (_p, x) => scale(x, 2),
  *   vjp: (_p, x) => [scale(x, 2), (dy) => [{}, scale(dy, 2)]],

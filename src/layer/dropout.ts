@@ -23,8 +23,8 @@ const noParams: NoParams = Object.freeze({});
  *
  * @throws RangeError when `p` is not in [0, 1); Error when called in training mode without a key.
  * @example
- * const net = sequential(dense(10, 32), relu, dropout(0.2), dense(32, 1))
- * net.forward(params, x, { training: true, key: foldIn(k, step) })   // a thinned net
+ * const net = sequential(dense(4, 32), relu, dropout(0.2), dense(32, 1))
+ * net.forward(params, x, { training: true, key: foldIn(key(1), 0) })   // a thinned net (fit passes foldIn(stepKey, t) at step t)
  * net.forward(params, x)                                             // the full net (evaluation)
  * @since 0.1.0
  * @category constructors

@@ -18,7 +18,9 @@ import { checkShape, formatShape, shapeSize, type Mutable, type Shaped, type Sha
  * over the positions (so save/load and the fast engine treat it as any standardize layer).
  *
  * @example
- * const scale = standardizeFeatures(xTrain, [24, 4])  // Standardize<Shaped<[24, 4]>>
+ * const windows = slidingWindows(series, { lookback: 24, targets: [1] })   // x: Shaped<[24, 4]>
+ * const { train } = splitWindows(windows, { train: 0.7, validation: 0.15 })
+ * const scale = standardizeFeatures(train.x, [24, 4])  // Standardize<Shaped<[24, 4]>>
  * const net = sequential(scale, lstm([24, 4], 32), dense(32, 1))
  * @since 0.2.0
  * @category constructors

@@ -39,7 +39,16 @@ const checkShapes = (kind: string, width: number | null, yhat: Mat<number, numbe
  * targets of different shapes (possible only from untyped code) raise a `RangeError` naming both.
  *
  * @example
- * const l1: Loss<number> = defineLoss('l1', (yhat, y, grad, s) => myKernel(yhat.data, y.data, grad, s))
+ * // Σ|ŷ − y| per batch; grad (when asked for) gets s·sign(ŷ − y)
+ * const l1: Loss<number> = defineLoss('l1', (yhat, y, grad, s) => {
+ *   let sum = 0
+ *   for (let i = 0; i < yhat.data.length; i += 1) {
+ *     const r = yhat.data[i]! - y.data[i]!
+ *     sum += Math.abs(r)
+ *     if (grad !== null) grad[i] = s * Math.sign(r)
+ *   }
+ *   return sum
+ * })
  * @since 0.1.0
  * @category constructors
  */

@@ -16,7 +16,7 @@ import { classificationLoss, defineLoss, type ClassificationLoss } from './defin
  *
  * @example
  * const net = sequential(dense(4, 8), relu, dense(8, 3))
- * const [loss, grads] = valueAndGrad(net, softmaxCrossEntropy.classes(3))(params, x, oneHotY)
+ * const [loss, grads] = valueAndGrad(net, softmaxCrossEntropy.classes(3))(params, iris.x, oneHot(iris.labels, 3))
  * @since 0.1.0
  * @category losses
  */

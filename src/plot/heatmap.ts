@@ -92,9 +92,12 @@ const shortValue = (v: number): string => (Number.isFinite(v) ? (Math.abs(v) >= 
  * Non-finite entries are grey. Each cell carries its exact value as a tooltip.
  *
  * @example
- * const J = jacobian(net, params, x0)                 // Mat<2, 4>
+ * const J = jacobian(net, params, x0)                 // Mat<O, I>
  * writeTextFile('out/jacobian.svg', jacobianSvg(J, { title: 'J = ∂f/∂x at x₀' }))
- * jacobianSvg([{ matrix: Jforward, title: 'forward mode' }, { matrix: Jreverse, title: 'reverse mode' }])
+ * jacobianSvg([
+ *   { matrix: jacobian(net, params, x0, { mode: 'forward' }), title: 'forward mode' },
+ *   { matrix: jacobian(net, params, x0, { mode: 'reverse' }), title: 'reverse mode' },
+ * ])
  * @since 0.2.0
  * @category plot
  */

@@ -113,7 +113,7 @@ export const checkShape = (shape: readonly number[], where: string): readonly nu
  * sizes otherwise.
  *
  * @example
- * const images = withShape(fromArray(2, 784, pixels), [28, 28, 1]) // Mat<2, Shaped<[28, 28, 1]>>
+ * const images = withShape(fromArray(2, 784, new Float64Array(2 * 784)), [28, 28, 1]) // Mat<2, Shaped<[28, 28, 1]>>
  * @since 0.2.0
  * @category constructors
  */

@@ -94,6 +94,7 @@ type Width<Rs extends readonly (readonly number[])[]> = Rs extends readonly [inf
  *
  * @example
  * const x = fromRows([[5.1, 3.5, 1.4, 0.2]]) // Mat<1, 4>
+ * const points = [{ x: 0, y: 1 }, { x: 1, y: 3 }]
  * const pairs: [number, number][] = points.map((p) => [p.x, p.y])
  * const xs = fromRows(pairs)                   // Mat<number, 2>
  * @since 0.1.0

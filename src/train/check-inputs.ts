@@ -139,7 +139,7 @@ const checkTree = (option: string, name: string, like: unknown, value: unknown):
  * ≥ 0; `resume.optState` is shaped like `optimizer.init(resume.params)` and finite.
  *
  * @example
- * checkFitInputs(net, p0, { x, y }, options) // E.left({ message: 'fit: data.x row 3, column 2: expected a finite number, got NaN', … })
+ * checkFitInputs(net, p0, { x, y }, opts) // E.left({ message: 'fit: data.x row 3, column 2: expected a finite number, got NaN', … })
  * @since 0.2.0
  * @category training
  */

@@ -97,7 +97,7 @@ export const subsetRows = <I extends number, O extends number>(data: Dataset<I, 
  * @example
  * const cv = crossValidate({
  *   data: { x, y }, folds: 5, key: key(0),
- *   train: (d, k) => fit(net, d, { loss: mse, optimizer: adam(1e-3), epochs: 100, batchSize: 32, key: k }).params,
+ *   train: (d, k) => fit(net, net.init(k), d, { loss: mse, optimizer: adam(1e-3), epochs: 100, batchSize: 32, key: k }).params,
  *   score: (params, d) => r2(net.forward(params, d.x), d.y),
  * })
  * cv.mean, cv.std, cv.scores

@@ -165,7 +165,8 @@ async function* runStream<I extends number, O extends number, P, N extends numbe
  * option, or the batch and epoch.
  *
  * @example
- * for await (const s of fitStreamIterator(net, p0, (e) => batches(e), { loss: mse, optimizer: adam(1e-2), epochs: 5, key: key(0) })) console.log(s.epoch)
+ * const batches = csvBatches('big.csv', { features: ['a', 'b', 'c', 'd'], target: 'y', task: 'regression' }, { batchSize: 256 })
+ * for await (const s of fitStreamIterator(net, p0, batches, { loss: mse, optimizer: adam(1e-2), epochs: 5, key: key(0) })) console.log(s.epoch)
  * @since 0.2.0
  * @category training
  */
@@ -208,7 +209,8 @@ export const fitStreamE = async <I extends number, O extends number, P, N extend
  * invalid options or a bad batch.
  *
  * @example
- * const { params } = await fitStream(net, p0, (e) => csvBatches('big.csv', { ...columns, batchSize: 256, key: key(1) })(e), { loss: mse, optimizer: adam(1e-3), epochs: 3, key: key(2) })
+ * const columns = { features: ['a', 'b', 'c', 'd'], target: 'y', task: 'regression' } as const
+ * const { params } = await fitStream(net, p0, csvBatches('big.csv', columns, { batchSize: 256, shuffleBuffer: 4096, key: key(1) }), { loss: mse, optimizer: adam(1e-3), epochs: 3, key: key(2) })
  * @since 0.2.0
  * @category training
  */

@@ -91,7 +91,11 @@ export const gridPoints = <G extends Grid>(grid: G): readonly GridPoint<G>[] => 
  * @example
  * const { best, table } = gridSearch({
  *   grid: { lambda: [0, 1e-4, 1e-3, 1e-2] }, mode: 'max', key: key(1),
- *   evaluate: ({ lambda }, k) => crossValidate({ data, folds: 5, key: k, train: trainWith(lambda), score: r2Of }),
+ *   evaluate: ({ lambda }, k) => crossValidate({
+ *     data, folds: 5, key: k,
+ *     train: (d, kf) => fit(net, net.init(kf), d, { ...opts, key: kf, penalty: l2Penalty(lambda) }).params,
+ *     score: (params, v) => r2(predict(net, params, v.x), v.y),
+ *   }),
  * })
  * @since 0.1.0
  * @category combinators

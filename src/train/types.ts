@@ -40,7 +40,7 @@ export type BatchSize = number | 'full';
  * direction that counts as better (early stopping on `'valMetric'` uses it).
  *
  * @example
- * const accuracy: Metric<3> = { name: 'accuracy', better: 'higher', compute: (yhat, y) => … }
+ * const accuracyMetric: Metric<3> = { name: 'accuracy', better: 'higher', compute: (yhat, y) => accuracy(yhat, argmaxRows(y)) }
  * @since 0.1.0
  * @category model
  */

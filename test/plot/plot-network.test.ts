@@ -77,8 +77,8 @@ describe('summary', () => {
     expect(text).toContain('total: 131 parameters, 131 trainable, 0 frozen');
   });
 
-  it('the README shows what summary prints for the tour’s net', () => {
-    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+  it('the layers guide shows what summary prints for the README tour’s net', () => {
+    const readme = readFileSync(new URL('../../docs/layers-and-shapes.md', import.meta.url), 'utf8');
     const shown = /```text\n(sequential: 4 → 3[^`]*)```/.exec(readme)![1]!.trimEnd();
     // The tour's steps 1 to 3.
     const features = ['sepal_length_cm', 'sepal_width_cm', 'petal_length_cm', 'petal_width_cm'] as const;

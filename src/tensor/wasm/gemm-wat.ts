@@ -1,6 +1,6 @@
 /**
  * Generates the WebAssembly text (WAT) of foldnet's SIMD GEMM kernels. The text is assembled by
- * `wabt` (a dev dependency) in `src/tensor/wasm/build.ts`, which writes `gemm-bytes.ts`; a test
+ * `wabt` (a dev dependency) by `npm run build:wasm` (`bench/build-wasm.ts`), which writes `gemm-bytes.ts`; a test
  * rebuilds it and compares the bytes, so the shipped binary always matches this source.
  *
  * Kernel (all addresses in bytes into the one imported memory, f64 row-major data):
@@ -15,7 +15,8 @@
  * accumulators), with 4×2, 4×1, 1×4, 1×2 and 1×1 edge tiles. `gemm_f32` is the same kernel on
  * f32 data (4-byte elements, 4×8 tiles of f32x4), measured as an opt-in alternative.
  *
- * `scale(x, n, alpha)`: x[i] ← α·x[i], and `transpose(src, dst, rows, cols)` complete the module.
+ * `relu_back`, `dropout` and `transpose(src, dst, rows, cols)` complete the module (see `gemmWat`;
+ * `arena.ts` calls all but `transpose`).
  *
  * @module
  */
