@@ -15,7 +15,7 @@ export {
   type ClassificationTable, type RegressionTable, type FeatureDim,
 } from './csv.js';
 export { oneHot } from './one-hot.js';
-export { targetScaler, type TargetScaler } from './target-scaler.js';
+export { standardizeTargets, type TargetStandardizer } from './target-scaler.js';
 export { trainTestSplit, readSplits, type Split, type SplitOptions, type SplitFile, type ReadSplitsOptions } from './split.js';
 export {
   accuracy, confusionMatrix, classificationReport, logLoss, rmse, meanAbsoluteError, r2,

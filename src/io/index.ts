@@ -5,7 +5,7 @@
  *
  * @module
  */
-export { type LoadError, type LoadErrors, loadError } from './errors.js';
+export { type PersistenceError, type PersistenceErrors, persistenceError } from './errors.js';
 export { parseJson, numberToJson } from './json.js';
 export { type ValueTree, encodeTree, decodeTree } from './tree.js';
 export { save, load, readSpec, paramPathNamer, defaultMaxChars, UNSIZED_NUMBERS, FORMAT, VERSION, type LoadOptions } from './save.js';
