@@ -1,9 +1,12 @@
 // The public surface as a list: every name each entry point exports, with its kind, read from the
-// sources by the TypeScript compiler. `npm run api:report` writes api/<entry>.api.txt; the test
-// test/api-report.test.ts fails with the difference when the surface changes and the report was not
-// regenerated, so every change to the surface shows up in review.
-import { writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+// sources by the TypeScript compiler. So every change to the surface shows up in review:
+//
+//   node scripts/api-report.mjs            (npm run api:report) writes api/<entry>.api.txt
+//   node scripts/api-report.mjs --check    (in npm test) exits 1, listing the names added and
+//                                          removed, when a checked-in report is out of date;
+//   node scripts/api-report.mjs --check D  compares with the reports in directory D instead.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import ts from 'typescript';
 
@@ -21,7 +24,6 @@ const kindOf = (checker, symbol) => {
   const f = target.flags;
   if (f & ts.SymbolFlags.ValueModule) return 'namespace';
   if (f & ts.SymbolFlags.Class) return 'class';
-  if (f & ts.SymbolFlags.Function) return 'function';
   const value = (f & ts.SymbolFlags.Value) !== 0;
   const type = (f & ts.SymbolFlags.Type) !== 0;
   return value && type ? 'value+type' : value ? 'value' : 'type';
@@ -31,7 +33,7 @@ const kindOf = (checker, symbol) => {
 export const apiReports = () => {
   const program = ts.createProgram(
     entries.map((e) => join(root, e.file)),
-    { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, strict: true, types: ['node'], noEmit: true, skipLibCheck: true },
+    { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, strict: true, noLib: true, types: [], noEmit: true, skipLibCheck: true },
   );
   const checker = program.getTypeChecker();
   return entries.map((e) => {
@@ -46,9 +48,37 @@ export const apiReports = () => {
   });
 };
 
+const names = (text) => new Set(text.split('\n').filter((l) => l !== '' && !l.startsWith('#')));
+
+/** What changed from the checked-in report `was` to the surface `now`, one `+`/`-` line per name. */
+export const reportDiff = (was, now) => {
+  const [a, b] = [names(was), names(now)];
+  return [...[...b].filter((l) => !a.has(l)).map((l) => `  + ${l}`), ...[...a].filter((l) => !b.has(l)).map((l) => `  - ${l}`)];
+};
+
 if (import.meta.url === pathToFileURL(process.argv[1]).href) {
-  for (const r of apiReports()) {
-    writeFileSync(r.path, r.text);
-    console.log(r.text.split('\n')[0]);
+  const args = process.argv.slice(2);
+  if (args[0] === '--check') {
+    const dir = args[1] ?? join(root, 'api');
+    let stale = 0;
+    for (const r of apiReports()) {
+      const file = join(dir, basename(r.path));
+      const was = existsSync(file) ? readFileSync(file, 'utf8') : '';
+      if (was === r.text) continue;
+      stale++;
+      const diff = reportDiff(was, r.text);
+      console.error(`${relative(process.cwd(), file)} is out of date: the public surface of ${r.entry.name} changed${diff.length === 0 ? ' (order or header only)' : ':'}`);
+      for (const line of diff) console.error(line);
+    }
+    if (stale > 0) {
+      console.error('Review the change (every public name needs its TSDoc and a reason), then run `npm run api:report` and commit api/.');
+      process.exit(1);
+    }
+    console.log('api report: up to date');
+  } else {
+    for (const r of apiReports()) {
+      writeFileSync(r.path, r.text);
+      console.log(r.text.split('\n')[0]);
+    }
   }
 }
