@@ -11,7 +11,7 @@ import { columnStats } from '../layer/standardize.js';
 /**
  * A fitted affine scaling of targets, per column: `z = (y − μ) / σ` and back, `y = z·σ + μ`.
  *
- * @since 0.1.0
+ * @since 0.2.0
  * @category model
  */
 export interface TargetStandardizer<K extends number> {
@@ -31,7 +31,7 @@ export interface TargetStandardizer<K extends number> {
  * @example
  * const s = standardizeTargets(yTrain)
  * const predicted = s.inverse(net.forward(params, xTest))
- * @since 0.1.0
+ * @since 0.2.0
  * @category preprocessing
  */
 export const standardizeTargets = <K extends number>(y: Mat<number, K>): TargetStandardizer<K> => {

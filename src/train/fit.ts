@@ -326,7 +326,7 @@ export const initialState = <I extends number, O extends number, N extends numbe
  *
  * @example
  * const states = fitEpochsEither(net, p0, { x, y }, { loss: mse, optimizer: sgd(0.1), epochs: 50, batchSize: 16, key: key(0) })
- * @since 0.1.0
+ * @since 0.2.0
  * @category training
  */
 export const fitEpochsEither = <I extends number, O extends number, P, N extends number, S, X extends number, Y extends number>(
@@ -354,7 +354,7 @@ export const orThrow = <A>(r: E.Either<FitError, A>): A => {
  *
  * @example
  * for (const s of fitEpochs(net, p0, data, opts)) console.log(s.epoch, s.history.trainLoss[s.epoch - 1])
- * @since 0.1.0
+ * @since 0.2.0
  * @category training
  */
 export const fitEpochs = <I extends number, O extends number, P, N extends number, S, X extends number, Y extends number>(
@@ -379,7 +379,7 @@ export const fitEpochs = <I extends number, O extends number, P, N extends numbe
  *
  * @example
  * const r = fitEither(net, net.init(key(1)), { x, y }, { loss: mse, optimizer: adam(1e-2), epochs: 100, batchSize: 32, key: key(2) })
- * @since 0.1.0
+ * @since 0.2.0
  * @category training
  */
 export const fitEither = <I extends number, O extends number, P, N extends number, S, X extends number, Y extends number>(

@@ -64,7 +64,7 @@ describe('conjugate gradient and L-BFGS', () => {
     expect(c.iterations).toBeLessThan(1000);
     expect(l.value).toBeLessThan(gdLoss / 10);
     expect(c.value).toBeLessThan(gdLoss / 2);
-    expect(['gradientNorm', 'lossChange', 'maxIterations', 'lineSearchFailed']).toContain(l.stopReason);
+    expect(['GradientNorm', 'LossChange', 'IterationsDone', 'LineSearchFailed']).toContain(l.stopReason._tag);
     expect(f(l.params)[0]).toBe(l.value);
   });
 
