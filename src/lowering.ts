@@ -12,7 +12,7 @@
  *   dropout mask, row-affine standardize, softmax, or `opaque`: a part that runs through its own
  *   `forward`/`vjp`). A built-in layer's stages are derived from its inference form
  *   (`src/layer/form.ts`, the one record of what it computes, which the ONNX translators read
- *   too) by {@link stagesOfForm}; a chain concatenates its parts' stages. A layer without a form
+ *   too) by `stagesOfForm`; a chain concatenates its parts' stages. A layer without a form
  *   (a user's own, a new kind) can attach its stages explicitly ({@link withLowering}, the
  *   `lower` option of `defineLayer`), which win over a form.
  * - A **gradient transformation** lowers to an {@link InPlaceUpdate}: a kernel that transforms
@@ -25,7 +25,7 @@
  * formula), so both execution paths compute the same numbers. Parameters are flattened in
  * `params.leaves` order (depth-first; see `src/params.ts`), described by a {@link ParamLayout}.
  *
- * To lower a new layer (a recurrent cell, say), give its form a case in {@link stagesOfForm}, or
+ * To lower a new layer (a recurrent cell, say), give its form a case in `stagesOfForm`, or
  * pass an explicit lowering with `defineLayer`'s `lower` option, with the existing stage ops or a new
  * op in {@link Stage} and its forward and backward cases in the interpreter; until then it runs as an
  * opaque stage at the speed of its own `forward`/`vjp`.
@@ -148,7 +148,7 @@ export const withLowering = <L extends object>(layer: L, lower: LayerLowering): 
 
 /**
  * The lowered form of a layer value: the one attached with {@link withLowering} if any, else the
- * one derived from its inference form ({@link stagesOfForm}), else `undefined` (it then runs as
+ * one derived from its inference form (`stagesOfForm`), else `undefined` (it then runs as
  * an opaque stage).
  *
  * @since 0.2.0

@@ -23,7 +23,8 @@ export const VERSION = 1;
 export interface LoadOptions {
   /**
    * Longest text accepted, checked before parsing (a positive number; `Infinity` lifts the bound,
-   * `NaN` is refused). Default: {@link defaultMaxChars} of the numbers the reader expects.
+   * `NaN` is refused). Default: 1 MB plus 32 characters per number the reader expects
+   * (`readSpec` and `readSplits`, with nothing to size against, expect at most 500 000 numbers).
    */
   readonly maxChars?: number;
 }
@@ -32,7 +33,7 @@ export interface LoadOptions {
  * The one default bound of every reader of untrusted JSON: 1 MB plus 32 characters per number
  * expected (a saved double takes at most 24). `load` and `loadState` expect the model's or state's
  * own count; `readSpec` and `readSplits`, which have nothing to size against, expect at most
- * {@link UNSIZED_NUMBERS}.
+ * `UNSIZED_NUMBERS`.
  *
  * @since 0.2.0
  * @category model

@@ -32,7 +32,7 @@ export type PathNamer = (path: string) => string;
 
 /**
  * Encodes a tree as JSON text. `Left` lists every non-finite number (NaN, ±Infinity) and every
- * value that is not part of a {@link ValueTree} (functions, undefined, typed arrays other than a
+ * value that is not part of a `ValueTree` (functions, undefined, typed arrays other than a
  * tensor's data): a file that cannot be loaded back is refused at save time.
  *
  * @since 0.1.0

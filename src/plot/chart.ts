@@ -16,7 +16,7 @@ import { formatTick, linearScale, logScale, type Scale } from './scale.js';
 export interface Series {
   readonly name: string;
   readonly values: readonly number[];
-  /** CSS colour; by default the series' position in the Okabe–Ito {@link palette}, so each line has its own. */
+  /** CSS colour; by default the series' position in the Okabe–Ito `palette`, so each line has its own. */
   readonly color?: string;
   /** Also draw it dashed (e.g. validation next to training), a second cue besides the colour. */
   readonly dashed?: boolean;

@@ -82,7 +82,7 @@ export const historySeries = (
  * string: losses and costs (fields whose name contains "loss" or "cost", e.g. `trainCost` = loss +
  * penalty) in the top panel, on a log axis labelled "loss (log scale)" unless `logLoss: false`,
  * everything else (accuracy, RMSE, …) in a second panel below. Each line gets its own colour from
- * the colour-blind-safe Okabe–Ito {@link palette} (validation and test lines are dashed as well),
+ * the colour-blind-safe Okabe–Ito `palette` (validation and test lines are dashed as well),
  * and each panel's legend sits below its plot, so every entry stays visible. Pure: no DOM, no file system.
  *
  * @example

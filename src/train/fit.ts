@@ -366,7 +366,7 @@ export const fitEpochs = <I extends number, O extends number, P, N extends numbe
 
 /**
  * Trains a net: the fold over {@link fitEpochs}'s states. Each epoch shuffles the training rows
- * with the key (unless `batchSize` is `'full'`), folds {@link makeStep} over the batches
+ * with the key (unless `batchSize` is `'full'`), folds the training step (backprop, then the optimizer's update) over the batches
  * (`'full'`: 1 update, `1`: N updates, `B`: ⌈N/B⌉), then records train/validation loss and metric.
  * The fold runs as one compiled arena program built from the lowered forms the model, loss,
  * optimizer and penalty carry (src/train/engine.ts), with the same numbers as the generic step.
