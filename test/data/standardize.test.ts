@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { dense, fromRows, gradCheck, key, mse, relu, sequential, uniform, unsafeMat, type Mat } from '../../src/index.js';
-import { standardize, standardizeTargets } from '../../src/data/index.js';
+import { standardize, standardizeTargets } from '../../src/index.js';
 
 const x = unsafeMat(20, 3, uniform(key(1), 60, -5, 5));
 const byHand = (m: Mat<number, number>, mean: number[], std: number[]): Mat<number, number> =>
