@@ -212,7 +212,7 @@ const overheadNotes = (): void => {
 
 // ---------------------------------------------------------------- W6: regularized training through fit
 // W6 = W1's data and net with dropout(0.1) after each hidden ReLU, adamw(1e-3, weightDecay 1e-4),
-// huber(1), batch 64, validationSplit 0.1, early stopping (patience 5), 10 epochs; tfjs-layers'
+// huberWith(1), batch 64, validationSplit 0.1, early stopping (patience 5), 10 epochs; tfjs-layers'
 // model.fit with dropout, Adam + an L2 kernel regularizer (λ = 1e-4) and Huber loss, on both
 // backends. Rate = training rows × epochs run / seconds. Also reported: W6 over W1-B64's fit rate.
 const runRegularized = async (): Promise<void> => {

@@ -8,14 +8,14 @@
  * bundle can use it.
  */
 import {
-  accuracy, adam, argmaxRows, dense, fitIterator, key, oneHot, relu, sequential, softmaxCrossEntropy, standardize, takeRows, trainTestSplit,
+  accuracy, adam, argmaxRows, dense, fitEpochs, key, oneHot, relu, sequential, softmaxCrossEntropy, standardize, takeRows, trainTestSplit,
   type Mat, type Metric, type Split,
 } from '../src/index.js';
 
 /** Classification accuracy on one-hot targets, as a `fit` metric: argmax of the scores vs argmax of y. */
 export const accuracyMetric: Metric<number> = {
   name: 'accuracy',
-  better: 'higher',
+  mode: 'max',
   compute: (yhat, y) => accuracy(yhat, argmaxRows(y)),
 };
 
@@ -35,7 +35,7 @@ export const irisQuickStart = (iris: { readonly x: Mat<number, 4>; readonly labe
   const xTest = takeRows(iris.x, split.test);
   const labelsTest = labelsOf(split.test);
   const net = sequential(standardize(xTrain), dense(4, 16), relu, dense(16, 3));
-  const states = fitIterator(net, net.init(key(0)), { x: xTrain, y: oneHot(labelsOf(fitRows), 3) }, {
+  const states = fitEpochs(net, net.init(key(0)), { x: xTrain, y: oneHot(labelsOf(fitRows), 3) }, {
     loss: softmaxCrossEntropy,
     optimizer: adam(0.01),
     epochs,

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import * as E from 'fp-ts/lib/Either.js';
 import { accuracyMetric } from './_iris-quick-start.js';
 import {
-  accuracy, adam, excludeBiases, fitIterator, foldIn, formatErrors, historySvg, key, l2Penalty, oneHot, predict, progressLine,
+  accuracy, adam, excludeBiases, fitEpochs, foldIn, formatErrors, historySvg, key, l2Penalty, oneHot, predict, progressLine,
   readSplits, softmaxCrossEntropy, summary, takeRows,
   type DataErrors, type History, type Layer, type Mat, type SplitFile, type TrainState,
 } from '../src/index.js';
@@ -34,7 +34,7 @@ export const readSplitFile = (name: string, rows: number): SplitFile =>
 export { accuracyMetric } from './_iris-quick-start.js';
 
 /**
- * Walks `fitIterator`'s states (the lazy training fold) and shows progress: on a TTY one line
+ * Walks `fitEpochs`'s states (the lazy training fold) and shows progress: on a TTY one line
  * rewritten in place (at most ~10 times a second), otherwise `lines` plain lines over the run.
  * Returns the last state. The library only formats the line; the clock and the terminal are here.
  */
@@ -150,7 +150,7 @@ export const classificationProtocol = <F extends number, C extends number, P>(
     const net = makeNet(xTrain);
     if (k === 0) console.log(`${summary(net)}\n`);
     const seed = (options.seed ?? 0) + k;
-    const states = fitIterator(net, net.init(key(seed)), { x: xTrain, y: yTrain }, {
+    const states = fitEpochs(net, net.init(key(seed)), { x: xTrain, y: yTrain }, {
       loss: softmaxCrossEntropy,
       epochs,
       ...referenceTraining(seed),

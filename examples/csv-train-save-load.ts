@@ -8,7 +8,7 @@
  * 2. print the rejected rows (the reader keeps its exact line numbers, quoted line breaks and any
  *    line endings included, so there is no need to split the file on '\n' by hand);
  * 3. split 75/25 (stratified, keyed), build `standardize(train) → dense(4, 16) → relu → dense(16, 3)`
- *    (the scaling is a layer, so the model carries it), train with `fitE` (Adam, softmax cross-entropy);
+ *    (the scaling is a layer, so the model carries it), train with `fitEither` (Adam, softmax cross-entropy);
  * 4. save the parameters (versioned JSON) and the test inputs to `out/`;
  * 5. spawn a fresh Node process that rebuilds the architecture from code plus the file's saved
  *    standardize statistics, loads the parameters, predicts, and prints its outputs; then compare
@@ -24,7 +24,7 @@ import { fileURLToPath } from 'node:url';
 import * as E from 'fp-ts/lib/Either.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import {
-  accuracy, adam, classificationReport, dense, fitE, formatErrors, key, load, matrix, numberToJson, oneHot, readSpec, relu, save,
+  accuracy, adam, classificationReport, dense, fitEither, formatErrors, key, load, matrix, numberToJson, oneHot, readSpec, relu, save,
   sequential, softmaxCrossEntropy, softmaxRows, standardizeFromSpec, standardize, takeRows, toRows, trainTestSplit,
   type Mat, type Standardize,
 } from '../src/index.js';
@@ -91,7 +91,7 @@ const main = (): void => {
   const yTest = split.test.map((i) => data.labels[i]!);
   const net = architecture(standardize(xTrain));
   const result = pipe(
-    fitE(net, net.init(key(1)), { x: xTrain, y: oneHot(yTrain, 3) }, {
+    fitEither(net, net.init(key(1)), { x: xTrain, y: oneHot(yTrain, 3) }, {
       loss: softmaxCrossEntropy, optimizer: adam(0.01), epochs: 60, batchSize: 16, key: key(2),
     }),
     E.getOrElseW((e) => die('training', e.message)),

@@ -26,7 +26,7 @@ const iris = orExit('iris.csv', readCsvFile(dataPath('iris.csv'), { features, ta
 const split = readSplitFile('iris', iris.x.rows).splits[0]!;
 // 3. The architecture is a value; its type is Layer<4, 3, …>: standardize → dense(4, 16) → relu →
 //    dense(16, 3) (see _iris-quick-start.ts, shared with the browser page).
-// 4. Training is a fold; fitIterator is its lazy form, one state per epoch.
+// 4. Training is a fold; fitEpochs is its lazy form, one state per epoch.
 const epochs = 100;
 const { xTrain, xVal, xTest, labelsTest, net, states } = irisQuickStart(iris, split, epochs);
 console.log(`iris: ${xTrain.rows} rows to fit and ${xVal.rows} validation rows (both from split 0's training rows), ${xTest.rows} test rows; net 4 → 16 → 3, softmax cross-entropy, Adam(0.01), batch 16`);

@@ -7,7 +7,7 @@
  *
  * - `mse`: L = (1/B) Σ ½(ŷ − y)², the reference's loss; its minimiser is the conditional mean.
  * - `mae`: L = (1/B) Σ |ŷ − y|, robust to outliers; its minimiser is the conditional median.
- * - `huber(20)`: squared for residuals within δ = 20 (about a quarter of the target's std), linear
+ * - `huberWith(20)`: squared for residuals within δ = 20 (about a quarter of the target's std), linear
  *   beyond, so it behaves like `mse` near the fit and like `mae` on outliers.
  *
  * Prints test RMSE, MAE and R² (mean ± std over the splits) for each loss next to the reference
@@ -16,7 +16,7 @@
  * Run: `npm run example:diabetes-regression`
  */
 import {
-  dense, fitIterator, historySvg, huber, key, mae, meanAbsoluteError, mse, predict, r2,
+  dense, fitEpochs, historySvg, huber, huberWith, key, mae, meanAbsoluteError, mse, predict, r2,
   relu, rmse, sequential, standardize, summary, takeRows, type Loss, type Metric,
 } from '../src/index.js';
 import { readCsvFile } from '../src/node.js';
@@ -26,11 +26,11 @@ const features = ['age', 'sex', 'bmi', 'bp', 's1', 's2', 's3', 's4', 's5', 's6']
 const diabetes = orExit('diabetes.csv', readCsvFile(dataPath('diabetes.csv'), { features, target: 'target', task: 'regression' }));
 const splits = readSplitFile('diabetes', diabetes.x.rows).splits;
 
-const rmseMetric: Metric<1> = { name: 'rmse', better: 'lower', compute: (yhat, y) => rmse(yhat, y) };
+const rmseMetric: Metric<1> = { name: 'rmse', mode: 'min', compute: (yhat, y) => rmse(yhat, y) };
 const losses: readonly (readonly [string, Loss<number>])[] = [
   ['mse', mse],
   ['mae', mae],
-  ['huber', huber(20)],
+  ['huber', huberWith(20)],
 ];
 
 const epochs = 200;
@@ -46,7 +46,7 @@ for (const [name, loss] of losses) {
     const yTest = takeRows(diabetes.y, split.test);
     const net = sequential(standardize(xTrain), dense(10, 64), relu, dense(64, 64), relu, dense(64, 1));
     if (k === 0 && name === losses[0]![0]) console.log(`${summary(net)}\n`);
-    const states = fitIterator(net, net.init(key(k)), { x: xTrain, y: yTrain }, {
+    const states = fitEpochs(net, net.init(key(k)), { x: xTrain, y: yTrain }, {
       loss,
       epochs,
       ...referenceTraining(k),

@@ -6,7 +6,7 @@
  * The series is cut into windows `[14, 4]` → next day's `temp_max` (`slidingWindows`), split in time
  * order into 70 % training, 15 % validation and 15 % test windows (`splitWindows`, no shuffling), and
  * scaled per feature with statistics of the training windows only (`standardizeFeatures`; the
- * nets learn standardized targets, `targetScaler`). Every
+ * nets learn standardized targets, `standardizeTargets`). Every
  * model is judged against the baselines on the test span:
  *
  * - persistence: tomorrow's maximum is today's;
@@ -20,7 +20,7 @@
  */
 import {
   adam, chain, clipByGlobalNorm, dense, fit, flatten, gru, key, lineChartSvg, linearAutoregression, lstm, mse, persistence,
-  ops, relu, rmse, rnn, sequential, splitWindows, slidingWindows, standardizeFeatures, targetScaler, unsafeMat, type Layer, type Shaped,
+  ops, relu, rmse, rnn, sequential, splitWindows, slidingWindows, standardizeFeatures, standardizeTargets, unsafeMat, type Layer, type Shaped,
 } from '../src/index.js';
 import { readCsvFile } from '../src/node.js';
 import { dataPath, orExit, table, writeOut } from './_shared.js';
@@ -37,7 +37,7 @@ console.log(`${series.rows} days → ${windows.x.rows} windows of [${LOOKBACK}, 
 
 const scale = standardizeFeatures(train.x, [LOOKBACK, 4]);
 // the nets learn standardized targets (training statistics); forecasts are mapped back to °C
-const target = targetScaler(train.y);
+const target = standardizeTargets(train.y);
 type Model = Layer<Shaped<[14, 4]>, 1, unknown>;
 const models: readonly (readonly [string, Model])[] = [
   ['MLP on the flat window (56 → 32 → 1)', sequential(scale, flatten([14, 4]), dense(56, 32), relu, dense(32, 1)) as Model],

@@ -20,7 +20,7 @@
  */
 import {
   adam, crossValidate, dense, dropout, excludeBiases, fit, foldIn, gridSearch, historySvg, key, l1Penalty, l2Penalty, mse, predict,
-  r2, relu, sequential, sparsity, standardize, takeRows, targetScaler,
+  r2, relu, sequential, sparsity, standardize, takeRows, standardizeTargets,
   type Dataset, type EarlyStopping, type History, type Layer, type Penalty,
 } from '../src/index.js';
 import { readCsvFile } from '../src/node.js';
@@ -33,7 +33,7 @@ const split = readSplitFile('diabetes', diabetes.x.rows).splits[0]!;
 const xTrain = takeRows(diabetes.x, split.train);
 const xTest = takeRows(diabetes.x, split.test);
 const yTest = takeRows(diabetes.y, split.test);
-const scaler = targetScaler(takeRows(diabetes.y, split.train));
+const scaler = standardizeTargets(takeRows(diabetes.y, split.train));
 const train: Dataset<10, 1> = { x: xTrain, y: scaler.transform(takeRows(diabetes.y, split.train)) };
 
 const epochs = 120;

@@ -20,7 +20,7 @@
  * @module
  */
 import {
-  dense, denseParams, fromRows, gradCheck, key, matmul, matmulTransA, matmulTransB, mse, ops, sequential, sub, tanh,
+  dense, denseParams, fromRows, gradCheck, key, matmul, matmulTransA, matmulTransB, mse, ops, sequential, tanh,
   toRows, valueAndGrad, vec, type Mat,
 } from '../src/index.js';
 
@@ -44,10 +44,10 @@ const y = fromRows([[0.25, -0.5]]);
 const x2 = matmul(x1, W1);
 const x3 = ops.map(x2, Math.tanh);
 const x4 = matmul(x3, W2);
-const L = 0.5 * Array.from(sub(x4, y).data).reduce((s, d) => s + d * d, 0);
+const L = 0.5 * Array.from(ops.sub(x4, y).data).reduce((s, d) => s + d * d, 0);
 
 // Backward pass, by hand.
-const u4 = sub(x4, y);
+const u4 = ops.sub(x4, y);
 const dW2 = matmulTransA(x3, u4);
 const u3 = matmulTransB(u4, W2);
 const u2 = ops.zipWith(u3, x3, (u, t) => u * (1 - t * t));

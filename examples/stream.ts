@@ -9,7 +9,7 @@
  * 3. train `standardize → dense(4, 16) → relu → dense(16, 1)` with `fitStream` over
  *    `csvBatches` (batches of 256 rows, shuffled within a 10 000-row buffer, reseeded every epoch),
  *    validating on 2 000 rows held in memory, with early stopping; print each epoch as it ends
- *    (`fitStreamIterator`) and the resident memory;
+ *    (`fitStreamEpochs`) and the resident memory;
  * 4. delete the file.
  *
  * Run: `npm run example:stream` (or `npx tsx examples/stream.ts`).
@@ -20,7 +20,7 @@
 import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { adam, dense, fitStreamIterator, fromArray, key, mse, normal, relu, sequential, standardizeStream, uniform, type Mat } from '../src/index.js';
+import { adam, dense, fitStreamEpochs, fromArray, key, mse, normal, relu, sequential, standardizeStream, uniform, type Mat } from '../src/index.js';
 import { csvBatches } from '../src/node.js';
 
 const ROWS = 200_000;
@@ -55,7 +55,7 @@ const vu = uniform(key(99), 2_000 * 4, -3, 3);
 const vx = fromArray(2_000, 4, Array.from(vu, (v, k) => (k % 4 === 0 ? v + 10 : k % 4 === 3 ? v * 100 : v))) as Mat<number, 4>;
 const vy = fromArray(2_000, 1, Array.from({ length: 2_000 }, (_, i) => target(vu[4 * i]!, vu[4 * i + 1]!, vu[4 * i + 2]!, vu[4 * i + 3]!))) as Mat<number, 1>;
 const net = sequential(scale, dense(4, 16), relu, dense(16, 1));
-const states = fitStreamIterator(net, net.init(key(2)), source, {
+const states = fitStreamEpochs(net, net.init(key(2)), source, {
   loss: mse, optimizer: adam(3e-3), epochs: 8, key: key(3), validation: { x: vx, y: vy }, earlyStopping: { patience: 2 },
 });
 const t0 = Date.now();

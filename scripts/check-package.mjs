@@ -6,7 +6,7 @@
 //   2. Three fresh apps in a temporary folder, one per way of installing: the tarball, the folder
 //      (`npm install <path>`, a symlink) and the git repository (`git+file://…#<HEAD>`, which
 //      builds in npm's clone through `prepare`). In each app:
-//      - a small program (src/main.ts: run-time data checked with withColsE, fit, predict, save,
+//      - a small program (src/main.ts: run-time data checked with withColsEither, fit, predict, save,
 //        files through foldnet/node) compiles and runs under Node: from the tarball under
 //        TypeScript 6 and 7 with moduleResolution `nodenext` and `bundler`; from the folder and
 //        git installs (the same files) under TypeScript 7 with `nodenext`;
@@ -102,12 +102,12 @@ for (const f of ['src/model.ts', 'test-d/model.test-d.ts', 'tsconfig.json']) {
 if (!recipe.includes(TSD_COMMAND)) fail(`the layers guide's tsd recipe does not show the command \`${TSD_COMMAND}\``);
 
 const program = `// A user's program: data whose width is known at run time, checked once, then typed all the way.
-import { adam, dense, fit, fromRows, key, load, mse, predict, relu, save, sequential, withColsE } from 'foldnet'
+import { adam, dense, fit, fromRows, key, load, mse, predict, relu, save, sequential, withColsEither } from 'foldnet'
 import { readTextFile, writeTextFile } from 'foldnet/node'
 import { classifier } from './model.js'
 
 const rows: number[][] = JSON.parse('[[0, 0], [0, 1], [1, 0], [1, 1]]')
-const checked = withColsE(fromRows(rows), 2)
+const checked = withColsEither(fromRows(rows), 2)
 if (checked._tag === 'Left') throw new Error(checked.left.message)
 const x = checked.right
 const y = fromRows([[0], [1], [1], [0]])

@@ -46,7 +46,7 @@ export const errorList = <Err>(summary: (more: number) => Err, max: number = MAX
   });
 };
 
-/** What {@link errorList} returns. @since 0.2.0 @category model */
+/** What `errorList` returns. @since 0.2.0 @category model */
 export type ErrorList<Err> = ReturnType<typeof errorList<Err>>;
 
 const MAX_GOT = 40;
@@ -79,7 +79,7 @@ export const describe = (u: unknown): string => {
 
 /**
  * All messages, one per line, under a head line counting every problem (including those a capped
- * list only counts). With `max` (default {@link MAX_ERRORS}), only the first `max` are listed and a
+ * list only counts). With `max` (default 100, `MAX_ERRORS`), only the first `max` are listed and a
  * last line counts the rest. Never throws, whatever the list's length.
  *
  * @example

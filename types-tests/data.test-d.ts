@@ -2,7 +2,7 @@ import { expectAssignable, expectError, expectNotAssignable, expectType } from '
 import * as E from 'fp-ts/lib/Either.js';
 import {
   dense, dyn, labels, load, matrix, oneHot, readCsv, relu, save, sequential, standardize,
-  type ClassificationTable, type CsvWithRejected, type DataErrors, type DenseParams, type DynDim, type Labels, type Layer, type LoadErrors,
+  type ClassificationTable, type CsvWithRejected, type DataErrors, type DenseParams, type DynDim, type Labels, type Layer, type PersistenceErrors,
   type Mat, type NoParams, type RegressionTable, type Standardize,
 } from '..';
 
@@ -29,8 +29,8 @@ expectError(sequential(standardize(x3), dense(4, 2)));
 if (E.isRight(named)) net.forward(net.init(null as never), named.right.x);
 
 // save/load keep the parameter type.
-expectType<E.Either<LoadErrors, string>>(save(net, net.init(null as never)));
-expectType<E.Either<LoadErrors, readonly [NoParams, DenseParams<3, 4>, NoParams, DenseParams<4, 2>]>>(load(net, ''));
+expectType<E.Either<PersistenceErrors, string>>(save(net, net.init(null as never)));
+expectType<E.Either<PersistenceErrors, readonly [NoParams, DenseParams<3, 4>, NoParams, DenseParams<4, 2>]>>(load(net, ''));
 
 // Labels<C> carries a required brand: only labels(C), readCsv and friends make one, so a plain
 // array of anything (here out of range, negative and fractional) is not Labels<3>.

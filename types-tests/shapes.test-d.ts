@@ -4,8 +4,10 @@
 import { expectError, expectType } from 'tsd';
 import {
   avgPool, compose, conv1d, slidingWindows, timeDistributed, conv2d, dense, dyn, flatten, globalAvgPool, gru, key, lstm, maxPool, relu, rnn, scan, sequential, tanh, withShape, fromArray,
-  type ConvParams, type DynDim, type Divide, type Layer, type Mat, type Multiply, type NoParams, type Product, type Shaped, type Subtract, type Add,
+  type ConvParams, type DynDim, type Layer, type Mat, type NoParams, type Shaped,
 } from '..';
+// the compiler's decimal arithmetic is internal to the shape types (not exported by the package)
+import type { Add, Divide, Multiply, Product, Subtract } from '../dist/layer/decimal.js';
 
 // Type-level arithmetic on literals.
 expectType<802816>(0 as Multiply<Multiply<112, 112>, 64>);

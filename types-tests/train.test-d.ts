@@ -1,6 +1,6 @@
 import { expectError, expectType } from 'tsd';
 import {
-  adam, dense, fit, fitE, fitIterator, fromRows, key, mse, predict, relu, sequential, sgd, softmaxCrossEntropy, momentum,
+  adam, dense, fit, fitEither, fitEpochs, fromRows, key, mse, predict, relu, sequential, sgd, softmaxCrossEntropy, momentum,
   type CountState, type DenseParams, type FitError, type FitResult, type Mat, type NoParams, type TrainState,
 } from '..';
 import type { Either } from 'fp-ts/lib/Either.js';
@@ -16,8 +16,8 @@ const base = { loss: mse, epochs: 2, batchSize: 1, key: key(1) } as const;
 const r = fit(net, p0, { x, y }, { ...base, optimizer: sgd(0.1) });
 expectType<NetParams>(r.params);
 expectType<FitResult<NetParams, CountState>>(r);
-expectType<Either<FitError, FitResult<NetParams, CountState>>>(fitE(net, p0, { x, y }, { ...base, optimizer: sgd(0.1) }));
-expectType<Iterable<TrainState<NetParams, CountState>>>(fitIterator(net, p0, { x, y }, { ...base, optimizer: sgd(0.1) }));
+expectType<Either<FitError, FitResult<NetParams, CountState>>>(fitEither(net, p0, { x, y }, { ...base, optimizer: sgd(0.1) }));
+expectType<Iterable<TrainState<NetParams, CountState>>>(fitEpochs(net, p0, { x, y }, { ...base, optimizer: sgd(0.1) }));
 expectType<Mat<2, 3>>(predict(net, r.params, x));
 
 // Data of the wrong width does not compile: x: Mat<B, 5> for a 4-input model, y of width 2 for 3 outputs.

@@ -1,7 +1,7 @@
 import { expectError, expectType } from 'tsd';
 import * as E from 'fp-ts/lib/Either.js';
 import {
-  dense, dyn, evaluate, fit, fromRows, key, mse, predict, relu, sequential, sgd, withCols, withColsE,
+  dense, dyn, evaluate, fit, fromRows, key, mse, predict, relu, sequential, sgd, withCols, withColsEither,
   type DynDim, type Layer, type Mat, type WidthError,
 } from '..';
 
@@ -15,12 +15,12 @@ expectType<Mat<number, 3>>(fromRows(triples));
 declare const rows: number[][];
 expectType<Mat<number, number>>(fromRows(rows));
 
-// withCols / withColsE: the checked way from a run-time width to a literal one.
+// withCols / withColsEither: the checked way from a run-time width to a literal one.
 declare const csvX: Mat<number, DynDim>;
 expectType<Mat<number, 4>>(withCols(csvX, 4));
 expectType<Mat<number, 4>>(withCols(fromRows(rows), 4));
 expectType<Mat<7, 4>>(withCols(null as unknown as Mat<7, number>, 4));
-expectType<E.Either<WidthError, Mat<number, 4>>>(withColsE(csvX, 4));
+expectType<E.Either<WidthError, Mat<number, 4>>>(withColsEither(csvX, 4));
 expectType<Mat<number, DynDim>>(withCols(fromRows(rows), dyn(4)));
 declare const n: number;
 expectError(withCols(csvX, n));

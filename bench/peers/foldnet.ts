@@ -22,7 +22,7 @@ import type { StepState } from '../../src/train/step.js';
 import { adam, adamw, sgd } from '../../src/optim/recipes.js';
 import { dropout } from '../../src/layer/dropout.js';
 import { defineLayer } from '../../src/layer/define.js';
-import { huber } from '../../src/loss/huber.js';
+import { huberWith } from '../../src/loss/huber.js';
 import * as Ops from '../../src/tensor/ops.js';
 import { zeros, type Mat } from '../../src/tensor/mat.js';
 import type { GradientTransformation } from '../../src/optim/transform.js';
@@ -118,7 +118,7 @@ export const foldnetRegularized = (s: TrainSpec, epochs: number): { seconds: num
   const y = unsafeMat(s.rows, 1, s.y);
   const t0 = clock();
   const r = fit(net, params as never, { x, y }, {
-    loss: huber(1), optimizer: adamw(1e-3, { weightDecay: 1e-4 }), epochs, batchSize: 64, key: key(0),
+    loss: huberWith(1), optimizer: adamw(1e-3, { weightDecay: 1e-4 }), epochs, batchSize: 64, key: key(0),
     validationSplit: 0.1, earlyStopping: { patience: 5 },
   });
   const seconds = clock() - t0;

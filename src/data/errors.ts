@@ -29,15 +29,15 @@ export interface DataError {
   readonly message: string;
   /**
    * Set only on the last entry of a capped list: the number of further problems found but not
-   * listed (the entry itself says `… and M more problems`). See {@link MAX_ERRORS}.
+   * listed (the entry itself says `… and M more problems`). Lists hold at most 100 problems (`MAX_ERRORS`).
    */
   readonly more?: number;
 }
 
 /**
  * Every problem found, never empty inside a `Left`. Decoders collect all of them rather than
- * stopping at the first, so one run shows the whole repair list; past {@link MAX_ERRORS} the
- * list is capped: the first ones, then one entry counting the rest (its `more` field).
+ * stopping at the first, so one run shows the whole repair list; past 100 problems (`MAX_ERRORS`)
+ * the list is capped: the first ones, then one entry counting the rest (its `more` field).
  *
  * @since 0.1.0
  * @category model
@@ -83,7 +83,7 @@ export const dataError = (e: Omit<DataError, 'message'> & { readonly message?: s
 export const moreDataErrors = (more: number): DataError =>
   Object.freeze({ row: null, column: null, expected: `at most ${MAX_ERRORS} problems listed`, got: `${more} more`, more, message: `… and ${more} more problem${more === 1 ? '' : 's'}` });
 
-/** A {@link DataErrors} collector capped at {@link MAX_ERRORS}. @internal */
+/** A {@link DataErrors} collector capped at `MAX_ERRORS`. @internal */
 export const dataErrorList = () => errorList<DataError>(moreDataErrors);
 
 /**

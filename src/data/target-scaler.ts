@@ -1,6 +1,6 @@
 /**
- * Target scaling for regression: fit on training targets, train on `transform(y)`, and map
- * predictions back with `inverse`.
+ * Target standardization for regression: fit on training targets, train on `transform(y)`, and
+ * map predictions back with `inverse`. The inputs' counterpart is the `standardize` layer.
  *
  * @module
  */
@@ -11,10 +11,10 @@ import { columnStats } from '../layer/standardize.js';
 /**
  * A fitted affine scaling of targets, per column: `z = (y − μ) / σ` and back, `y = z·σ + μ`.
  *
- * @since 0.1.0
+ * @since 0.2.0
  * @category model
  */
-export interface TargetScaler<K extends number> {
+export interface TargetStandardizer<K extends number> {
   readonly mean: Vec<K>;
   readonly std: Vec<K>;
   readonly transform: <B extends number>(y: Mat<B, K>) => Mat<B, K>;
@@ -22,25 +22,26 @@ export interface TargetScaler<K extends number> {
 }
 
 /**
- * Fits a {@link TargetScaler} on training targets `y: Mat<n, K>`: μ is the column mean, σ the
+ * Fits a {@link TargetStandardizer} on training targets `y: Mat<n, K>`: μ is the column mean, σ the
  * population standard deviation (ddof = 0), and a constant column gets σ = 1. An empty `y`, or a
  * later `transform`/`inverse` argument with other than `K` columns, throws a `RangeError` saying
- * so (instead of NaNs).
+ * so (instead of NaNs). The targets' counterpart of `standardize` (which makes a layer for
+ * the inputs: targets are not a layer, they need the way back, `inverse`).
  *
  * @example
- * const s = targetScaler(yTrain)
+ * const s = standardizeTargets(yTrain)
  * const predicted = s.inverse(net.forward(params, xTest))
- * @since 0.1.0
+ * @since 0.2.0
  * @category preprocessing
  */
-export const targetScaler = <K extends number>(y: Mat<number, K>): TargetScaler<K> => {
-  if (y.rows < 1) throw new RangeError('targetScaler: needs at least one training target row');
+export const standardizeTargets = <K extends number>(y: Mat<number, K>): TargetStandardizer<K> => {
+  if (y.rows < 1) throw new RangeError('standardizeTargets: needs at least one training target row');
   const { mean, std } = columnStats(y);
   const m = unsafeVec(y.cols, mean);
   const s = unsafeVec(y.cols, std);
   const broadcast = <B extends number>(rows: B, v: Vec<K>): Mat<B, K> => Ops.addRowVector(zeros(rows, y.cols), v);
   const checked = <B extends number>(where: string, m: Mat<B, K>): Mat<B, K> => {
-    if (m.cols !== y.cols) throw new RangeError(`targetScaler.${where}: fitted on ${y.cols} target columns, got ${m.cols}`);
+    if (m.cols !== y.cols) throw new RangeError(`standardizeTargets.${where}: fitted on ${y.cols} target columns, got ${m.cols}`);
     return m;
   };
   return Object.freeze({

@@ -1,5 +1,5 @@
 /**
- * From a width known at run time to a literal width the compiler can check: `withColsE(x, 4)`
+ * From a width known at run time to a literal width the compiler can check: `withColsEither(x, 4)`
  * turns a `Mat<R, number>` or `Mat<R, DynDim>` (rows from `number[][]`, CSV features read with
  * `'all-but-target'`) into a `Mat<R, 4>` after checking `x.cols = 4` once, here, at the boundary.
  *
@@ -31,12 +31,12 @@ export interface WidthError {
  * (or `dyn(n)`).
  *
  * @example
- * const x = fromRows(rows)                                 // Mat<number, number>
- * const typed = withColsE(x, 4)                            // Either<WidthError, Mat<number, 4>>
+ * const x = fromRows(rowsFromSomewhere)                    // Mat<number, number>
+ * const typed = withColsEither(x, 4)                            // Either<WidthError, Mat<number, 4>>
  * @since 0.2.0
  * @category refinements
  */
-export const withColsE = <R extends number, C extends number>(x: Mat<R, number>, cols: Dim<C, 'withCols: width'>): E.Either<WidthError, Mat<R, C>> => {
+export const withColsEither = <R extends number, C extends number>(x: Mat<R, number>, cols: Dim<C, 'withCols: width'>): E.Either<WidthError, Mat<R, C>> => {
   checkDim(cols, 'withCols: width');
   return x.cols === cols
     ? E.right(x as Mat<R, C>)
@@ -44,7 +44,7 @@ export const withColsE = <R extends number, C extends number>(x: Mat<R, number>,
 };
 
 /**
- * {@link withColsE} that throws a `RangeError` with the {@link WidthError}'s message when the
+ * {@link withColsEither} that throws a `RangeError` with the {@link WidthError}'s message when the
  * width differs: `withCols(x, 4)` is `x` typed `Mat<R, 4>` (for data a program made itself, where a
  * wrong width is a bug rather than bad input).
  *
@@ -55,7 +55,7 @@ export const withColsE = <R extends number, C extends number>(x: Mat<R, number>,
  * @category refinements
  */
 export const withCols = <R extends number, C extends number>(x: Mat<R, number>, cols: Dim<C, 'withCols: width'>): Mat<R, C> => {
-  const r = withColsE(x, cols);
+  const r = withColsEither(x, cols);
   if (E.isLeft(r)) throw new RangeError(r.left.message);
   return r.right;
 };

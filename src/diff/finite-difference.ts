@@ -12,7 +12,7 @@ import { unsafeMat, type Mat } from '../tensor/mat.js';
 
 /**
  * The default relative step: `h = step·max(1, |v|)` for an entry of value `v`. With the
- * fourth-order stencil of {@link centralDifference} the truncation error is O(h⁴) ≈ 1e-12 and the
+ * fourth-order stencil of `centralDifference` the truncation error is O(h⁴) ≈ 1e-12 and the
  * rounding error O(ε/h) ≈ 1e-13 (relative to the function's scale).
  *
  * @since 0.1.0
@@ -77,7 +77,7 @@ export const perturbParam = <P>(p: P, path: string, index: number, delta: number
 
 /**
  * The Jacobian `∂f/∂x` (a `Mat<O, I>`) of `f = layer(θ, ·)` at one input row `x`, by finite
- * differences: column `j` is the {@link centralDifference} of `f` along input `j`, with step
+ * differences: column `j` is the `centralDifference` of `f` along input `j`, with step
  * `step·max(1, |x_j|)`. Costs `4·I` forward passes; for checking {@link jacobian}, not for use in
  * training.
  *

@@ -40,23 +40,6 @@ export const grad =
     valueAndGrad(layer, loss)(params, x, y, ctx)[1];
 
 /**
- * `lossValue(layer, loss)` → `(θ, x, y) ↦ L` with `L = loss(layer(θ, x), y)`: the forward-only
- * counterpart of {@link valueAndGrad} (one forward pass, no pullbacks), for evaluating a model on
- * validation or test data; with a training `ctx` it is the value `valueAndGrad` returns.
- * `evaluate` (train) is the dataset-level report (evaluation mode, plus an optional metric from
- * the same forward pass). For a loss of predictions you already have, call `loss.value(ŷ, y)`.
- *
- * @example
- * const validationLoss = lossValue(net, mse)(params, xVal, yVal)
- * @since 0.1.0
- * @category differentiation
- */
-export const lossValue =
-  <I extends number, O extends number, P, N extends number>(layer: Layer<I, O, P>, loss: Loss<N> & LossFits<O, N>) =>
-  <B extends number>(params: P, x: Mat<B, I>, y: Mat<B, O>, ctx?: Context): number =>
-    (loss as Loss<number>).value(layer.forward(params, x, ctx), y);
-
-/**
  * `unknown` when a loss for width `N` fits a net with output width `O`; otherwise an error type
  * naming both widths. Width-polymorphic losses (`N = number`) fit every net.
  *

@@ -5,7 +5,7 @@
  * @module
  */
 import * as E from 'fp-ts/lib/Either.js';
-import { describeJson, loadError, loadErrorList, type LoadErrors } from './errors.js';
+import { describeJson, persistenceError, persistenceErrorList, type PersistenceErrors } from './errors.js';
 
 /** Keys that could reach an object's prototype if someone later copied the parsed value. */
 const FORBIDDEN = new Set(['__proto__', 'constructor', 'prototype']);
@@ -30,31 +30,31 @@ export const numberToJson = (x: number): string => (Object.is(x, -0) ? '-0' : St
  * @since 0.1.0
  * @category decoders
  */
-export const parseJson = (text: unknown, maxChars: number): E.Either<LoadErrors, unknown> => {
-  if (typeof text !== 'string') return E.left([loadError('', 'JSON text', describeJson(text))]);
-  if (!(typeof maxChars === 'number' && maxChars > 0)) return E.left([loadError('options.maxChars', 'a positive number of characters (Infinity for no bound)', describeJson(maxChars))]);
-  if (text.length > maxChars) return E.left([loadError('', `at most ${maxChars} characters (options.maxChars)`, `${text.length} characters`)]);
+export const parseJson = (text: unknown, maxChars: number): E.Either<PersistenceErrors, unknown> => {
+  if (typeof text !== 'string') return E.left([persistenceError('', 'JSON text', describeJson(text))]);
+  if (!(typeof maxChars === 'number' && maxChars > 0)) return E.left([persistenceError('options.maxChars', 'a positive number of characters (Infinity for no bound)', describeJson(maxChars))]);
+  if (text.length > maxChars) return E.left([persistenceError('', `at most ${maxChars} characters (options.maxChars)`, `${text.length} characters`)]);
   let u: unknown;
   try {
     // A UTF-8 byte order mark is not part of the JSON text (RFC 8259 §8.1 lets a reader skip it).
     u = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   } catch (e) {
-    return E.left([loadError('', 'well-formed JSON', `malformed JSON (${(e as Error).message})`)]);
+    return E.left([persistenceError('', 'well-formed JSON', `malformed JSON (${(e as Error).message})`)]);
   }
-  const errors = loadErrorList();
+  const errors = persistenceErrorList();
   const walk = (v: unknown, path: string, depth: number): void => {
     if (depth > MAX_DEPTH) {
-      errors.add(loadError(path, `nesting at most ${MAX_DEPTH} deep`, 'deeper nesting'));
+      errors.add(persistenceError(path, `nesting at most ${MAX_DEPTH} deep`, 'deeper nesting'));
       return;
     }
     if (typeof v === 'number') {
-      if (!Number.isFinite(v)) errors.add(loadError(path, 'a finite number', String(v)));
+      if (!Number.isFinite(v)) errors.add(persistenceError(path, 'a finite number', String(v)));
     } else if (Array.isArray(v)) {
       v.forEach((c, i) => walk(c, `${path}[${i}]`, depth + 1));
     } else if (typeof v === 'object' && v !== null) {
       for (const k of Object.keys(v)) {
         const p = path === '' ? k : `${path}.${k}`;
-        if (FORBIDDEN.has(k)) errors.add(loadError(p, 'no key named __proto__, constructor or prototype', JSON.stringify(k)));
+        if (FORBIDDEN.has(k)) errors.add(persistenceError(p, 'no key named __proto__, constructor or prototype', JSON.stringify(k)));
         else walk((v as Record<string, unknown>)[k], p, depth + 1);
       }
     }

@@ -10,7 +10,7 @@ import { pipe } from 'fp-ts/lib/function.js';
 import { key } from '../random.js';
 import type { Layer, LayerSpec } from '../layer/layer.js';
 import type { ErrorList } from '../errors.js';
-import { describeJson, loadError, loadErrorList, type LoadError, type LoadErrors } from './errors.js';
+import { describeJson, persistenceError, persistenceErrorList, type PersistenceError, type PersistenceErrors } from './errors.js';
 import { parseJson } from './json.js';
 import { countNumbers, decodeTree, encodeTree, type PathNamer } from './tree.js';
 
@@ -23,7 +23,8 @@ export const VERSION = 1;
 export interface LoadOptions {
   /**
    * Longest text accepted, checked before parsing (a positive number; `Infinity` lifts the bound,
-   * `NaN` is refused). Default: {@link defaultMaxChars} of the numbers the reader expects.
+   * `NaN` is refused). Default: 1 MB plus 32 characters per number the reader expects
+   * (`readSpec` and `readSplits`, with nothing to size against, expect at most 500 000 numbers).
    */
   readonly maxChars?: number;
 }
@@ -32,7 +33,7 @@ export interface LoadOptions {
  * The one default bound of every reader of untrusted JSON: 1 MB plus 32 characters per number
  * expected (a saved double takes at most 24). `load` and `loadState` expect the model's or state's
  * own count; `readSpec` and `readSplits`, which have nothing to size against, expect at most
- * {@link UNSIZED_NUMBERS}.
+ * `UNSIZED_NUMBERS`.
  *
  * @since 0.2.0
  * @category model
@@ -53,9 +54,9 @@ const FIELDS = { params: ['format', 'version', 'kind', 'spec', 'params'], state:
 const SPEC_FIELDS = new Set(['kind', 'inputDim', 'outputDim', 'inputShape', 'outputShape', 'config', 'children']);
 
 /** Lists every field of `u` outside `allowed`. @internal */
-export const unexpectedFields = (u: Record<string, unknown>, allowed: ReadonlySet<string>, path: string, errors: ErrorList<LoadError>): void => {
+export const unexpectedFields = (u: Record<string, unknown>, allowed: ReadonlySet<string>, path: string, errors: ErrorList<PersistenceError>): void => {
   for (const k of Object.keys(u)) {
-    if (!allowed.has(k)) errors.add(loadError(path === '' ? k : `${path}.${k}`, `no field ${JSON.stringify(k)} (fields: ${[...allowed].join(', ')})`, 'an unexpected field'));
+    if (!allowed.has(k)) errors.add(persistenceError(path === '' ? k : `${path}.${k}`, `no field ${JSON.stringify(k)} (fields: ${[...allowed].join(', ')})`, 'an unexpected field'));
   }
 };
 
@@ -97,9 +98,9 @@ const dims = (s: SpecLike): string =>
     : `${String(s.kind)} ${side(s.inputDim, s.inputShape)}→${side(s.outputDim, s.outputShape)}`;
 
 /** Compares a saved spec with the model's, listing every difference with the layer's name. */
-const compareSpec = (saved: unknown, expected: LayerSpec, label: string, prefix: string, errors: ErrorList<LoadError>): void => {
+const compareSpec = (saved: unknown, expected: LayerSpec, label: string, prefix: string, errors: ErrorList<PersistenceError>): void => {
   if (!isRecord(saved)) {
-    errors.add(loadError(label, `a layer spec for ${dims(expected)}`, describeJson(saved)));
+    errors.add(persistenceError(label, `a layer spec for ${dims(expected)}`, describeJson(saved)));
     return;
   }
   unexpectedFields(saved, SPEC_FIELDS, label, errors);
@@ -107,19 +108,19 @@ const compareSpec = (saved: unknown, expected: LayerSpec, label: string, prefix:
     saved['kind'] !== expected.kind || saved['inputDim'] !== expected.inputDim || saved['outputDim'] !== expected.outputDim ||
     dims(saved as SpecLike) !== dims(expected)
   ) {
-    errors.add(loadError(label, dims(expected), dims(saved as SpecLike)));
+    errors.add(persistenceError(label, dims(expected), dims(saved as SpecLike)));
     if (saved['kind'] !== expected.kind) return;
   }
   const cfgE = expected.config ?? {};
   const cfgS = isRecord(saved['config']) ? saved['config'] : {};
   const keys = [...new Set([...Object.keys(cfgE), ...Object.keys(cfgS)])].filter((k) => !IGNORED_CONFIG.has(k));
   keys.forEach((k) => {
-    if (cfgE[k] !== cfgS[k]) errors.add(loadError(`${label} config.${k}`, describeJson(cfgE[k]), describeJson(cfgS[k])));
+    if (cfgE[k] !== cfgS[k]) errors.add(persistenceError(`${label} config.${k}`, describeJson(cfgE[k]), describeJson(cfgS[k])));
   });
   const ce = expected.children ?? [];
   const cs = saved['children'] === undefined ? [] : saved['children'];
   if (!Array.isArray(cs) || cs.length !== ce.length) {
-    errors.add(loadError(label, `${ce.length} layers`, Array.isArray(cs) ? `${cs.length} layers` : describeJson(cs)));
+    errors.add(persistenceError(label, `${ce.length} layers`, Array.isArray(cs) ? `${cs.length} layers` : describeJson(cs)));
     return;
   }
   ce.forEach((c, i) => {
@@ -129,22 +130,22 @@ const compareSpec = (saved: unknown, expected: LayerSpec, label: string, prefix:
 };
 
 /** Checks the envelope `{ format, version, kind }` and returns the parsed root object. @internal */
-export const readEnvelope = (text: unknown, kind: 'params' | 'state', maxChars: number): E.Either<LoadErrors, Record<string, unknown>> =>
-  E.chain((u: unknown): E.Either<LoadErrors, Record<string, unknown>> => {
-    if (!isRecord(u)) return E.left([loadError('', 'a foldnet file (a JSON object)', describeJson(u))]);
-    if (u['format'] !== FORMAT) return E.left([loadError('format', JSON.stringify(FORMAT), describeJson(u['format']))]);
-    if (u['version'] !== VERSION) return E.left([loadError('version', `${VERSION} (the versions this build reads)`, describeJson(u['version']))]);
-    if (u['kind'] !== kind) return E.left([loadError('kind', JSON.stringify(kind), describeJson(u['kind']))]);
-    const errors = loadErrorList();
+export const readEnvelope = (text: unknown, kind: 'params' | 'state', maxChars: number): E.Either<PersistenceErrors, Record<string, unknown>> =>
+  E.chain((u: unknown): E.Either<PersistenceErrors, Record<string, unknown>> => {
+    if (!isRecord(u)) return E.left([persistenceError('', 'a foldnet file (a JSON object)', describeJson(u))]);
+    if (u['format'] !== FORMAT) return E.left([persistenceError('format', JSON.stringify(FORMAT), describeJson(u['format']))]);
+    if (u['version'] !== VERSION) return E.left([persistenceError('version', `${VERSION} (the versions this build reads)`, describeJson(u['version']))]);
+    if (u['kind'] !== kind) return E.left([persistenceError('kind', JSON.stringify(kind), describeJson(u['kind']))]);
+    const errors = persistenceErrorList();
     unexpectedFields(u, new Set(FIELDS[kind]), '', errors);
     return errors.size() > 0 ? E.left(errors.list()) : E.right(u);
   })(parseJson(text, maxChars));
 
-const guard = <A>(f: () => E.Either<LoadErrors, A>): E.Either<LoadErrors, A> => {
+const guard = <A>(f: () => E.Either<PersistenceErrors, A>): E.Either<PersistenceErrors, A> => {
   try {
     return f();
   } catch (e) {
-    return E.left([loadError('', 'a loadable file', `an internal error (${String(e)})`)]);
+    return E.left([persistenceError('', 'a loadable file', `an internal error (${String(e)})`)]);
   }
 };
 
@@ -163,7 +164,7 @@ const guard = <A>(f: () => E.Either<LoadErrors, A>): E.Either<LoadErrors, A> => 
  * @since 0.1.0
  * @category persistence
  */
-export const save = <I extends number, O extends number, P>(model: Layer<I, O, P>, params: P): E.Either<LoadErrors, string> =>
+export const save = <I extends number, O extends number, P>(model: Layer<I, O, P>, params: P): E.Either<PersistenceErrors, string> =>
   guard(() =>
     pipe(
       encodeTree(model.spec, (p) => `model spec${p === '' ? '' : ` ${p}`}`),
@@ -186,12 +187,12 @@ export const save = <I extends number, O extends number, P>(model: Layer<I, O, P
  * @since 0.1.0
  * @category persistence
  */
-export const load = <I extends number, O extends number, P>(model: Layer<I, O, P>, text: unknown, options: LoadOptions = {}): E.Either<LoadErrors, P> =>
+export const load = <I extends number, O extends number, P>(model: Layer<I, O, P>, text: unknown, options: LoadOptions = {}): E.Either<PersistenceErrors, P> =>
   guard(() => {
     const like = model.init(key(0));
     const maxChars = options.maxChars ?? defaultMaxChars(countNumbers(like));
-    return E.chain((root: Record<string, unknown>): E.Either<LoadErrors, P> => {
-      const errors = loadErrorList();
+    return E.chain((root: Record<string, unknown>): E.Either<PersistenceErrors, P> => {
+      const errors = persistenceErrorList();
       compareSpec(root['spec'], model.spec, 'model', '', errors);
       const params = decodeTree(like, root['params'], paramPathNamer(model.spec));
       if (E.isLeft(params)) errors.addAll(params.left);
@@ -199,31 +200,31 @@ export const load = <I extends number, O extends number, P>(model: Layer<I, O, P
     })(readEnvelope(text, 'params', maxChars));
   });
 
-const specOf = (u: unknown, path: string, errors: ErrorList<LoadError>): LayerSpec | null => {
-  if (!isRecord(u)) return (errors.add(loadError(path, 'a layer spec', describeJson(u))), null);
+const specOf = (u: unknown, path: string, errors: ErrorList<PersistenceError>): LayerSpec | null => {
+  if (!isRecord(u)) return (errors.add(persistenceError(path, 'a layer spec', describeJson(u))), null);
   unexpectedFields(u, SPEC_FIELDS, path, errors);
   const { kind, inputDim, outputDim, inputShape, outputShape, config, children } = u;
   const shape = (v: unknown, name: string): readonly number[] | undefined => {
     if (v === undefined) return undefined;
     if (Array.isArray(v) && v.length > 0 && v.every((d) => typeof d === 'number' && Number.isInteger(d) && d >= 1)) return Object.freeze([...(v as number[])]);
-    errors.add(loadError(`${path}.${name}`, 'a list of positive integers', describeJson(v)));
+    errors.add(persistenceError(`${path}.${name}`, 'a list of positive integers', describeJson(v)));
     return undefined;
   };
   const shapes = { inputShape: shape(inputShape, 'inputShape'), outputShape: shape(outputShape, 'outputShape') };
   const dim = (d: unknown): boolean => d === null || (typeof d === 'number' && Number.isInteger(d) && d >= 1);
-  if (typeof kind !== 'string') errors.add(loadError(`${path}.kind`, 'a string', describeJson(kind)));
-  if (!dim(inputDim) || !dim(outputDim)) errors.add(loadError(path, 'dims that are positive integers or null', `${describeJson(inputDim)}→${describeJson(outputDim)}`));
+  if (typeof kind !== 'string') errors.add(persistenceError(`${path}.kind`, 'a string', describeJson(kind)));
+  if (!dim(inputDim) || !dim(outputDim)) errors.add(persistenceError(path, 'dims that are positive integers or null', `${describeJson(inputDim)}→${describeJson(outputDim)}`));
   const cfg: Record<string, number | string | boolean> = {};
   if (config !== undefined) {
-    if (!isRecord(config)) errors.add(loadError(`${path}.config`, 'an object', describeJson(config)));
+    if (!isRecord(config)) errors.add(persistenceError(`${path}.config`, 'an object', describeJson(config)));
     else for (const [k, v] of Object.entries(config)) {
       if (typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean') cfg[k] = v;
-      else errors.add(loadError(`${path}.config.${k}`, 'a number, string or boolean', describeJson(v)));
+      else errors.add(persistenceError(`${path}.config.${k}`, 'a number, string or boolean', describeJson(v)));
     }
   }
   let kids: LayerSpec[] | undefined;
   if (children !== undefined) {
-    if (!Array.isArray(children)) errors.add(loadError(`${path}.children`, 'a list', describeJson(children)));
+    if (!Array.isArray(children)) errors.add(persistenceError(`${path}.children`, 'a list', describeJson(children)));
     else kids = children.map((c, i) => specOf(c, `${path}.children[${i}]`, errors)!);
   }
   return Object.freeze({
@@ -245,10 +246,10 @@ const specOf = (u: unknown, path: string, errors: ErrorList<LoadError>): LayerSp
  * @since 0.1.0
  * @category persistence
  */
-export const readSpec = (text: unknown, options: LoadOptions = {}): E.Either<LoadErrors, LayerSpec> =>
+export const readSpec = (text: unknown, options: LoadOptions = {}): E.Either<PersistenceErrors, LayerSpec> =>
   guard(() =>
-    E.chain((root: Record<string, unknown>): E.Either<LoadErrors, LayerSpec> => {
-      const errors = loadErrorList();
+    E.chain((root: Record<string, unknown>): E.Either<PersistenceErrors, LayerSpec> => {
+      const errors = persistenceErrorList();
       const spec = specOf(root['spec'], 'spec', errors);
       return errors.size() > 0 || spec === null ? E.left(errors.list()) : E.right(spec);
     })(readEnvelope(text, 'params', options.maxChars ?? defaultMaxChars(UNSIZED_NUMBERS))),

@@ -5,8 +5,8 @@
  * @module
  */
 import * as E from 'fp-ts/lib/Either.js';
-import type { LoadErrors } from './errors.js';
-import { loadError } from './errors.js';
+import type { PersistenceErrors } from './errors.js';
+import { persistenceError } from './errors.js';
 import { FORMAT, VERSION, defaultMaxChars, readEnvelope, type LoadOptions } from './save.js';
 import { countNumbers, decodeTree, encodeTree } from './tree.js';
 
@@ -25,13 +25,13 @@ const statePath = (p: string): string => (p === '' ? 'state' : `state.${p}`.repl
  * @since 0.1.0
  * @category persistence
  */
-export const saveState = <S>(state: S): E.Either<LoadErrors, string> => {
+export const saveState = <S>(state: S): E.Either<PersistenceErrors, string> => {
   try {
     const text = E.map((tree: string) => `{"format":${JSON.stringify(FORMAT)},"version":${VERSION},"kind":"state",\n"state":${tree}}\n`)(encodeTree(state, statePath));
     // What loadState refuses (nesting past its depth, __proto__-like keys, over its size bound), saveState refuses.
     return E.chain((t: string) => E.map(() => t)(loadState(state, t)))(text);
   } catch (e) {
-    return E.left([loadError('state', 'a saveable tree', `an internal error (${String(e)})`)]);
+    return E.left([persistenceError('state', 'a saveable tree', `an internal error (${String(e)})`)]);
   }
 };
 
@@ -44,11 +44,11 @@ export const saveState = <S>(state: S): E.Either<LoadErrors, string> => {
  * @since 0.1.0
  * @category persistence
  */
-export const loadState = <S>(like: S, text: unknown, options: LoadOptions = {}): E.Either<LoadErrors, S> => {
+export const loadState = <S>(like: S, text: unknown, options: LoadOptions = {}): E.Either<PersistenceErrors, S> => {
   try {
     const maxChars = options.maxChars ?? defaultMaxChars(countNumbers(like));
     return E.chain((root: Record<string, unknown>) => decodeTree(like, root['state'], statePath))(readEnvelope(text, 'state', maxChars));
   } catch (e) {
-    return E.left([loadError('state', 'a loadable file', `an internal error (${String(e)})`)]);
+    return E.left([persistenceError('state', 'a loadable file', `an internal error (${String(e)})`)]);
   }
 };

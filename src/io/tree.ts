@@ -11,7 +11,7 @@
  */
 import * as E from 'fp-ts/lib/Either.js';
 import { isTensor, unsafeMat, unsafeVec, type Tensor } from '../tensor/mat.js';
-import { describeJson, loadError, loadErrorList, type LoadErrors } from './errors.js';
+import { describeJson, persistenceError, persistenceErrorList, type PersistenceErrors } from './errors.js';
 import { numberToJson } from './json.js';
 
 /**
@@ -32,19 +32,19 @@ export type PathNamer = (path: string) => string;
 
 /**
  * Encodes a tree as JSON text. `Left` lists every non-finite number (NaN, ±Infinity) and every
- * value that is not part of a {@link ValueTree} (functions, undefined, typed arrays other than a
+ * value that is not part of a `ValueTree` (functions, undefined, typed arrays other than a
  * tensor's data): a file that cannot be loaded back is refused at save time.
  *
  * @since 0.1.0
  * @category encoders
  */
-export const encodeTree = (tree: unknown, name: PathNamer = (p) => p): E.Either<LoadErrors, string> => {
-  const errors = loadErrorList();
+export const encodeTree = (tree: unknown, name: PathNamer = (p) => p): E.Either<PersistenceErrors, string> => {
+  const errors = persistenceErrorList();
   const nums = (data: ArrayLike<number>, path: string): string => {
     const out: string[] = new Array<string>(data.length);
     for (let i = 0; i < data.length; i++) {
       const x = data[i]!;
-      if (!Number.isFinite(x)) errors.add(loadError(`${name(path)}[${i}]`, 'a finite number to save', String(x)));
+      if (!Number.isFinite(x)) errors.add(persistenceError(`${name(path)}[${i}]`, 'a finite number to save', String(x)));
       out[i] = numberToJson(x);
     }
     return `[${out.join(',')}]`;
@@ -54,12 +54,12 @@ export const encodeTree = (tree: unknown, name: PathNamer = (p) => p): E.Either<
       return 'rows' in t ? `{"rows":${t.rows},"cols":${t.cols},"data":${nums(t.data, path)}}` : `{"size":${t.size},"data":${nums(t.data, path)}}`;
     }
     if (typeof t === 'number') {
-      if (!Number.isFinite(t)) errors.add(loadError(name(path), 'a finite number to save', String(t)));
+      if (!Number.isFinite(t)) errors.add(persistenceError(name(path), 'a finite number to save', String(t)));
       return numberToJson(t);
     }
     if (typeof t === 'string' || typeof t === 'boolean' || t === null) return JSON.stringify(t);
     if (typeof t === 'object' && seen.has(t)) {
-      errors.add(loadError(name(path), 'a tree', 'a cycle'));
+      errors.add(persistenceError(name(path), 'a tree', 'a cycle'));
       return 'null';
     }
     const inner = new Set(seen).add(t);
@@ -67,7 +67,7 @@ export const encodeTree = (tree: unknown, name: PathNamer = (p) => p): E.Either<
     if (isRecord(t) && (Object.getPrototypeOf(t) === Object.prototype || Object.getPrototypeOf(t) === null)) {
       return `{${Object.keys(t).map((k) => `${JSON.stringify(k)}:${go(t[k], join(path, k), inner)}`).join(',')}}`;
     }
-    errors.add(loadError(name(path), 'a tensor, number, string, boolean, null, array or record', describeJson(t)));
+    errors.add(persistenceError(name(path), 'a tensor, number, string, boolean, null, array or record', describeJson(t)));
     return 'null';
   };
   const text = go(tree, '', new Set());
@@ -94,10 +94,10 @@ const isDim = (u: unknown): u is number => typeof u === 'number' && Number.isInt
  * @since 0.1.0
  * @category decoders
  */
-export const decodeTree = <T>(like: T, u: unknown, name: PathNamer = (p) => p): E.Either<LoadErrors, T> => {
-  const errors = loadErrorList();
+export const decodeTree = <T>(like: T, u: unknown, name: PathNamer = (p) => p): E.Either<PersistenceErrors, T> => {
+  const errors = persistenceErrorList();
   const fail = (path: string, expected: string, got: string): null => {
-    errors.add(loadError(name(path), expected, got));
+    errors.add(persistenceError(name(path), expected, got));
     return null;
   };
   const numbers = (data: unknown, n: number, path: string): Float64Array | null => {

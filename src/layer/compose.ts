@@ -73,7 +73,7 @@ export type SequentialArgs<Ls extends readonly Part[]> = number extends Ls['leng
     ? Empty<'sequential'>
     : CheckSequential<Ls, never, 0, [], []>;
 
-/** The argument list `compose` accepts (see {@link SequentialArgs}). @since 0.1.0 @category type helpers */
+/** The argument list `compose` accepts (see `SequentialArgs`). @since 0.1.0 @category type helpers */
 export type ComposeArgs<Ls extends readonly Part[]> = number extends Ls['length']
   ? Unbounded<'compose'>
   : Ls extends readonly []

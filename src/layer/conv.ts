@@ -155,7 +155,7 @@ export const im2col = (x: Mat<number, number>, g: Geometry): Mat<number, number>
   return unsafeMat(x.rows * g.oh * g.ow, k, out);
 };
 
-/** The adjoint of {@link im2col}: window rows summed back onto `batch` images. */
+/** The adjoint of `im2col`: window rows summed back onto `batch` images. */
 const col2im = (cols: Mat<number, number>, batch: number, g: Geometry): Float64Array => {
   const dx = new Float64Array(batch * g.h * g.w * g.c);
   K.im2col(dx, cols.data, { ...g, batch }, true);

@@ -117,7 +117,7 @@ export const standardizeWith = <D extends number>(mean: Vec<D>, std: Vec<D>): St
 
 /**
  * Fits `standardize` on training rows `x: Mat<n, D>` (μ = column mean, σ = population std with
- * ddof = 0, a constant column, up to rounding, divided by 1; see {@link columnStats}) and returns the frozen, non-trained layer
+ * ddof = 0, a constant column, up to rounding, divided by 1) and returns the frozen, non-trained layer
  * `Layer<D, D, NoParams>`. Put it first in `sequential`; fit it on the training rows only.
  *
  * @example

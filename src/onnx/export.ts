@@ -7,7 +7,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { formOf } from '../layer/form.js';
 import type { Layer, Part } from '../layer/layer.js';
-import { loadError, type LoadError } from '../io/errors.js';
+import { persistenceError, type PersistenceError } from '../io/errors.js';
 import { describe } from '../errors.js';
 import { graphBuilder, type Dtype, type GraphBuilder, type Mismatch } from './graph.js';
 import { MAPPINGS } from './mappings.js';
@@ -22,7 +22,7 @@ import { layerLabel, nodePrefix, notFixedWidth } from './names.js';
  * @since 0.2.0
  * @category model
  */
-export type ExportError = LoadError;
+export type ExportError = PersistenceError;
 
 /**
  * Options of {@link toOnnx}:
@@ -60,9 +60,9 @@ const MAPPED = 'a layer foldnet built (dense, an activation, dropout, standardiz
 const emit = (layer: Part, params: unknown, position: readonly number[], x: string, g: GraphBuilder): E.Either<ExportError, string> => {
   const form = formOf(layer);
   const label = layerLabel(position, layer);
-  if (form === undefined) return E.left(loadError(label, `${MAPPED}, which has an ONNX mapping`, `a layer defined outside foldnet (kind ${describe(layer?.kind)}), whose functions ONNX cannot know`));
+  if (form === undefined) return E.left(persistenceError(label, `${MAPPED}, which has an ONNX mapping`, `a layer defined outside foldnet (kind ${describe(layer?.kind)}), whose functions ONNX cannot know`));
   if (form.op === 'chain') {
-    if (!Array.isArray(params) || params.length !== form.parts.length) return E.left(loadError(label, `parameters as a tuple of ${form.parts.length}`, describe(params)));
+    if (!Array.isArray(params) || params.length !== form.parts.length) return E.left(persistenceError(label, `parameters as a tuple of ${form.parts.length}`, describe(params)));
     return form.applied.reduce<E.Either<ExportError, string>>(
       (acc, i) => E.chain((h: string) => emit(form.parts[i]!, params[i], [...position, i + 1], h, g))(acc),
       E.right(x),
@@ -74,7 +74,7 @@ const emit = (layer: Part, params: unknown, position: readonly number[], x: stri
     return E.map((y: string) => steps.exit(y, form.steps * inner.outputDim, prefix, g))(emit(inner, params, [...position, 1], steps.entry(x, inner.inputDim, prefix, g), g));
   }
   const mapping = MAPPINGS[form.op] as { emit: (f: typeof form, p: unknown, x: string, prefix: string, g: GraphBuilder) => E.Either<Mismatch, string> };
-  return E.mapLeft((m: Mismatch) => loadError(label, m.expected, m.got))(mapping.emit(form, params, x, nodePrefix(position), g));
+  return E.mapLeft((m: Mismatch) => persistenceError(label, m.expected, m.got))(mapping.emit(form, params, x, nodePrefix(position), g));
 };
 
 const valueInfo = (name: string, dtype: Dtype, width: number): ValueInfoRecord => ({
@@ -87,11 +87,11 @@ const checkOptions = (o: OnnxExportOptions): E.Either<ExportError, Required<Onnx
   const opset = o.opset ?? 17;
   const inputName = o.inputName ?? 'input';
   const outputName = o.outputName ?? 'output';
-  if (dtype !== 'float32' && dtype !== 'float64') return E.left(loadError('options.dtype', "'float32' or 'float64'", describe(dtype)));
-  if (!ONNX_OPSETS.includes(opset)) return E.left(loadError('options.opset', `one of ${ONNX_OPSETS.join(', ')}`, describe(opset)));
+  if (dtype !== 'float32' && dtype !== 'float64') return E.left(persistenceError('options.dtype', "'float32' or 'float64'", describe(dtype)));
+  if (!ONNX_OPSETS.includes(opset)) return E.left(persistenceError('options.opset', `one of ${ONNX_OPSETS.join(', ')}`, describe(opset)));
   const names = [inputName, outputName];
   if (!names.every((n) => typeof n === 'string' && n !== '') || inputName === outputName) {
-    return E.left(loadError('options.inputName/outputName', 'two different non-empty names', `${describe(inputName)} and ${describe(outputName)}`));
+    return E.left(persistenceError('options.inputName/outputName', 'two different non-empty names', `${describe(inputName)} and ${describe(outputName)}`));
   }
   return E.right({ dtype, opset, inputName, outputName });
 };
@@ -127,7 +127,7 @@ const checkOptions = (o: OnnxExportOptions): E.Either<ExportError, Required<Onnx
 export const toOnnx = <I extends number, O extends number, P>(net: Layer<I, O, P>, params: P, options: OnnxExportOptions = {}): E.Either<ExportError, Uint8Array> => {
   try {
     const notFixed = notFixedWidth(net);
-    if (notFixed !== undefined) return E.left(loadError('model', notFixed, describe(net)));
+    if (notFixed !== undefined) return E.left(persistenceError('model', notFixed, describe(net)));
     return E.chain((o: Required<OnnxExportOptions>) => {
       const { builder, nodes, initializers } = graphBuilder(o.dtype, o.opset);
       return E.map((out: string): Uint8Array => {
@@ -151,6 +151,6 @@ export const toOnnx = <I extends number, O extends number, P>(net: Layer<I, O, P
       })(emit(net, params, [], o.inputName, builder));
     })(checkOptions(options));
   } catch (e) {
-    return E.left(loadError('model', 'an exportable model', `an internal error (${String(e)})`));
+    return E.left(persistenceError('model', 'an exportable model', `an internal error (${String(e)})`));
   }
 };

@@ -9,7 +9,7 @@ import { pipe } from 'fp-ts/lib/function.js';
 import { formOf } from '../layer/form.js';
 import type { Layer, Part } from '../layer/layer.js';
 import { key } from '../random.js';
-import { loadError, type LoadError } from '../io/errors.js';
+import { persistenceError, type PersistenceError } from '../io/errors.js';
 import { countNumbers } from '../io/tree.js';
 import { describe } from '../errors.js';
 import { chainReader, describeNode, quote, shorten, type ChainReader, type Mismatch } from './graph.js';
@@ -30,13 +30,13 @@ export interface OnnxImportOptions {
 }
 
 /** Reads the parameters of `layer` from the chain, in the order the layer applies its parts. */
-const read = (layer: Part, position: readonly number[], r: ChainReader): E.Either<LoadError, unknown> => {
+const read = (layer: Part, position: readonly number[], r: ChainReader): E.Either<PersistenceError, unknown> => {
   const form = formOf(layer);
   const label = layerLabel(position, layer);
-  if (form === undefined) return E.left(loadError(label, 'a layer foldnet built, which has an ONNX mapping', `a layer defined outside foldnet (kind ${describe(layer?.kind)})`));
+  if (form === undefined) return E.left(persistenceError(label, 'a layer foldnet built, which has an ONNX mapping', `a layer defined outside foldnet (kind ${describe(layer?.kind)})`));
   if (form.op === 'chain') {
     const out: unknown[] = new Array(form.parts.length);
-    const done = form.applied.reduce<E.Either<LoadError, void>>(
+    const done = form.applied.reduce<E.Either<PersistenceError, void>>(
       (acc, i) => E.chain(() => E.map((p: unknown) => void (out[i] = p))(read(form.parts[i]!, [...position, i + 1], r)))(acc),
       E.right(undefined),
     );
@@ -44,7 +44,7 @@ const read = (layer: Part, position: readonly number[], r: ChainReader): E.Eithe
   }
   if (form.op === 'timeDistributed') {
     const inner = form.layer as Part & { inputDim: number; outputDim: number };
-    const inOut = (e: E.Either<Mismatch, void>) => E.mapLeft((m: Mismatch) => loadError(label, m.expected, m.got))(e);
+    const inOut = (e: E.Either<Mismatch, void>) => E.mapLeft((m: Mismatch) => persistenceError(label, m.expected, m.got))(e);
     return pipe(
       inOut(steps.readEntry(r, inner.inputDim)),
       E.chain(() => read(inner, [...position, 1], r)),
@@ -52,28 +52,28 @@ const read = (layer: Part, position: readonly number[], r: ChainReader): E.Eithe
     );
   }
   const mapping = MAPPINGS[form.op] as { read: (f: typeof form, r: ChainReader) => E.Either<Mismatch, unknown> };
-  return E.mapLeft((m: Mismatch) => loadError(label, m.expected, m.got))(mapping.read(form, r));
+  return E.mapLeft((m: Mismatch) => persistenceError(label, m.expected, m.got))(mapping.read(form, r));
 };
 
-const tensorInfo = (v: ValueInfoRecord, width: number, where: string): E.Either<LoadError, void> => {
+const tensorInfo = (v: ValueInfoRecord, width: number, where: string): E.Either<PersistenceError, void> => {
   const t = v.type?.tensor_type;
   if (t === undefined) return E.right(undefined);
   if (t.elem_type !== DATA_TYPE.float && t.elem_type !== DATA_TYPE.double) {
-    return E.left(loadError(where, 'a float or double tensor', `element type ${String(t.elem_type)}`));
+    return E.left(persistenceError(where, 'a float or double tensor', `element type ${String(t.elem_type)}`));
   }
   const dims = t.shape?.dim;
   if (dims === undefined) return E.right(undefined);
   const last = dims[1]?.dim_value;
   return dims.length === 2 && (last === undefined || last === width)
     ? E.right(undefined)
-    : E.left(loadError(where, `shape [batch, ${width}]`, `[${dims.map((d) => d.dim_value ?? (d.dim_param === undefined ? undefined : shorten(d.dim_param)) ?? '?').join(', ')}]`));
+    : E.left(persistenceError(where, `shape [batch, ${width}]`, `[${dims.map((d) => d.dim_value ?? (d.dim_param === undefined ? undefined : shorten(d.dim_param)) ?? '?').join(', ')}]`));
 };
 
-const readGraph = (net: Part & { inputDim: number; outputDim: number }, g: GraphRecord): E.Either<LoadError, unknown> => {
+const readGraph = (net: Part & { inputDim: number; outputDim: number }, g: GraphRecord): E.Either<PersistenceError, unknown> => {
   const constants = new Set(g.initializer.map((t) => t.name));
   const inputs = g.input.filter((v) => !constants.has(v.name));
-  if (inputs.length !== 1 || inputs[0]!.name === undefined) return E.left(loadError('graph.input', 'one input (besides initializers)', `${inputs.length}`));
-  if (g.output.length !== 1 || g.output[0]!.name === undefined) return E.left(loadError('graph.output', 'one output', `${g.output.length}`));
+  if (inputs.length !== 1 || inputs[0]!.name === undefined) return E.left(persistenceError('graph.input', 'one input (besides initializers)', `${inputs.length}`));
+  if (g.output.length !== 1 || g.output[0]!.name === undefined) return E.left(persistenceError('graph.output', 'one output', `${g.output.length}`));
   const input = inputs[0]!;
   const output = g.output[0]!;
   return E.chain(() => {
@@ -82,7 +82,7 @@ const readGraph = (net: Part & { inputDim: number; outputDim: number }, g: Graph
       const end = r.current();
       if (end === output.name) return E.right(params);
       const next = r.peek();
-      return E.left(loadError('model', `the graph to end after the last layer (at output ${quote(output.name ?? '')})`, E.isRight(next) ? describeNode(next.right) : next.left));
+      return E.left(persistenceError('model', `the graph to end after the last layer (at output ${quote(output.name ?? '')})`, E.isRight(next) ? describeNode(next.right) : next.left));
     })(read(net, [], r));
   })(E.chain(() => tensorInfo(output, net.outputDim, 'graph.output'))(tensorInfo(input, net.inputDim, 'graph.input')));
 };
@@ -110,17 +110,17 @@ const readGraph = (net: Part & { inputDim: number; outputDim: number }, g: Graph
  * @since 0.2.0
  * @category persistence
  */
-export const fromOnnx = <I extends number, O extends number, P>(net: Layer<I, O, P>, bytes: unknown, options: OnnxImportOptions = {}): E.Either<LoadError, P> => {
+export const fromOnnx = <I extends number, O extends number, P>(net: Layer<I, O, P>, bytes: unknown, options: OnnxImportOptions = {}): E.Either<PersistenceError, P> => {
   try {
     const notFixed = notFixedWidth(net);
-    if (notFixed !== undefined) return E.left(loadError('model', notFixed, describe(net)));
-    if (!(bytes instanceof Uint8Array)) return E.left(loadError('file', 'ONNX bytes (a Uint8Array)', describe(bytes)));
+    if (notFixed !== undefined) return E.left(persistenceError('model', notFixed, describe(net)));
+    if (!(bytes instanceof Uint8Array)) return E.left(persistenceError('file', 'ONNX bytes (a Uint8Array)', describe(bytes)));
     const maxBytes = options.maxBytes ?? 16 * countNumbers(net.init(key(0))) + 1_000_000;
-    if (bytes.length > maxBytes) return E.left(loadError('file', `at most ${maxBytes} bytes (options.maxBytes)`, `${bytes.length} bytes`));
+    if (bytes.length > maxBytes) return E.left(persistenceError('file', `at most ${maxBytes} bytes (options.maxBytes)`, `${bytes.length} bytes`));
     return E.chain((m: { graph?: GraphRecord }) =>
-      m.graph === undefined ? E.left(loadError('graph', 'an ONNX model with a graph', 'none')) : (readGraph(net, m.graph) as E.Either<LoadError, P>),
-    )(E.mapLeft((why: string) => loadError('file', 'an ONNX model (protobuf ModelProto)', `undecodable bytes: ${why}`))(decodeModel(bytes)));
+      m.graph === undefined ? E.left(persistenceError('graph', 'an ONNX model with a graph', 'none')) : (readGraph(net, m.graph) as E.Either<PersistenceError, P>),
+    )(E.mapLeft((why: string) => persistenceError('file', 'an ONNX model (protobuf ModelProto)', `undecodable bytes: ${why}`))(decodeModel(bytes)));
   } catch (e) {
-    return E.left(loadError('file', 'a readable ONNX model', `an internal error (${String(e)})`));
+    return E.left(persistenceError('file', 'a readable ONNX model', `an internal error (${String(e)})`));
   }
 };

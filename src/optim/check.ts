@@ -1,7 +1,7 @@
 /**
  * Hyper-parameter checks shared by the optimizers, schedules and regularizers: each returns the
  * value or throws a `RangeError` in one wording, `"<where>: <name> must be …, got <v>"`, at
- * construction time (a programming error, before any training). Internal: not in the barrel.
+ * construction time (a programming error, before any training). Internal: not exported by src/index.ts.
  *
  * @module
  */

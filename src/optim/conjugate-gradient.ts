@@ -4,7 +4,7 @@
  * @module
  */
 import * as Params from '../params.js';
-import { stoppingOptions, type FullBatchOptions, type FullBatchResult, type FullBatchStop, type Objective } from './full-batch.js';
+import { stoppingOptions, type FullBatchOptions, type FullBatchResult, type Objective } from './full-batch.js';
 import { strongWolfe, type LineSearchOptions } from './line-search.js';
 
 /**
@@ -29,7 +29,7 @@ export interface ConjugateGradientOptions extends FullBatchOptions {
  *
  * @example
  * const r = conjugateGradient(objective(net, mse, { x, y }), p0, { maxIterations: 200 })
- * r.stopReason // 'gradientNorm' | 'lossChange' | 'maxIterations' | 'lineSearchFailed'
+ * r.stopReason._tag // 'GradientNorm' | 'LossChange' | 'IterationsDone' | 'LineSearchFailed'
  * @since 0.1.0
  * @category full-batch
  */
@@ -47,17 +47,17 @@ export const conjugateGradient = <P>(f: Objective<P>, params: P, options: Conjug
   let slopePrev = 0;
   const losses = [value];
   let k = 0;
-  let stop: FullBatchStop = 'maxIterations';
+  let stop: FullBatchResult<P>['stopReason'] = { _tag: 'IterationsDone' };
   let sinceRestart = 0;
   for (;;) {
-    if (Math.sqrt(gg) <= gradTol) { stop = 'gradientNorm'; break; }
-    if (k >= maxIterations) { stop = 'maxIterations'; break; }
+    if (Math.sqrt(gg) <= gradTol) { stop = { _tag: 'GradientNorm' }; break; }
+    if (k >= maxIterations) { stop = { _tag: 'IterationsDone' }; break; }
     const slope = Params.dot(grad, d);
     // First step: a unit-length move; later: the previous step's predicted decrease (N&W 3.60).
     const alpha0 = k === 0 || alphaPrev === 0 ? Math.min(1, 1 / Math.sqrt(gg)) : Math.min(1e10, (alphaPrev * slopePrev) / slope);
     const s = strongWolfe(f, theta, value, grad, d, alpha0, ls);
     evaluations += s.evaluations;
-    if (s._tag === 'Failed') { stop = 'lineSearchFailed'; break; }
+    if (s._tag === 'Failed') { stop = { _tag: 'LineSearchFailed' }; break; }
     k++;
     const change = value - s.value;
     const ggNew = Params.sumOfSquares(s.grad);
@@ -76,7 +76,7 @@ export const conjugateGradient = <P>(f: Objective<P>, params: P, options: Conjug
     }
     d = dNew;
     gg = ggNew;
-    if (change <= lossTol * Math.max(1, Math.abs(value))) { stop = Math.sqrt(gg) <= gradTol ? 'gradientNorm' : 'lossChange'; break; }
+    if (change <= lossTol * Math.max(1, Math.abs(value))) { stop = Math.sqrt(gg) <= gradTol ? { _tag: 'GradientNorm' } : { _tag: 'LossChange' }; break; }
   }
   return Object.freeze({ params: theta, value, gradNorm: Math.sqrt(gg), losses: Object.freeze(losses), iterations: k, evaluations, stopReason: stop });
 };

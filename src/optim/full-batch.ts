@@ -4,6 +4,7 @@
  *
  * @module
  */
+import type { StopReason } from '../stop-reason.js';
 
 /**
  * A differentiable objective `θ ↦ [f(θ), ∇f(θ)]` over a parameter tree (for a net:
@@ -27,20 +28,11 @@ export interface FullBatchOptions {
   readonly lossTol?: number;
 }
 
-/**
- * Why a full-batch optimizer stopped: the gradient is small, the loss stopped changing, the
- * iteration cap was reached, or the line search found no step satisfying the Wolfe conditions
- * (typically at the limits of floating-point precision).
- *
- * @since 0.1.0
- * @category model
- */
-export type FullBatchStop = 'gradientNorm' | 'lossChange' | 'maxIterations' | 'lineSearchFailed';
 
 /**
  * The result: the final parameters, `f` and `‖∇f‖` there, the loss after every iteration
  * (`losses[0]` is the start), the counts of iterations and of objective evaluations, and the stop
- * reason.
+ * reason (`GradientNorm`, `LossChange`, `IterationsDone` or `LineSearchFailed`, see {@link StopReason}).
  *
  * @since 0.1.0
  * @category model
@@ -52,7 +44,7 @@ export interface FullBatchResult<P> {
   readonly losses: readonly number[];
   readonly iterations: number;
   readonly evaluations: number;
-  readonly stopReason: FullBatchStop;
+  readonly stopReason: Exclude<StopReason, { readonly epoch: number }>;
 }
 
 /**

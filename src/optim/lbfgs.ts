@@ -4,7 +4,7 @@
  * @module
  */
 import * as Params from '../params.js';
-import { stoppingOptions, type FullBatchOptions, type FullBatchResult, type FullBatchStop, type Objective } from './full-batch.js';
+import { stoppingOptions, type FullBatchOptions, type FullBatchResult, type Objective } from './full-batch.js';
 import { strongWolfe, type LineSearchOptions } from './line-search.js';
 
 /**
@@ -43,7 +43,7 @@ export const lbfgs = <P>(f: Objective<P>, params: P, options: LbfgsOptions = {})
   let pairs: readonly { readonly s: P; readonly y: P; readonly rho: number }[] = [];
   const losses = [value];
   let k = 0;
-  let stop: FullBatchStop = 'maxIterations';
+  let stop: FullBatchResult<P>['stopReason'] = { _tag: 'IterationsDone' };
   const direction = (g: P): P => {
     // Two-loop recursion: q ← g; newest to oldest a_i = ρ_i s_iᵀq, q ← q − a_i y_i; r ← H⁰q;
     // oldest to newest b = ρ_i y_iᵀr, r ← r + (a_i − b) s_i; d = −r.
@@ -64,8 +64,8 @@ export const lbfgs = <P>(f: Objective<P>, params: P, options: LbfgsOptions = {})
   };
   for (;;) {
     const gnorm = Params.norm(grad);
-    if (gnorm <= gradTol) { stop = 'gradientNorm'; break; }
-    if (k >= maxIterations) { stop = 'maxIterations'; break; }
+    if (gnorm <= gradTol) { stop = { _tag: 'GradientNorm' }; break; }
+    if (k >= maxIterations) { stop = { _tag: 'IterationsDone' }; break; }
     let d = direction(grad);
     if (!(Params.dot(grad, d) < 0)) {
       pairs = [];
@@ -74,7 +74,7 @@ export const lbfgs = <P>(f: Objective<P>, params: P, options: LbfgsOptions = {})
     const alpha0 = pairs.length === 0 ? Math.min(1, 1 / gnorm) : 1;
     const s = strongWolfe(f, theta, value, grad, d, alpha0, ls);
     evaluations += s.evaluations;
-    if (s._tag === 'Failed') { stop = 'lineSearchFailed'; break; }
+    if (s._tag === 'Failed') { stop = { _tag: 'LineSearchFailed' }; break; }
     k++;
     const change = value - s.value;
     const sk = Params.sub(s.params, theta);
@@ -85,7 +85,7 @@ export const lbfgs = <P>(f: Objective<P>, params: P, options: LbfgsOptions = {})
     value = s.value;
     grad = s.grad;
     losses.push(value);
-    if (change <= lossTol * Math.max(1, Math.abs(value))) { stop = Params.norm(grad) <= gradTol ? 'gradientNorm' : 'lossChange'; break; }
+    if (change <= lossTol * Math.max(1, Math.abs(value))) { stop = Params.norm(grad) <= gradTol ? { _tag: 'GradientNorm' } : { _tag: 'LossChange' }; break; }
   }
   return Object.freeze({ params: theta, value, gradNorm: Params.norm(grad), losses: Object.freeze(losses), iterations: k, evaluations, stopReason: stop });
 };

@@ -3,7 +3,7 @@
  * from) is checked once per run, before training, and a problem is a `Left` naming the set, the
  * row and the column, instead of a silent zero, a NaN loss or a crash deep in an epoch.
  *
- * The checks are pure functions of their arguments; `fitIteratorE` (and so `fitIterator`, `fitE`
+ * The checks are pure functions of their arguments; `fitEpochsEither` (and so `fitEpochs`, `fitEither`
  * and `fit`) calls them before it builds its plan (data, parameters, resume) and right after (the
  * row orders, which need the training row count the plan settles).
  *
@@ -154,7 +154,7 @@ export const checkFitInputs = <I extends number, O extends number, N extends num
   const like = model.init(key(0));
   const resume: unknown = options.resume;
   if (resume === undefined) return checkTree('params', 'params', like, params);
-  if (!isRecord(resume)) return inputError('resume', 'resume', 'a training state that fitIterator yielded', show(resume));
+  if (!isRecord(resume)) return inputError('resume', 'resume', 'a training state that fitEpochs yielded', show(resume));
   const { epoch, step } = resume;
   if (!(Number.isInteger(epoch) && (epoch as number) >= 0 && (epoch as number) <= options.epochs)) {
     return inputError('resume', 'resume.epoch', `an integer in 0..${options.epochs} (epochs)`, show(epoch));

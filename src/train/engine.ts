@@ -33,10 +33,10 @@
  *   they compute takes the scalar path instead of writing into the program's memory.
  *
  * Each update is written into a second parameter (and optimizer state) buffer and the two swap
- * when it is accepted, so a refused update (the shared {@link refusal} check: non-finite cost,
+ * when it is accepted, so a refused update (the shared `refusal` check: non-finite cost,
  * ‖g‖² or new parameters, in `makeStep`'s order and with its message) leaves the last finite
  * state. The layout is computed once per run; parameters and optimizer state are copied in at the
- * start of each epoch (the arena is shared, and a lazy `fitIterator` may interleave with other
+ * start of each epoch (the arena is shared, and a lazy `fitEpochs` may interleave with other
  * work) and out at its end.
  *
  * @module

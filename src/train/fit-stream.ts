@@ -49,7 +49,7 @@ type CheckedStreamOptions<I extends number, O extends number, N extends number, 
   readonly loss: Loss<N> & LossFits<O, N>;
 };
 
-/** A `FitError` raised inside the asynchronous run, so `fitStreamE` can return it as a `Left`. */
+/** A `FitError` raised inside the asynchronous run, so `fitStreamEither` can return it as a `Left`. */
 class StreamFitError extends RangeError {
   constructor(readonly error: FitError) {
     super(error.message);
@@ -166,11 +166,11 @@ async function* runStream<I extends number, O extends number, P, N extends numbe
  *
  * @example
  * const batches = csvBatches('big.csv', { features: ['a', 'b', 'c', 'd'], target: 'y', task: 'regression' }, { batchSize: 256 })
- * for await (const s of fitStreamIterator(net, p0, batches, { loss: mse, optimizer: adam(1e-2), epochs: 5, key: key(0) })) console.log(s.epoch)
+ * for await (const s of fitStreamEpochs(net, p0, batches, { loss: mse, optimizer: adam(1e-2), epochs: 5, key: key(0) })) console.log(s.epoch)
  * @since 0.2.0
  * @category training
  */
-export const fitStreamIterator = <I extends number, O extends number, P, N extends number, S>(
+export const fitStreamEpochs = <I extends number, O extends number, P, N extends number, S>(
   model: Layer<I, O, P>,
   params: NoInfer<P>,
   source: BatchSource<NoInfer<I>, NoInfer<O>>,
@@ -184,7 +184,7 @@ export const fitStreamIterator = <I extends number, O extends number, P, N exten
  * @since 0.2.0
  * @category training
  */
-export const fitStreamE = async <I extends number, O extends number, P, N extends number, S>(
+export const fitStreamEither = async <I extends number, O extends number, P, N extends number, S>(
   model: Layer<I, O, P>,
   params: NoInfer<P>,
   source: BatchSource<NoInfer<I>, NoInfer<O>>,
@@ -220,7 +220,7 @@ export const fitStream = async <I extends number, O extends number, P, N extends
   source: BatchSource<NoInfer<I>, NoInfer<O>>,
   options: CheckedStreamOptions<NoInfer<I>, NoInfer<O>, N, NoInfer<P>, S>,
 ): Promise<FitResult<P, S>> => {
-  const r = await fitStreamE(model, params, source, options);
+  const r = await fitStreamEither(model, params, source, options);
   if (E.isLeft(r)) throw new RangeError(r.left.message);
   return r.right;
 };

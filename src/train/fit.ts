@@ -1,5 +1,5 @@
 /**
- * Training as a fold: a step folds over the batches of an epoch, `fitIterator` lazily unfolds one
+ * Training as a fold: a step folds over the batches of an epoch, `fitEpochs` lazily unfolds one
  * state per epoch, and `fit` is the fold over that iterator.
  *
  * @module
@@ -14,7 +14,7 @@ import { takeRows, type Mat } from '../tensor/mat.js';
 import { batchRanges } from './batches.js';
 import { makeStep, type Step, type StepState } from './step.js';
 import { compileProgram, type EpochResult, type Program } from './engine.js';
-import type { BestRecord, Dataset, FitError, FitOptions, FitResult, History, StopReason, TrainState } from './types.js';
+import type { BestRecord, Dataset, FitError, FitOptions, FitResult, FitStopReason as StopReason, History, TrainState } from './types.js';
 import { holdOut } from './validation-split.js';
 import { checkFitInputs, checkOrder } from './check-inputs.js';
 
@@ -145,7 +145,7 @@ export const judgeOf = <I extends number, O extends number, N extends number, P,
   const { earlyStopping: es, metric } = options;
   const loss = options.loss as Loss<number>;
   const monitor = es?.monitor ?? (validation !== undefined ? 'valLoss' : 'trainLoss');
-  const mode = es?.mode ?? (monitor === 'valMetric' ? (metric?.better === 'lower' ? 'min' : 'max') : 'min');
+  const mode = es?.mode ?? (monitor === 'valMetric' ? (metric?.mode ?? 'max') : 'min');
   const minDelta = es?.minDelta ?? 0;
   return {
     valScores: (p) => {
@@ -325,11 +325,11 @@ export const initialState = <I extends number, O extends number, N extends numbe
  * `{ …options, resume: state }`. Invalid options give a `Left` (see {@link FitError}).
  *
  * @example
- * const states = fitIteratorE(net, p0, { x, y }, { loss: mse, optimizer: sgd(0.1), epochs: 50, batchSize: 16, key: key(0) })
- * @since 0.1.0
+ * const states = fitEpochsEither(net, p0, { x, y }, { loss: mse, optimizer: sgd(0.1), epochs: 50, batchSize: 16, key: key(0) })
+ * @since 0.2.0
  * @category training
  */
-export const fitIteratorE = <I extends number, O extends number, P, N extends number, S, X extends number, Y extends number>(
+export const fitEpochsEither = <I extends number, O extends number, P, N extends number, S, X extends number, Y extends number>(
   model: Layer<I, O, P>,
   params: NoInfer<P>,
   data: FitData<I, O, X, Y>,
@@ -349,24 +349,24 @@ export const orThrow = <A>(r: E.Either<FitError, A>): A => {
 };
 
 /**
- * {@link fitIteratorE} that throws a `RangeError` with the {@link FitError}'s message on invalid
+ * {@link fitEpochsEither} that throws a `RangeError` with the {@link FitError}'s message on invalid
  * options.
  *
  * @example
- * for (const s of fitIterator(net, p0, data, opts)) console.log(s.epoch, s.history.trainLoss[s.epoch - 1])
- * @since 0.1.0
+ * for (const s of fitEpochs(net, p0, data, opts)) console.log(s.epoch, s.history.trainLoss[s.epoch - 1])
+ * @since 0.2.0
  * @category training
  */
-export const fitIterator = <I extends number, O extends number, P, N extends number, S, X extends number, Y extends number>(
+export const fitEpochs = <I extends number, O extends number, P, N extends number, S, X extends number, Y extends number>(
   model: Layer<I, O, P>,
   params: NoInfer<P>,
   data: FitData<I, O, X, Y>,
   options: CheckedOptions<NoInfer<I>, NoInfer<O>, N, NoInfer<P>, S>,
-): Iterable<TrainState<P, S>> => orThrow(fitIteratorE(model, params, data, options));
+): Iterable<TrainState<P, S>> => orThrow(fitEpochsEither(model, params, data, options));
 
 /**
- * Trains a net: the fold over {@link fitIterator}'s states. Each epoch shuffles the training rows
- * with the key (unless `batchSize` is `'full'`), folds {@link makeStep} over the batches
+ * Trains a net: the fold over {@link fitEpochs}'s states. Each epoch shuffles the training rows
+ * with the key (unless `batchSize` is `'full'`), folds the training step (backprop, then the optimizer's update) over the batches
  * (`'full'`: 1 update, `1`: N updates, `B`: ⌈N/B⌉), then records train/validation loss and metric.
  * The fold runs as one compiled arena program built from the lowered forms the model, loss,
  * optimizer and penalty carry (src/train/engine.ts), with the same numbers as the generic step.
@@ -378,11 +378,11 @@ export const fitIterator = <I extends number, O extends number, P, N extends num
  * dims, and the message names the fix (`withCols(x, 4)`, or a model built with `dyn(n)`).
  *
  * @example
- * const r = fitE(net, net.init(key(1)), { x, y }, { loss: mse, optimizer: adam(1e-2), epochs: 100, batchSize: 32, key: key(2) })
- * @since 0.1.0
+ * const r = fitEither(net, net.init(key(1)), { x, y }, { loss: mse, optimizer: adam(1e-2), epochs: 100, batchSize: 32, key: key(2) })
+ * @since 0.2.0
  * @category training
  */
-export const fitE = <I extends number, O extends number, P, N extends number, S, X extends number, Y extends number>(
+export const fitEither = <I extends number, O extends number, P, N extends number, S, X extends number, Y extends number>(
   model: Layer<I, O, P>,
   params: NoInfer<P>,
   data: FitData<I, O, X, Y>,
@@ -392,7 +392,7 @@ export const fitE = <I extends number, O extends number, P, N extends number, S,
     let last = initialState(params, options);
     for (const s of states) last = s;
     return resultOf(last, options);
-  })(fitIteratorE(model, params, data, options));
+  })(fitEpochsEither(model, params, data, options));
 
 /** A run's result from its last state: the stop reason, and the best epoch's params under `restoreBest`. */
 export const resultOf = <P, S>(last: TrainState<P, S>, options: { readonly earlyStopping?: FitOptions<number, number, number, P, S>['earlyStopping'] }): FitResult<P, S> => {
@@ -403,7 +403,7 @@ export const resultOf = <P, S>(last: TrainState<P, S>, options: { readonly early
 };
 
 /**
- * {@link fitE} that throws a `RangeError` with the {@link FitError}'s message on invalid options
+ * {@link fitEither} that throws a `RangeError` with the {@link FitError}'s message on invalid options
  * (e.g. `fit: batchSize must be 'full' or an integer in 1..150 (the training rows), got 0`).
  *
  * @example
@@ -416,4 +416,4 @@ export const fit = <I extends number, O extends number, P, N extends number, S, 
   params: NoInfer<P>,
   data: FitData<I, O, X, Y>,
   options: CheckedOptions<NoInfer<I>, NoInfer<O>, N, NoInfer<P>, S>,
-): FitResult<P, S> => orThrow(fitE(model, params, data, options));
+): FitResult<P, S> => orThrow(fitEither(model, params, data, options));

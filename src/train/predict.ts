@@ -49,8 +49,8 @@ export const predict = <I extends number, O extends number, P, B extends number,
 /**
  * A report on a held-out dataset, in evaluation mode: `{ loss: L(f(θ, x), y), metric: m(f(θ, x), y) }`,
  * the data loss as a batch mean (no penalty) and, if given, a metric, both from one forward pass.
- * For the curried objective `θ ↦ L` (which also takes a training context, like `valueAndGrad`)
- * use {@link lossValue}.
+ * The loss together with its gradient is {@link valueAndGrad}; the loss of predictions you
+ * already have is `loss.value(ŷ, y)`.
  *
  * @example
  * const { loss, metric } = evaluate(net, result.params, { x: xTest, y: yTest }, mse)

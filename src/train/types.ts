@@ -1,9 +1,9 @@
 /**
- * The data of training: what `fit` and `fitIterator` take (options), what they carry from epoch to
+ * The data of training: what `fit` and `fitEpochs` take (options), what they carry from epoch to
  * epoch (`TrainState`), and what they return (`FitResult`, `History`, `StopReason`).
  *
  * Everything here is an immutable record: a state is a value, so a caller can keep any epoch's
- * state, inspect it, and resume from it later with `fitIterator(…, { …, resume: state })`.
+ * state, inspect it, and resume from it later with `fitEpochs(…, { …, resume: state })`.
  *
  * @module
  */
@@ -12,6 +12,9 @@ import type { GradientTransformation } from '../optim/transform.js';
 import type { Key } from '../random.js';
 import type { Mat } from '../tensor/mat.js';
 import type { Penalty } from '../optim/regularize/penalty.js';
+import type { StopReason } from '../stop-reason.js';
+
+export type { StopReason };
 
 /**
  * Inputs `x: Mat<N, I>` and targets `y: Mat<N, O>`, one example per row (the row counts must
@@ -37,16 +40,17 @@ export type BatchSize = number | 'full';
 
 /**
  * A score of predictions against targets on a whole data set (accuracy, RMSE, …), with the
- * direction that counts as better (early stopping on `'valMetric'` uses it).
+ * direction that counts as better, `mode`: `'max'` when higher is better (accuracy), `'min'` when
+ * lower is (RMSE); early stopping on `'valMetric'` uses it.
  *
  * @example
- * const accuracyMetric: Metric<3> = { name: 'accuracy', better: 'higher', compute: (yhat, y) => accuracy(yhat, argmaxRows(y)) }
+ * const accuracyMetric: Metric<3> = { name: 'accuracy', mode: 'max', compute: (yhat, y) => accuracy(yhat, argmaxRows(y)) }
  * @since 0.1.0
  * @category model
  */
 export interface Metric<O extends number = number> {
   readonly name: string;
-  readonly better: 'higher' | 'lower';
+  readonly mode: 'min' | 'max';
   readonly compute: (yhat: Mat<number, O>, y: Mat<number, O>) => number;
 }
 
@@ -58,7 +62,7 @@ export interface Metric<O extends number = number> {
  * out, or diverged).
  *
  * - `monitor`: default `'valLoss'` when there is validation data, else `'trainLoss'`.
- * - `mode`: `'min'` for losses; for `'valMetric'` it defaults to the metric's `better`.
+ * - `mode`: `'min'` for losses; for `'valMetric'` it defaults to the metric's `mode`.
  *
  * @since 0.1.0
  * @category model
@@ -72,7 +76,7 @@ export interface EarlyStopping {
 }
 
 /**
- * The options of `fit` / `fitIterator` for a net `ℝ^I → ℝ^O`, a loss for width `N` and an optimizer
+ * The options of `fit` / `fitEpochs` for a net `ℝ^I → ℝ^O`, a loss for width `N` and an optimizer
  * with state `S`.
  *
  * - `epochs`: a non-negative integer (the total count, also when resuming).
@@ -87,7 +91,7 @@ export interface EarlyStopping {
  * - `shuffle`: reshuffle the rows every epoch (default `true`; `false` keeps data order).
  * - `order`: instead of the key's shuffle, visit the training rows of epoch `e` (1-based) in the
  *   order `order(e, n)` returns (a permutation of 0..n−1): to replay another library's run.
- * - `resume`: continue from a state that `fitIterator` yielded (its params, optimizer state,
+ * - `resume`: continue from a state that `fitEpochs` yielded (its params, optimizer state,
  *   epoch counter, history and early-stopping record), up to `epochs` in total.
  * - `exactTrainLoss`: record the train loss on all training rows with each epoch's final
  *   parameters (one more forward pass per epoch) instead of the mean of the batch losses.
@@ -140,26 +144,13 @@ export interface History {
 }
 
 /**
- * Why training ended.
+ * Why a run of `fit` or `fitStream` stopped: `EpochsDone`, `EarlyStopped` or `Diverged` (the
+ * members of {@link StopReason} that carry an `epoch`).
  *
- * - `EpochsDone`: all `epochs` ran.
- * - `EarlyStopped`: `patience` epochs without improvement; `epoch` is the last one run.
- * - `Diverged`: a non-finite loss, gradient or parameter appeared at update `step` of `epoch`;
- *   the returned parameters are the last finite ones (never NaN).
- *
- * @since 0.1.0
+ * @since 0.2.0
  * @category model
  */
-export type StopReason =
-  | { readonly _tag: 'EpochsDone'; readonly epoch: number }
-  | { readonly _tag: 'EarlyStopped'; readonly epoch: number; readonly bestEpoch: number }
-  | {
-      readonly _tag: 'Diverged';
-      readonly epoch: number;
-      readonly step: number;
-      readonly cause: 'loss' | 'gradient' | 'parameters';
-      readonly message: string;
-    };
+export type FitStopReason = Extract<StopReason, { readonly epoch: number }>;
 
 /**
  * The best epoch so far under the monitored quantity, and its parameters (for `restoreBest`).
@@ -194,7 +185,7 @@ export interface TrainState<P, S> {
   readonly history: History;
   readonly best: BestRecord<P> | undefined;
   readonly wait: number;
-  readonly stopReason: StopReason | undefined;
+  readonly stopReason: FitStopReason | undefined;
 }
 
 /**
@@ -208,12 +199,12 @@ export interface FitResult<P, S> {
   readonly params: P;
   readonly history: History;
   readonly state: TrainState<P, S>;
-  readonly stopReason: StopReason;
+  readonly stopReason: FitStopReason;
 }
 
 /**
  * An invalid option (`batchSize` 0 or larger than N, negative or fractional `epochs`,
- * mismatched row counts, …), named with a message. `fitE` returns it in a `Left`; `fit` throws
+ * mismatched row counts, …), named with a message. `fitEither` returns it in a `Left`; `fit` throws
  * it as a `RangeError` with the same message.
  *
  * @since 0.1.0

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as E from 'fp-ts/lib/Either.js';
-import { readCsv, matrix, labels, readSplits, formatErrors, type ClassificationCsvOptions, type RegressionCsvOptions } from '../../src/data/index.js';
-import { save, load, loadState, saveState } from '../../src/io/index.js';
+import { readCsv, matrix, labels, readSplits, formatErrors, type ClassificationCsvOptions, type RegressionCsvOptions } from '../../src/index.js';
+import { save, load, loadState, saveState } from '../../src/index.js';
 import { dense, relu, sequential, key, fromRows, vec } from '../../src/index.js';
 
 /** A deep copy that keeps -0, NaN and undefined distinguishable, to prove inputs were not mutated. */

@@ -3,7 +3,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import * as t from 'io-ts';
 import { dyn, oneHot } from '../../src/index.js';
-import { formatErrors, fromType, labels, matrix, readCsv } from '../../src/data/index.js';
+import { formatErrors, fromType, labels, matrix, readCsv } from '../../src/index.js';
 
 describe('matrix', () => {
   it('decodes rows of numbers into Mat<n, C>, copying them', () => {

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import * as E from 'fp-ts/lib/Either.js';
 import { takeRows } from '../../src/index.js';
-import { readCsv, readSplits, standardize } from '../../src/data/index.js';
+import { readCsv, readSplits, standardize } from '../../src/index.js';
 
 // The datasets bundled in the repo's data/ folder (sources, licenses and checksums in data/README.md).
 const dir = new URL('../../data/', import.meta.url);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fromRows } from '../../src/index.js';
-import { accuracy, classificationReport, confusionMatrix, logLoss, meanAbsoluteError, r2, rmse } from '../../src/data/index.js';
+import { accuracy, classificationReport, confusionMatrix, logLoss, meanAbsoluteError, r2, rmse } from '../../src/index.js';
 
 describe('classification metrics against hand-computed values', () => {
   const truth = [0, 0, 1, 1, 2, 2];

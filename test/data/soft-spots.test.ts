@@ -5,9 +5,11 @@
 import { describe, expect, it } from 'vitest';
 import * as E from 'fp-ts/lib/Either.js';
 import {
-  dense, fromRows, identity, key, labels, leakyRelu, load, loadState, matrix, MAX_ERRORS, readSpec, readSplits, relu, save, saveState,
-  sequential, standardize, formatErrors, defaultMaxChars, UNSIZED_NUMBERS, type Layer,
+  dense, fromRows, identity, key, labels, leakyRelu, load, loadState, matrix, readSpec, readSplits, relu, save, saveState,
+  sequential, standardize, formatErrors, type Layer,
 } from '../../src/index.js';
+import { MAX_ERRORS } from '../../src/errors.js';
+import { defaultMaxChars, UNSIZED_NUMBERS } from '../../src/io/save.js';
 
 const net = sequential(dense(2, 3), relu, dense(3, 1));
 const params = net.init(key(1));

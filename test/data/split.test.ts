@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as E from 'fp-ts/lib/Either.js';
 import { fromRows, key, takeRows } from '../../src/index.js';
-import { readSplits, trainTestSplit } from '../../src/data/index.js';
+import { readSplits, trainTestSplit } from '../../src/index.js';
 
 describe('trainTestSplit', () => {
   it('a stratified split takes time linear in the rows (100 000 labels in under 2 s; it was quadratic)', () => {

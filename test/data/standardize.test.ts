@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { dense, fromRows, gradCheck, key, mse, relu, sequential, uniform, unsafeMat, type Mat } from '../../src/index.js';
-import { standardize, targetScaler } from '../../src/data/index.js';
+import { standardize, standardizeTargets } from '../../src/index.js';
 
 const x = unsafeMat(20, 3, uniform(key(1), 60, -5, 5));
 const byHand = (m: Mat<number, number>, mean: number[], std: number[]): Mat<number, number> =>
@@ -60,10 +60,10 @@ describe('standardize', () => {
   });
 });
 
-describe('targetScaler', () => {
+describe('standardizeTargets', () => {
   it('inverse(transform(y)) recovers y, and transform gives mean 0 and population std 1', () => {
     const y = unsafeMat(10, 1, uniform(key(6), 10, 25, 346));
-    const s = targetScaler(y);
+    const s = standardizeTargets(y);
     const z = s.transform(y);
     const mean = z.data.reduce((a, v) => a + v, 0) / 10;
     const variance = z.data.reduce((a, v) => a + (v - mean) ** 2, 0) / 10;
@@ -72,10 +72,10 @@ describe('targetScaler', () => {
     Array.from(s.inverse(z).data).forEach((v, i) => expect(v).toBeCloseTo(y.data[i]!, 10));
   });
 
-  it('an empty fit or a transform/inverse of the wrong width is a RangeError naming targetScaler, never NaNs', () => {
-    expect(() => targetScaler(unsafeMat(0, 2, new Float64Array(0)))).toThrow(/targetScaler: needs at least one/);
-    const s = targetScaler(unsafeMat(3, 2, Float64Array.from([1, 2, 3, 4, 5, 6]))) as ReturnType<typeof targetScaler<number>>;
-    expect(() => s.transform(unsafeMat(2, 3, new Float64Array(6)))).toThrow(/targetScaler\.transform: fitted on 2 target columns, got 3/);
-    expect(() => s.inverse(unsafeMat(1, 1, new Float64Array(1)))).toThrow(/targetScaler\.inverse: fitted on 2 target columns, got 1/);
+  it('an empty fit or a transform/inverse of the wrong width is a RangeError naming standardizeTargets, never NaNs', () => {
+    expect(() => standardizeTargets(unsafeMat(0, 2, new Float64Array(0)))).toThrow(/standardizeTargets: needs at least one/);
+    const s = standardizeTargets(unsafeMat(3, 2, Float64Array.from([1, 2, 3, 4, 5, 6]))) as ReturnType<typeof standardizeTargets<number>>;
+    expect(() => s.transform(unsafeMat(2, 3, new Float64Array(6)))).toThrow(/standardizeTargets\.transform: fitted on 2 target columns, got 3/);
+    expect(() => s.inverse(unsafeMat(1, 1, new Float64Array(1)))).toThrow(/standardizeTargets\.inverse: fitted on 2 target columns, got 1/);
   });
 });

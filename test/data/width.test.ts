@@ -1,19 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import * as E from 'fp-ts/lib/Either.js';
-import { dense, dyn, evaluate, fit, fromRows, key, mse, predict, relu, sequential, sgd, withCols, withColsE, type Mat } from '../../src/index.js';
+import { dense, dyn, evaluate, fit, fromRows, key, mse, predict, relu, sequential, sgd, withCols, withColsEither, type Mat } from '../../src/index.js';
 
 const rows: number[][] = [[1, 2, 3, 4], [5, 6, 7, 8]];
 
 describe('withCols: a run-time width checked into a literal one', () => {
   it('returns the same matrix (no copy) when the width matches', () => {
     const x = fromRows(rows);
-    const r = withColsE(x, 4);
+    const r = withColsEither(x, 4);
     expect(E.isRight(r) && r.right).toBe(x);
     expect(withCols(x, 4)).toBe(x);
   });
 
   it('gives a Left WidthError naming both widths when it differs', () => {
-    expect(withColsE(fromRows(rows), 3)).toEqual(
+    expect(withColsEither(fromRows(rows), 3)).toEqual(
       E.left({ _tag: 'WidthError', expected: 3, got: 4, message: 'withCols: expected 3 columns, got 4' }),
     );
   });
@@ -23,7 +23,7 @@ describe('withCols: a run-time width checked into a literal one', () => {
   });
 
   it('rejects a width that is not a positive integer (from untyped callers or dyn)', () => {
-    expect(() => withColsE(fromRows(rows), 0 as never)).toThrow(/withCols: width must be a positive integer, got 0/);
+    expect(() => withColsEither(fromRows(rows), 0 as never)).toThrow(/withCols: width must be a positive integer, got 0/);
     expect(() => withCols(fromRows(rows), 2.5 as never)).toThrow(/got 2\.5/);
   });
 

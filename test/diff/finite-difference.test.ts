@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
-  centralDifference, dense, fromRows, key, numericalJacobian, params as Params, perturbMat, perturbParam, relativeError, sequential, tanh, transpose,
+  dense, fromRows, key, numericalJacobian, params as Params, sequential, tanh, transpose,
 } from '../../src/index.js';
+import { centralDifference, perturbMat, perturbParam } from '../../src/diff/finite-difference.js';
+import { relativeError } from '../../src/diff/grad-check.js';
 
 describe('centralDifference', () => {
   it('is fourth-order accurate: sin′(1) to 1e-12 with h = 1e-3', () => {

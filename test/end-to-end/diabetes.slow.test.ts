@@ -14,7 +14,7 @@ import { tanh } from '../../src/layer/activation.js';
 import { sequential } from '../../src/layer/compose.js';
 import { mse } from '../../src/loss/mse.js';
 import { adam } from '../../src/optim/recipes.js';
-import { excludeBiases, l2Penalty } from '../../src/optim/regularize/index.js';
+import { excludeBiases, l2Penalty } from '../../src/index.js';
 import { fit } from '../../src/train/fit.js';
 import { crossValidate, subsetRows } from '../../src/train/cross-validate.js';
 import { gridSearch } from '../../src/train/grid-search.js';

@@ -5,8 +5,8 @@ import { pipe } from 'fp-ts/lib/function.js';
 import {
   adamw, applyUpdates, dense, fromRows, key, mse, relu, sequential, tanh, uniform, unsafeMat, valueAndGrad, vec,
 } from '../../src/index.js';
-import { load, loadState, numberToJson, readSpec, save, saveState } from '../../src/io/index.js';
-import { standardize, standardizeFromSpec } from '../../src/data/index.js';
+import { load, loadState, numberToJson, readSpec, save, saveState } from '../../src/index.js';
+import { standardize, standardizeFromSpec } from '../../src/index.js';
 
 const bits = (m: { data: Float64Array }): string => Array.from(new Uint32Array(m.data.buffer, m.data.byteOffset, m.data.length * 2)).join(',');
 const right = <A>(e: E.Either<ReadonlyArray<{ message: string }>, A>): A => {

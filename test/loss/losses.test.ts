@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import {
-  binaryCrossEntropy, categoricalCrossEntropy, categoricalCrossEntropyWith, centralDifference, fromArray, fromRows, huber, key,
-  mae, mse, perturbMat, probabilityEpsilon, relativeError, softmax, softmaxCrossEntropy, uniform, withWidth,
+  binaryCrossEntropy, categoricalCrossEntropy, categoricalCrossEntropyWith, fromArray, fromRows, huber, huberWith, key,
+  mae, mse, softmax, softmaxCrossEntropy, uniform, withWidth,
   type Loss, type Mat,
 } from '../../src/index.js';
+import { centralDifference, perturbMat } from '../../src/diff/finite-difference.js';
+import { probabilityEpsilon } from '../../src/loss/categorical-cross-entropy.js';
+import { relativeError } from '../../src/diff/grad-check.js';
 import * as Ops from '../../src/tensor/ops.js';
 
 /**
@@ -33,7 +36,7 @@ describe('every loss is a batch mean whose gradient matches finite differences',
   const smooth: [string, Loss<number>, Mat<number, number>, Mat<number, number>][] = [
     ['mse', mse, yhat, yReg],
     ['mae (away from ŷ = y)', mae, yhat, yReg],
-    ['huber(0.5) (away from |r| = δ)', huber(0.5), yhat, yReg],
+    ['huberWith(0.5) (away from |r| = δ)', huberWith(0.5), yhat, yReg],
     ['softmaxCrossEntropy (one-hot)', softmaxCrossEntropy, yhat, targets],
     ['softmaxCrossEntropy (probability targets)', softmaxCrossEntropy, yhat, Ops.softmaxRows(yReg)],
     ['binaryCrossEntropy (multi-label)', binaryCrossEntropy, yhat, fromArray(5, 3, uniform(k3, 15).map((u) => (u > 0.5 ? 1 : 0)))],
@@ -64,7 +67,7 @@ describe('mse, mae and huber values', () => {
   });
 
   it('huber is ½r² inside δ, δ(|r| − ½δ) outside, and continuous at |r| = δ', () => {
-    const h = huber(1);
+    const h = huberWith(1);
     expect(h.value(fromRows([[0.5, 3]]), fromRows([[0, 0]]))).toBeCloseTo(0.125 + 2.5, 14);
     const at = (r: number) => h.value(fromRows([[r]]), fromRows([[0]]));
     expect(at(1 + 1e-12)).toBeCloseTo(at(1 - 1e-12), 10);
@@ -73,7 +76,7 @@ describe('mse, mae and huber values', () => {
   });
 
   it('huber rejects a non-positive δ', () => {
-    expect(() => huber(0)).toThrow(/δ must be a positive number/);
+    expect(() => huberWith(0)).toThrow(/δ must be a positive number/);
   });
 });
 

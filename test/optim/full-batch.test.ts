@@ -34,7 +34,7 @@ describe('strong Wolfe line search', () => {
 describe('conjugate gradient and L-BFGS', () => {
   it.each([['lbfgs', lbfgs], ['conjugateGradient', conjugateGradient]] as const)('%s minimises Rosenbrock and says it stopped on the gradient norm', (_n, method) => {
     const r = method(rosenbrock, start, { maxIterations: 500, gradTol: 1e-8, lossTol: 0 });
-    expect(r.stopReason).toBe('gradientNorm');
+    expect(r.stopReason._tag).toBe('GradientNorm');
     expect(r.value).toBeLessThan(1e-12);
     expect(Array.from(r.params.a.data).map((v) => v.toFixed(4))).toEqual(['1.0000', '1.0000']);
     expect(r.losses[0]).toBe(24.199999999999996);
@@ -43,9 +43,9 @@ describe('conjugate gradient and L-BFGS', () => {
 
   it('report the iteration cap or the loss change when that is what stopped them', () => {
     const cg = conjugateGradient(rosenbrock, start, { maxIterations: 500, gradTol: 1e-8, lossTol: 1e-12 });
-    expect(cg.stopReason).toBe('lossChange');
+    expect(cg.stopReason._tag).toBe('LossChange');
     expect(cg.value).toBeLessThan(1e-12);
-    expect(lbfgs(rosenbrock, start, { maxIterations: 3 }).stopReason).toBe('maxIterations');
+    expect(lbfgs(rosenbrock, start, { maxIterations: 3 }).stopReason._tag).toBe('IterationsDone');
     expect(conjugateGradient(rosenbrock, start, { maxIterations: 3 }).iterations).toBe(3);
   });
 
@@ -64,7 +64,7 @@ describe('conjugate gradient and L-BFGS', () => {
     expect(c.iterations).toBeLessThan(1000);
     expect(l.value).toBeLessThan(gdLoss / 10);
     expect(c.value).toBeLessThan(gdLoss / 2);
-    expect(['gradientNorm', 'lossChange', 'maxIterations', 'lineSearchFailed']).toContain(l.stopReason);
+    expect(['GradientNorm', 'LossChange', 'IterationsDone', 'LineSearchFailed']).toContain(l.stopReason._tag);
     expect(f(l.params)[0]).toBe(l.value);
   });
 

@@ -8,7 +8,9 @@ import {
   type AnyLayer, type Layer, type Mat, type NoParams, type Part,
 } from '../../src/index.js';
 import { readCsvFile } from '../../src/node.js';
-import { describeNet, divergingColor, formatDims, graphSvg, jacobianSvg, layersOf, summary } from '../../src/plot/index.js';
+import { describeNet, graphSvg, jacobianSvg, summary } from '../../src/index.js';
+import { divergingColor } from '../../src/plot/heatmap.js';
+import { formatDims, layersOf } from '../../src/plot/describe.js';
 
 /** The lecture's 4 → 8 → 6 → 4 → 2 net, written right to left as the lecture writes it. */
 const lecture = compose(dense(4, 2), relu, dense(6, 4), relu, dense(8, 6), relu, dense(4, 8));

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { historySeries, historySvg, lineChartSvg, linearScale, logScale, formatTick, escapeXml } from '../../src/plot/index.js';
+import { historySvg, lineChartSvg } from '../../src/index.js';
+import { historySeries } from '../../src/plot/history.js';
+import { linearScale, logScale, formatTick } from '../../src/plot/scale.js';
+import { escapeXml } from '../../src/plot/chart.js';
 
 const paths = (svg: string): string[] => [...svg.matchAll(/<path d="([^"]*)"/g)].map((m) => m[1]!);
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as E from 'fp-ts/lib/Either.js';
 import {
-  adam, dense, dropout, fit, fitStream, fitStreamE, fitStreamIterator, fromArray, key, mse, normal, params as Params, permutation, relu, sequential,
+  adam, dense, dropout, fit, fitStream, fitStreamEither, fitStreamEpochs, fromArray, key, mse, normal, params as Params, permutation, relu, sequential,
   takeRows, type Dataset, type Mat,
 } from '../../src/index.js';
 
@@ -50,7 +50,7 @@ describe('fitStream: the fold of fit over batches that arrive one at a time', ()
 
   it('the lazy form yields one state per epoch, replays on a second pass, and resumes', async () => {
     const opts = { loss: mse, epochs: 4, key: key(3), optimizer: adam(1e-2) } as const;
-    const states = fitStreamIterator(net, p0, asyncBatches, opts);
+    const states = fitStreamEpochs(net, p0, asyncBatches, opts);
     const first: number[] = [];
     for await (const s of states) first.push(s.epoch);
     const again = [];
@@ -63,7 +63,7 @@ describe('fitStream: the fold of fit over batches that arrive one at a time', ()
   });
 
   it('a one-shot generator is named when the second epoch finds it used up', async () => {
-    const r = await fitStreamE(net, p0, asyncBatches(1), { loss: mse, epochs: 2, key: key(3), optimizer: adam(1e-2) });
+    const r = await fitStreamEither(net, p0, asyncBatches(1), { loss: mse, epochs: 2, key: key(3), optimizer: adam(1e-2) });
     expect(E.isLeft(r) && r.left.message).toMatch(/no batches in epoch 2 .*one-shot/);
   });
 
@@ -73,10 +73,10 @@ describe('fitStream: the fold of fit over batches that arrive one at a time', ()
       yield b1!;
       yield { x: fromArray(2, 3, [1, 2, NaN, 4, 5, 6]) as Mat<number, 3>, y: fromArray(2, 1, [1, 2]) as Mat<number, 1> };
     };
-    const r = await fitStreamE(net, p0, () => bad(), { loss: mse, epochs: 1, key: key(3), optimizer: adam(1e-2) });
+    const r = await fitStreamEither(net, p0, () => bad(), { loss: mse, epochs: 1, key: key(3), optimizer: adam(1e-2) });
     expect(E.isLeft(r) && r.left.message).toMatch(/^fitStream: batch 2 of epoch 1: .*NaN/);
     const wide = [{ x: fromArray(1, 2, [1, 2]) as unknown as Mat<number, 3>, y: fromArray(1, 1, [1]) as Mat<number, 1> }];
-    const w = await fitStreamE(net, p0, wide, { loss: mse, epochs: 1, key: key(3), optimizer: adam(1e-2) });
+    const w = await fitStreamEither(net, p0, wide, { loss: mse, epochs: 1, key: key(3), optimizer: adam(1e-2) });
     expect(E.isLeft(w) && w.left.message).toMatch(/batch 1 of epoch 1: data.x has 2 columns but the model takes 3 inputs/);
     await expect(fitStream(net, p0, wide, { loss: mse, epochs: -1, key: key(3), optimizer: adam(1e-2) })).rejects.toThrow(/epochs must be an integer/);
   });

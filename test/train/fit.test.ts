@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import * as E from 'fp-ts/lib/Either.js';
 import {
-  adam, dense, fit, fitE, fitIterator, fromArray, key, mse, normal, params as Params, predict, evaluate, relu, sequential, sgd, tanh,
-  updatesPerEpoch, momentum, type Mat, type Penalty,
+  adam, dense, fit, fitEither, fitEpochs, fromArray, key, mse, normal, params as Params, predict, evaluate, relu, sequential, sgd, tanh,
+  momentum, type Mat, type Penalty,
 } from '../../src/index.js';
+import { updatesPerEpoch } from '../../src/train/batches.js';
 
 const N = 40;
 const xs = normal(key(7), N * 2);
@@ -40,7 +41,7 @@ describe('fit: batching', () => {
   });
 
   it('by default the train loss is the mean of the batch losses the steps computed (full batch: the loss before the epoch’s update)', () => {
-    const states = [...fitIterator(linear, p0, { x, y }, { ...base, epochs: 3, optimizer: sgd(0.1), batchSize: 'full' })];
+    const states = [...fitEpochs(linear, p0, { x, y }, { ...base, epochs: 3, optimizer: sgd(0.1), batchSize: 'full' })];
     expect(states[0]!.history.trainLoss[0]).toBe(evaluate(linear, p0, { x, y }, mse).loss);
     expect(states[2]!.history.trainLoss[2]).toBe(evaluate(linear, states[1]!.params, { x, y }, mse).loss);
   });
@@ -55,9 +56,9 @@ describe('fit: batching', () => {
 });
 
 describe('fit: lazy form', () => {
-  it('fit is the fold over fitIterator, and resuming from a state continues the same run', () => {
+  it('fit is the fold over fitEpochs, and resuming from a state continues the same run', () => {
     const opts = { ...base, epochs: 6, optimizer: adam(0.05), batchSize: 8 } as const;
-    const states = [...fitIterator(linear, p0, { x, y }, opts)];
+    const states = [...fitEpochs(linear, p0, { x, y }, opts)];
     expect(states.map((s) => s.epoch)).toEqual([1, 2, 3, 4, 5, 6]);
     const whole = fit(linear, p0, { x, y }, opts);
     expect(Params.flatten(states[5]!.params)).toEqual(Params.flatten(whole.params));
@@ -68,7 +69,7 @@ describe('fit: lazy form', () => {
 
   it('states are values: p0 is untouched and earlier states keep their parameters', () => {
     const before = Params.flatten(p0);
-    const states = [...fitIterator(linear, p0, { x, y }, { ...base, optimizer: sgd(0.1), batchSize: 4 })];
+    const states = [...fitEpochs(linear, p0, { x, y }, { ...base, optimizer: sgd(0.1), batchSize: 4 })];
     expect(Params.flatten(p0)).toEqual(before);
     expect(Params.flatten(states[0]!.params)).not.toEqual(Params.flatten(states[2]!.params));
   });
@@ -84,7 +85,7 @@ describe('fit: divergence and invalid options', () => {
 
   it('a NaN in the data is a Left naming the set, row and column, before any step', () => {
     const bad = fromArray(N, 1, Array.from(y.data, (v, i) => (i === 3 ? Number.NaN : v)));
-    const r = fitE(linear, p0, { x, y: bad }, { ...base, optimizer: sgd(0.1), batchSize: 'full' });
+    const r = fitEither(linear, p0, { x, y: bad }, { ...base, optimizer: sgd(0.1), batchSize: 'full' });
     expect(E.isLeft(r) && r.left.message).toBe('fit: data.y row 4, column 1: expected a finite number, got NaN');
   });
 
@@ -96,7 +97,7 @@ describe('fit: divergence and invalid options', () => {
     [{ epochs: 1.5 }, 'epochs'],
     [{ validationSplit: 1.2 }, 'validationSplit'],
   ] as const)('rejects %o with a message', (bad, option) => {
-    const r = fitE(linear, p0, { x, y }, { ...base, optimizer: sgd(0.1), batchSize: 4, ...bad });
+    const r = fitEither(linear, p0, { x, y }, { ...base, optimizer: sgd(0.1), batchSize: 4, ...bad });
     expect(E.isLeft(r) && r.left.option).toBe(option);
     expect(() => fit(linear, p0, { x, y }, { ...base, optimizer: sgd(0.1), batchSize: 4, ...bad })).toThrow(RangeError);
   });
@@ -107,7 +108,7 @@ describe('fit: divergence and invalid options', () => {
   });
 
   it('mismatched row counts are rejected', () => {
-    const r = fitE(linear, p0, { x, y: fromArray(3, 1, [1, 2, 3]) }, { ...base, optimizer: sgd(0.1), batchSize: 4 });
+    const r = fitEither(linear, p0, { x, y: fromArray(3, 1, [1, 2, 3]) }, { ...base, optimizer: sgd(0.1), batchSize: 4 });
     expect(E.isLeft(r) && r.left.message).toMatch(/40 rows but data.y has 3/);
   });
 });

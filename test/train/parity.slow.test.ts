@@ -10,7 +10,8 @@
  * and gradient, so W3 uses `mse` itself.
  */
 import { describe, expect, it } from 'vitest';
-import { dense, fit, fromArray, mse, relu, sequential, sgd, unsafeVec, key, type Loss, type Mat } from '../../src/index.js';
+import { dense, fit, fromArray, mse, relu, sequential, sgd, key, type Loss, type Mat } from '../../src/index.js';
+import { unsafeVec } from '../../src/tensor/mat.js';
 import * as Ops from '../../src/tensor/ops.js';
 import { makeWorkloadData } from '../../bench/data.js';
 

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   adagrad, adam, adamw, addDecayedWeights, binaryCrossEntropy, categoricalCrossEntropy, chain, clipByGlobalNorm, compose, cosineDecay, defineLayer,
-  defineLoss, dense, dropout, elementwise, excludeBiases, fit, fitIterator, huber, identity, inverseTime, key, l1Penalty, l2Penalty, leakyRelu, mae,
+  defineLoss, dense, dropout, elementwise, excludeBiases, fit, fitEpochs, huber, huberWith, identity, inverseTime, key, l1Penalty, l2Penalty, leakyRelu, mae,
   momentum, mse, normal, onlyLayers, params as Params, proximalL1, relu, rmsprop, scaleByAdam, scaleByLearningRate, scaleUpdates, sequential, sgd,
   sigmoid, softmax, softmaxCrossEntropy, predict, softplus, standardize, tanh, unsafeMat, weightDecay, ops,
   withInPlaceUpdate, inPlaceUpdateOf, type AnyLayer, type GradientTransformation, type Loss, type Penalty,
@@ -116,7 +116,7 @@ describe('the compiled program equals the generic step, loss by loss', () => {
   it.each([
     ['mse', mse, y],
     ['mae', mae, y],
-    ['huber(0.5)', huber(0.5), y],
+    ['huberWith(0.5)', huberWith(0.5), y],
     ['binaryCrossEntropy', binaryCrossEntropy, binary],
     ['softmaxCrossEntropy', softmaxCrossEntropy, onehot],
     ['softmaxCrossEntropy.classes(3)', softmaxCrossEntropy.classes(3) as Loss<number>, onehot],
@@ -216,8 +216,8 @@ describe('the compiled program equals the generic step through fit’s options',
   it('validation split, early stopping and a metric (W6-like: dropout, adamw, huber)', () => {
     const w6 = sequential(dense(5, 16), relu, dropout(0.1), dense(16, 16), relu, dropout(0.1), dense(16, 3));
     expectSame({
-      name: 'w6', net: w6, loss: huber(1), optimizer: adamw(1e-3, { weightDecay: 1e-4 }) as GradientTransformation<unknown>,
-      extra: { validationSplit: 0.2, earlyStopping: { patience: 1 }, epochs: 6, metric: { name: 'sum', better: 'lower', compute: (a: { data: Float64Array }) => a.data.reduce((s, v) => s + v, 0) } },
+      name: 'w6', net: w6, loss: huberWith(1), optimizer: adamw(1e-3, { weightDecay: 1e-4 }) as GradientTransformation<unknown>,
+      extra: { validationSplit: 0.2, earlyStopping: { patience: 1 }, epochs: 6, metric: { name: 'sum', mode: 'min', compute: (a: { data: Float64Array }) => a.data.reduce((s, v) => s + v, 0) } },
     });
   });
 
@@ -241,7 +241,7 @@ describe('the compiled program equals the generic step through fit’s options',
   it('resuming from an epoch’s state continues exactly as the whole run', () => {
     const opts = { loss: mse, optimizer: adam(0.01), epochs: 4, batchSize: 16, key: key(9) } as const;
     const p0 = net.init(key(5));
-    const states = [...fitIterator(net, p0, { x, y }, opts)];
+    const states = [...fitEpochs(net, p0, { x, y }, opts)];
     const resumed = fit(net, p0, { x, y }, { ...opts, resume: states[1]! });
     expect(Params.flatten(resumed.params)).toEqual(Params.flatten(states[3]!.params));
     expect({ ...resumed.history }).toEqual({ ...states[3]!.history });
@@ -249,10 +249,10 @@ describe('the compiled program equals the generic step through fit’s options',
 
   it('two lazy runs advanced in turns (sharing the arena) give what each gives alone', () => {
     const a = { loss: mse, optimizer: adam(0.01), epochs: 3, batchSize: 16, key: key(9) } as const;
-    const b = { loss: huber(1), optimizer: momentum(0.05), epochs: 3, batchSize: 7, key: key(4) } as const;
+    const b = { loss: huberWith(1), optimizer: momentum(0.05), epochs: 3, batchSize: 7, key: key(4) } as const;
     const netB = sequential(dense(5, 32), relu, dropout(0.2), dense(32, 3));
-    const itA = fitIterator(net, net.init(key(5)), { x, y }, a)[Symbol.iterator]();
-    const itB = fitIterator(netB, netB.init(key(6)), { x, y }, b)[Symbol.iterator]();
+    const itA = fitEpochs(net, net.init(key(5)), { x, y }, a)[Symbol.iterator]();
+    const itB = fitEpochs(netB, netB.init(key(6)), { x, y }, b)[Symbol.iterator]();
     let lastA = itA.next();
     let lastB = itB.next();
     for (let e = 1; e < 3; e++) {
@@ -266,7 +266,7 @@ describe('the compiled program equals the generic step through fit’s options',
   });
 
   it('earlier states keep their own history while the run appends', () => {
-    const states = [...fitIterator(net, net.init(key(5)), { x, y }, { loss: mse, optimizer: sgd(0.05), epochs: 3, batchSize: 16, key: key(9) })];
+    const states = [...fitEpochs(net, net.init(key(5)), { x, y }, { loss: mse, optimizer: sgd(0.05), epochs: 3, batchSize: 16, key: key(9) })];
     expect(states.map((s) => s.history.trainLoss.length)).toEqual([1, 2, 3]);
     expect(states[0]!.history.trainLoss[0]).toBe(states[2]!.history.trainLoss[0]);
   });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { dense, fitIterator, fromArray, holdOut, key, mse, sgd } from '../../src/index.js';
+import { dense, fitEpochs, fromArray, key, mse, sgd } from '../../src/index.js';
+import { holdOut } from '../../src/train/validation-split.js';
 
 const n = 100;
 // 80 rows of class 0 and 20 of class 1, one-hot.
@@ -31,11 +32,11 @@ describe('validation split', () => {
     expect(ones).toBe(5);
   });
 
-  it('fitIterator is lazy: taking two states runs exactly two epochs', () => {
+  it('fitEpochs is lazy: taking two states runs exactly two epochs', () => {
     const net = dense(1, 2);
     let calls = 0;
     const spy = { ...net, vjp: ((p, xb, ctx) => { calls++; return net.vjp(p, xb, ctx); }) as typeof net.vjp };
-    const it = fitIterator(spy, net.init(key(0)), { x, y }, { loss: mse, optimizer: sgd(1e-4), epochs: 50, batchSize: 'full', key: key(0) })[Symbol.iterator]();
+    const it = fitEpochs(spy, net.init(key(0)), { x, y }, { loss: mse, optimizer: sgd(1e-4), epochs: 50, batchSize: 'full', key: key(0) })[Symbol.iterator]();
     it.next();
     it.next();
     expect(calls).toBe(2);

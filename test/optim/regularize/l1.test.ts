@@ -8,7 +8,7 @@ import { valueAndGrad } from '../../../src/diff/grad.js';
 import { applyUpdates, type GradientTransformation } from '../../../src/optim/transform.js';
 import { chain } from '../../../src/optim/chain.js';
 import { sgd } from '../../../src/optim/recipes.js';
-import { excludeBiases, l1Penalty, proximalL1, sparsity } from '../../../src/optim/regularize/index.js';
+import { excludeBiases, l1Penalty, proximalL1, sparsity } from '../../../src/index.js';
 import type { Penalty } from '../../../src/optim/regularize/penalty.js';
 
 // y = 2·x0 − 1.5·x1 + x2 + noise; the other 7 inputs are useless.

@@ -9,8 +9,9 @@ import { applyUpdates, type GradientTransformation } from '../../../src/optim/tr
 import { chain } from '../../../src/optim/chain.js';
 import { sgd } from '../../../src/optim/recipes.js';
 import {
-  addDecayedWeights, allParams, excludeBiases, l2Penalty, maskAnd, maskNot, maskOr, maskTree, onlyLayers, onlyWeights, pathMask, weightDecay,
-} from '../../../src/optim/regularize/index.js';
+  addDecayedWeights, allParams, excludeBiases, l2Penalty, maskAnd, maskNot, maskOr, onlyLayers, onlyWeights, pathMask, weightDecay,
+} from '../../../src/index.js';
+import { maskTree } from '../../../src/optim/regularize/mask.js';
 
 const net = sequential(dense(3, 4), relu, dense(4, 2));
 type P = ReturnType<typeof net.init>;

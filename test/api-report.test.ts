@@ -1,0 +1,47 @@
+// The public surface is a reviewed list: api/<entry>.api.txt must be what scripts/api-report.mjs
+// reads from the entry points, so a change to the exports cannot land without its report.
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const check = (dir?: string): { status: number | null; stdout: string; stderr: string } =>
+  spawnSync(process.execPath, ['scripts/api-report.mjs', '--check', ...(dir === undefined ? [] : [dir])], { encoding: 'utf8' });
+
+describe('the API report', () => {
+  it('api/ lists exactly the names the entry points export', () => {
+    const r = check();
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+  });
+
+  it('the check can fail: a report missing a name, or naming one that is gone, is out of date and says which', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'foldnet-api-'));
+    try {
+      cpSync('api', dir, { recursive: true });
+      const file = join(dir, 'foldnet.api.txt');
+      const text = readFileSync(file, 'utf8');
+      expect(text).toMatch(/^fit value$/m);
+      writeFileSync(file, text.replace(/^fit value\n/m, '').replace(/^predict value$/m, 'predictChain value'));
+      const r = check(dir);
+      expect(r.status).toBe(1);
+      expect(r.stderr).toMatch(/foldnet\.api\.txt is out of date: the public surface of foldnet changed/);
+      expect(r.stderr).toMatch(/^ {2}\+ fit value$/m);
+      expect(r.stderr).toMatch(/^ {2}\+ predict value$/m);
+      expect(r.stderr).toMatch(/^ {2}- predictChain value$/m);
+      expect(r.stderr).toMatch(/npm run api:report/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('every entry point has a report, and the core entry point keeps its internals out', () => {
+    const core = readFileSync('api/foldnet.api.txt', 'utf8');
+    expect(readFileSync('api/foldnet-node.api.txt', 'utf8')).toMatch(/^csvBatches value$/m);
+    expect(readFileSync('api/foldnet-onnx.api.txt', 'utf8')).toMatch(/^toOnnx value$/m);
+    for (const internal of ['makeStep', 'checkLearningRate', 'stepFor', 'batchRanges', 'encodeTree', 'perturbMat', 'compileProgram', 'holdOut']) {
+      expect(core).not.toMatch(new RegExp(`^${internal} `, 'm'));
+    }
+  });
+});
