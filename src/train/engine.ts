@@ -543,7 +543,8 @@ export const compileProgram = <P, S>(
             prefixNorm = typeof prefix(gv, theta, sv[cur]!, sv[nxt]!, counts) === 'number';
           }
         }
-        const r = K.axpy(split.scaleOf(counts), gv, theta, pv[nxt]);
+        const c = split.scaleOf(counts);
+        const r = ar.axpy !== null ? ar.axpy(c, G, p, nxt === 0 ? P0 : P1, n) : K.axpy(c, gv, theta, pv[nxt]);
         if (!(r < 1e300)) {
           const gg = prefix === undefined ? leafDot(layout, gv, gv) : 0;
           if (!Number.isFinite(gg)) {
@@ -563,7 +564,8 @@ export const compileProgram = <P, S>(
         }
         kernel(gv, theta, sv[cur]!, sv[nxt]!, counts);
         // θ' = θ + u (applyUpdates' axpy); its return is finite exactly when θ' is and ‖θ‖² is
-        if (!Number.isFinite(K.axpy(1, theta, gv, pv[nxt])) && !K.allFinite(pv[nxt])) {
+        const r = ar.axpy !== null ? ar.axpy(1, p, G, nxt === 0 ? P0 : P1, n) : K.axpy(1, theta, gv, pv[nxt]);
+        if (!Number.isFinite(r) && !K.allFinite(pv[nxt])) {
           refused = refusal('parameters', NaN, step);
           break;
         }
