@@ -220,6 +220,14 @@ const allocator = (): { readonly take: (k: number) => number; readonly total: ()
 
 type Pullback = (dy: Mat<number, number>) => readonly [unknown, Mat<number, number>];
 
+// An opaque stage's own functions, run while the program holds the arena. Written outside the
+// stage loops: a closure inside a loop that captures the loop's variables makes V8 allocate a
+// context for every stage of every step, whether or not an opaque stage runs.
+const heldForward = (layer: AnyLayer, q: never, x: Mat<number, number>): Mat<number, number> => whileArenaHeld(() => layer.forward(q, x));
+const heldVjp = (layer: AnyLayer, q: never, x: Mat<number, number>, key: Key): readonly [Mat<number, number>, unknown] =>
+  whileArenaHeld(() => layer.vjp(q, x, { training: true, key }));
+const heldPullback = (pb: Pullback, dy: Mat<number, number>): readonly [unknown, Mat<number, number>] => whileArenaHeld(() => pb(dy));
+
 /**
  * The model's stages on the arena: their buffers (the input X and each stage's output, R rows),
  * the forward pass, and the evaluation-mode forward of a whole matrix with the parameters at P0.
@@ -287,9 +295,9 @@ const compileNet = <P>(model: AnyLayer, params: P, R: number, take: (k: number) 
           const layer = o.layer as AnyLayer;
           let y: Mat<number, number>;
           // the layer's own functions must leave the arena (the program's buffers) alone
-          if (!training) y = whileArenaHeld(() => layer.forward(q, x));
+          if (!training) y = heldForward(layer, q, x);
           else {
-            const [yy, pb] = whileArenaHeld(() => layer.vjp(q, x, { training: true, key: o.at.reduce<Key>(foldIn, key!) }));
+            const [yy, pb] = heldVjp(layer, q, x, o.at.reduce<Key>(foldIn, key!));
             y = yy;
             pullbacks[s] = pb as Pullback;
           }
@@ -450,13 +458,19 @@ export const compileProgram = <P, S>(
           }
           break;
         case 'opaque': {
-          const [dp, dx] = whileArenaHeld(() => pullbacks[s]!(unsafeMat(rows, widths[s]!, f.subarray(dOut, dOut + cnt))));
+          const [dp, dx] = heldPullback(pullbacks[s]!, unsafeMat(rows, widths[s]!, f.subarray(dOut, dOut + cnt)));
           if (o.size > 0) f.set(Params.flatten(dp), G + o.off);
           if (need) f.set(dx.data, dIn);
           break;
         }
       }
     }
+  };
+
+  /** The step's gradient into G (at `gv`): backward, then the penalty's gradient added. */
+  const gradient = (ar: Arena, f: Float64Array, p: number, rows: number, pullbacks: Pullback[], wt: { stale: boolean }, theta: Float64Array, gv: Float64Array): void => {
+    backward(ar, f, p, rows, pullbacks, wt);
+    if (pen !== undefined) pen.grad(theta, gv, gv);
   };
 
   const epoch = (state: StepState<P, S>, order: ArrayLike<number>, data: TrainingData): EpochResult<P, S> => {
@@ -511,11 +525,7 @@ export const compileProgram = <P, S>(
         refused = refusal('loss', cost, step);
         break;
       }
-      const gradient = (): void => {
-        backward(ar, f, p, rows, pullbacks, wt);
-        if (pen !== undefined) pen.grad(theta, gv, gv);
-      };
-      gradient();
+      gradient(ar, f, p, rows, pullbacks, wt, theta, gv);
       const nxt: 0 | 1 = cur === 0 ? 1 : 0;
       if (split !== undefined) {
         // the update ends in a learning-rate scale c: θ' = c·u + θ in one pass (= θ + u' with the
@@ -533,7 +543,7 @@ export const compileProgram = <P, S>(
             if (prefixNorm) {
               g.fill(0);
               lossKernel(yhat, yt, g, 1 / rows);
-              gradient();
+              gradient(ar, f, p, rows, pullbacks, wt, theta, gv);
             }
             const gg = leafDot(layout, gv, gv);
             if (!Number.isFinite(gg)) {
