@@ -32,6 +32,10 @@
  *   Its own functions run while the program holds the arena (`whileArenaHeld`), so a product
  *   they compute takes the scalar path instead of writing into the program's memory.
  *
+ * The optimizer's kernels run on views of the arena; there Adam's moments, decoupled weight decay
+ * and the final `θ' = θ + c·u` take the SIMD module's f64x2 passes (`src/tensor/wasm/arena.ts`),
+ * each lane doing the scalar kernel's operations in its order, so the numbers are the same.
+ *
  * Each update is written into a second parameter (and optimizer state) buffer and the two swap
  * when it is accepted, so a refused update (the shared {@link refusal} check: non-finite cost,
  * ‖g‖² or new parameters, in `makeStep`'s order and with its message) leaves the last finite
