@@ -87,8 +87,13 @@ const chainInPlace = (parts: readonly InPlaceUpdate<unknown>[]): InPlaceUpdate<r
       }
       return m;
     };
-    const countsOf = (i: number, counts: readonly number[]): readonly number[] =>
-      parts[i]!.counters === 0 ? [] : counts.slice(countAt[i], countAt[i]! + parts[i]!.counters);
+    // each part's counters, copied into its own array (made once: no allocation per update)
+    const own = parts.map((p) => new Array<number>(p.counters).fill(0));
+    const countsOf = (i: number, counts: readonly number[]): readonly number[] => {
+      const o = own[i]!;
+      for (let j = 0; j < o.length; j++) o[j] = counts[countAt[i]! + j]!;
+      return o;
+    };
     // the first part sees the incoming u: what its kernel returns (‖u‖², see UpdateKernel) is the chain's
     return (u, theta, cur, next, counts) => {
       const c = byPart(cur);
@@ -104,6 +109,7 @@ const chainInPlace = (parts: readonly InPlaceUpdate<unknown>[]): InPlaceUpdate<r
   };
   const L = parts.length - 1;
   const lastSplit = parts[L]!.split;
+  const lastCounts = new Array<number>(parts[L]!.counters).fill(0); // the last part's counters, copied per step
   return {
     slots,
     counters,
@@ -122,7 +128,10 @@ const chainInPlace = (parts: readonly InPlaceUpdate<unknown>[]): InPlaceUpdate<r
               const kernels = [...parts.slice(0, L).map((p) => p.compile(layout)), lastSplit.prefix(layout)];
               return kernels.every((k) => k === undefined) ? undefined : sequence(kernels);
             },
-            scaleOf: (counts: readonly number[]) => lastSplit.scaleOf(counts.slice(countAt[L], countAt[L]! + parts[L]!.counters)),
+            scaleOf: (counts: readonly number[]) => {
+              for (let j = 0; j < lastCounts.length; j++) lastCounts[j] = counts[countAt[L]! + j]!;
+              return lastSplit.scaleOf(lastCounts);
+            },
           },
         }),
   };

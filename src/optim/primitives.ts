@@ -14,6 +14,7 @@
  */
 import * as Params from '../params.js';
 import * as K from '../tensor/kernels.js';
+import { adamUpdateOnArena } from '../tensor/wasm/arena.js';
 import { immutableUpdate, leafDot, withInPlaceUpdate, type InPlaceUpdate } from '../lowering.js';
 import type { GradientTransformation } from './transform.js';
 import { inRange, positive } from './check.js';
@@ -157,7 +158,7 @@ export const scaleByAdam = (options: AdamOptions = {}): GradientTransformation<A
     write: ([mu, nu], [count]) => Object.freeze({ count: count!, mu, nu }),
     compile: () => (u, _theta, [m, v], [mNext, vNext], [count]) => {
       const t = count! + 1;
-      return K.adamUpdate(u, m!, v!, mNext!, vNext!, u, b1, b2, 1 - Math.pow(b1, t), 1 - Math.pow(b2, t), eps);
+      return adamUpdateOnArena(u, m!, v!, mNext!, vNext!, u, b1, b2, 1 - Math.pow(b1, t), 1 - Math.pow(b2, t), eps);
     },
   });
 };

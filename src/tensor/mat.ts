@@ -8,6 +8,7 @@
  *
  * @module
  */
+import { gatherRows } from './kernels.js';
 
 /**
  * A `R × C` matrix stored row-major in a `Float64Array` of length `R·C`; entry (i, j) is
@@ -143,12 +144,13 @@ export const row = <R extends number, C extends number>(m: Mat<R, C>, i: number)
  */
 export const takeRows = <R extends number, C extends number>(m: Mat<R, C>, indices: ArrayLike<number>): Mat<number, C> => {
   const c = m.cols;
-  const data = new Float64Array(indices.length * c);
   for (let r = 0; r < indices.length; r++) {
     const i = indices[r]!;
     if (!(i >= 0 && i < m.rows && Number.isInteger(i))) throw new RangeError(`takeRows: index ${i} out of range 0..${m.rows - 1}`);
-    data.set(m.data.subarray(i * c, (i + 1) * c), r * c);
   }
+  // one copy loop per row (a subarray view per row would allocate as many objects as rows)
+  const data = new Float64Array(indices.length * c);
+  gatherRows(m.data, c, m.rows, indices, 0, indices.length, data, 0);
   return unsafeMat(indices.length, c, data);
 };
 

@@ -32,6 +32,10 @@
  *   Its own functions run while the program holds the arena (`whileArenaHeld`), so a product
  *   they compute takes the scalar path instead of writing into the program's memory.
  *
+ * The optimizer's kernels run on views of the arena; there Adam's moments, decoupled weight decay
+ * and the final `θ' = θ + c·u` take the SIMD module's f64x2 passes (`src/tensor/wasm/arena.ts`),
+ * each lane doing the scalar kernel's operations in its order, so the numbers are the same.
+ *
  * Each update is written into a second parameter (and optimizer state) buffer and the two swap
  * when it is accepted, so a refused update (the shared `refusal` check: non-finite cost,
  * ‖g‖² or new parameters, in `makeStep`'s order and with its message) leaves the last finite
@@ -220,6 +224,14 @@ const allocator = (): { readonly take: (k: number) => number; readonly total: ()
 
 type Pullback = (dy: Mat<number, number>) => readonly [unknown, Mat<number, number>];
 
+// An opaque stage's own functions, run while the program holds the arena. Written outside the
+// stage loops: a closure inside a loop that captures the loop's variables makes V8 allocate a
+// context for every stage of every step, whether or not an opaque stage runs.
+const heldForward = (layer: AnyLayer, q: never, x: Mat<number, number>): Mat<number, number> => whileArenaHeld(() => layer.forward(q, x));
+const heldVjp = (layer: AnyLayer, q: never, x: Mat<number, number>, key: Key): readonly [Mat<number, number>, unknown] =>
+  whileArenaHeld(() => layer.vjp(q, x, { training: true, key }));
+const heldPullback = (pb: Pullback, dy: Mat<number, number>): readonly [unknown, Mat<number, number>] => whileArenaHeld(() => pb(dy));
+
 /**
  * The model's stages on the arena: their buffers (the input X and each stage's output, R rows),
  * the forward pass, and the evaluation-mode forward of a whole matrix with the parameters at P0.
@@ -287,9 +299,9 @@ const compileNet = <P>(model: AnyLayer, params: P, R: number, take: (k: number) 
           const layer = o.layer as AnyLayer;
           let y: Mat<number, number>;
           // the layer's own functions must leave the arena (the program's buffers) alone
-          if (!training) y = whileArenaHeld(() => layer.forward(q, x));
+          if (!training) y = heldForward(layer, q, x);
           else {
-            const [yy, pb] = whileArenaHeld(() => layer.vjp(q, x, { training: true, key: o.at.reduce<Key>(foldIn, key!) }));
+            const [yy, pb] = heldVjp(layer, q, x, o.at.reduce<Key>(foldIn, key!));
             y = yy;
             pullbacks[s] = pb as Pullback;
           }
@@ -450,13 +462,19 @@ export const compileProgram = <P, S>(
           }
           break;
         case 'opaque': {
-          const [dp, dx] = whileArenaHeld(() => pullbacks[s]!(unsafeMat(rows, widths[s]!, f.subarray(dOut, dOut + cnt))));
+          const [dp, dx] = heldPullback(pullbacks[s]!, unsafeMat(rows, widths[s]!, f.subarray(dOut, dOut + cnt)));
           if (o.size > 0) f.set(Params.flatten(dp), G + o.off);
           if (need) f.set(dx.data, dIn);
           break;
         }
       }
     }
+  };
+
+  /** The step's gradient into G (at `gv`): backward, then the penalty's gradient added. */
+  const gradient = (ar: Arena, f: Float64Array, p: number, rows: number, pullbacks: Pullback[], wt: { stale: boolean }, theta: Float64Array, gv: Float64Array): void => {
+    backward(ar, f, p, rows, pullbacks, wt);
+    if (pen !== undefined) pen.grad(theta, gv, gv);
   };
 
   const epoch = (state: StepState<P, S>, order: ArrayLike<number>, data: TrainingData): EpochResult<P, S> => {
@@ -511,11 +529,7 @@ export const compileProgram = <P, S>(
         refused = refusal('loss', cost, step);
         break;
       }
-      const gradient = (): void => {
-        backward(ar, f, p, rows, pullbacks, wt);
-        if (pen !== undefined) pen.grad(theta, gv, gv);
-      };
-      gradient();
+      gradient(ar, f, p, rows, pullbacks, wt, theta, gv);
       const nxt: 0 | 1 = cur === 0 ? 1 : 0;
       if (split !== undefined) {
         // the update ends in a learning-rate scale c: θ' = c·u + θ in one pass (= θ + u' with the
@@ -533,7 +547,7 @@ export const compileProgram = <P, S>(
             if (prefixNorm) {
               g.fill(0);
               lossKernel(yhat, yt, g, 1 / rows);
-              gradient();
+              gradient(ar, f, p, rows, pullbacks, wt, theta, gv);
             }
             const gg = leafDot(layout, gv, gv);
             if (!Number.isFinite(gg)) {
@@ -543,7 +557,8 @@ export const compileProgram = <P, S>(
             prefixNorm = typeof prefix(gv, theta, sv[cur]!, sv[nxt]!, counts) === 'number';
           }
         }
-        const r = K.axpy(split.scaleOf(counts), gv, theta, pv[nxt]);
+        const c = split.scaleOf(counts);
+        const r = ar.axpy !== null ? ar.axpy(c, G, p, nxt === 0 ? P0 : P1, n) : K.axpy(c, gv, theta, pv[nxt]);
         if (!(r < 1e300)) {
           const gg = prefix === undefined ? leafDot(layout, gv, gv) : 0;
           if (!Number.isFinite(gg)) {
@@ -563,7 +578,8 @@ export const compileProgram = <P, S>(
         }
         kernel(gv, theta, sv[cur]!, sv[nxt]!, counts);
         // θ' = θ + u (applyUpdates' axpy); its return is finite exactly when θ' is and ‖θ‖² is
-        if (!Number.isFinite(K.axpy(1, theta, gv, pv[nxt])) && !K.allFinite(pv[nxt])) {
+        const r = ar.axpy !== null ? ar.axpy(1, p, G, nxt === 0 ? P0 : P1, n) : K.axpy(1, theta, gv, pv[nxt]);
+        if (!Number.isFinite(r) && !K.allFinite(pv[nxt])) {
           refused = refusal('parameters', NaN, step);
           break;
         }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as K from '../../src/tensor/kernels.js';
-import { ensureArena } from '../../src/tensor/wasm/arena.js';
+import { addMaskedDecayOnArena, adamUpdateOnArena, ensureArena } from '../../src/tensor/wasm/arena.js';
 import { identity, leakyRelu, relu, sigmoid, softplus, tanh } from '../../src/layer/activation.js';
 import { unsafeMat } from '../../src/tensor/mat.js';
 import { bernoulliDraws, foldIn, key, normal, streamWords } from '../../src/random.js';
@@ -119,5 +119,57 @@ describe('the arena dropout kernel draws the generic mask bit for bit', () => {
       // and the mask is not trivial for 0 < keep < 1
       if (keep > 0 && keep < 1) expect(new Set(scale).size).toBe(2);
     }
+  });
+});
+
+describe('the arena optimizer passes give the scalar kernels\u2019 numbers bit for bit', () => {
+  // awkward entries on purpose: signed zeros, a huge value (its square overflows), ±∞ and NaN
+  const data = (seed: number, n: number): Float64Array => {
+    const a = normal(key(seed), n, 1e-3);
+    const odd = [0, -0, 1e200, -Infinity, NaN, 5e-324];
+    for (let i = 0; i < odd.length && 3 * i + 1 < n; i++) a[3 * i + 1] = odd[i]!;
+    return a;
+  };
+  const sizes = [1, 2, 7, 8, 9, 64, 1023];
+
+  it.each(sizes)('adam (n = %i): moments and update equal kernels.adamUpdate', (n) => {
+    const ar = ensureArena(8 * 1024);
+    const f = ar.f64;
+    const g = data(1, n), m = data(2, n), v = data(3, n).map(Math.abs);
+    const [b1, b2, eps] = [0.9, 0.999, 1e-8];
+    const [c1, c2] = [1 - b1 ** 3, 1 - b2 ** 3];
+    // on the arena, u written over g as the program does
+    const [G, M, V, MO, VO] = [0, 1024, 2048, 3072, 4096];
+    f.set(g, G); f.set(m, M); f.set(v, V);
+    const view = (o: number): Float64Array => ar.f64.subarray(o, o + n);
+    const gg = adamUpdateOnArena(view(G), view(M), view(V), view(MO), view(VO), view(G), b1, b2, c1, c2, eps);
+    const want = { m: new Float64Array(n), v: new Float64Array(n), u: new Float64Array(n) };
+    const ggWant = K.adamUpdate(g, m, v, want.m, want.v, want.u, b1, b2, c1, c2, eps);
+    expect(Array.from(view(MO))).toEqual(Array.from(want.m));
+    expect(Array.from(view(VO))).toEqual(Array.from(want.v));
+    expect(Array.from(view(G))).toEqual(Array.from(want.u));
+    // ‖g‖², summed in another order on the SIMD path: finite exactly when the scalar sum is
+    expect(Number.isFinite(gg)).toBe(Number.isFinite(ggWant));
+  });
+
+  it.each(sizes)('axpy and decay (n = %i) equal kernels.axpy and kernels.addMaskedDecay', (n) => {
+    const ar = ensureArena(8 * 1024);
+    const x = data(4, n), y = data(5, n);
+    const ones = new Float64Array(n).fill(1);
+    const f = ar.f64;
+    f.set(x, 0); f.set(y, 1024);
+    const want = new Float64Array(n);
+    const rWant = K.axpy(-0.01, x, y, want);
+    if (ar.axpy !== null) {
+      const r = ar.axpy(-0.01, 0, 1024, 2048, n);
+      expect(Array.from(f.subarray(2048, 2048 + n))).toEqual(Array.from(want));
+      expect(Number.isFinite(r)).toBe(Number.isFinite(rWant));
+    } else expect(ar.simd).toBe(false);
+    const u = ar.f64.subarray(0, n);
+    const theta = ar.f64.subarray(1024, 1024 + n);
+    const decayed = Float64Array.from(x);
+    K.addMaskedDecay(decayed, y, ones, 1e-4);
+    addMaskedDecayOnArena(u, theta, ones, true, 1e-4);
+    expect(Array.from(u)).toEqual(Array.from(decayed));
   });
 });

@@ -6,6 +6,8 @@
  * @module
  */
 import * as K from '../../tensor/kernels.js';
+import { addMaskedDecayOnArena } from '../../tensor/wasm/arena.js';
+import type { ParamLayout, UpdateKernel } from '../../lowering.js';
 import type { GradientTransformation } from '../transform.js';
 import { nonNegative } from '../check.js';
 import { statelessInPlace } from '../primitives.js';
@@ -44,6 +46,13 @@ export const l2Penalty = (lambda: number, mask: ParamMask = allParams): Penalty 
   });
 };
 
+/** The kernel `u ← u + c·θ` on the masked leaves of `layout` (SIMD on the arena when every leaf is masked). */
+const decayOn = (layout: ParamLayout, mask: ParamMask, c: number): UpdateKernel => {
+  const m = maskVector(layout, mask);
+  const allOnes = m.every((x) => x === 1);
+  return (u, theta) => addMaskedDecayOnArena(u, theta, m, allOnes, c);
+};
+
 /**
  * Weight decay as a gradient transformation: `g ← g + 2λθ` on the masked leaves (the gradient of
  * {@link l2Penalty}). Put it before the optimizer: with `chain(weightDecay(λ), sgd(ρ))` a step is
@@ -56,10 +65,7 @@ export const l2Penalty = (lambda: number, mask: ParamMask = allParams): Penalty 
  */
 export const weightDecay = (lambda: number, mask: ParamMask = allParams): GradientTransformation<null> => {
   nonNegative('weightDecay', 'λ', lambda);
-  return statelessInPlace(null, (layout) => {
-    const m = maskVector(layout, mask);
-    return (u, theta) => K.addMaskedDecay(u, theta, m, 2 * lambda);
-  });
+  return statelessInPlace(null, (layout) => decayOn(layout, mask, 2 * lambda));
 };
 
 /**
@@ -75,9 +81,5 @@ export const weightDecay = (lambda: number, mask: ParamMask = allParams): Gradie
  */
 export const addDecayedWeights = (lambda: number, mask: ParamMask = allParams): GradientTransformation<null> => {
   nonNegative('addDecayedWeights', 'λ', lambda);
-  return statelessInPlace(null, (layout) => {
-    if (lambda === 0) return () => undefined;
-    const m = maskVector(layout, mask);
-    return (u, theta) => K.addMaskedDecay(u, theta, m, lambda);
-  });
+  return statelessInPlace(null, (layout) => (lambda === 0 ? () => undefined : decayOn(layout, mask, lambda)));
 };

@@ -11,7 +11,7 @@
  *
  * @module
  */
-import { gemm as jsGemm } from '../kernels.js';
+import { adamUpdate as jsAdam, addMaskedDecay as jsDecay, gemm as jsGemm } from '../kernels.js';
 import { gemmWasmBase64 } from './gemm-bytes.js';
 
 /** Minimal typing of the WebAssembly JS API (foldnet's lib is ES2022, without DOM types). */
@@ -60,6 +60,12 @@ export interface Arena {
    * s[i] = kept ? inv : 0, o[i] = x[i]·s[i]; offsets in f64 elements. Returns the count done.
    */
   readonly dropout: ((x: number, s: number, o: number, n: number, k0: number, lane1: number, lane2: number, p: number, inv: number) => number) | null;
+  /**
+   * SIMD only (else `null`): `out = α·x + y` over n entries at offsets in f64 elements, returning
+   * Σ (x·x + (out − out)) — `kernels.axpy`'s outputs bit for bit (its return, a finiteness
+   * check, summed in another order).
+   */
+  readonly axpy: ((alpha: number, x: number, y: number, out: number, n: number) => number) | null;
   readonly gemm: (
     a: number, sai: number, sap: number, b: number, ldb: number, c: number, ldc: number,
     bias: number, m: number, k: number, n: number, mode: number, act: number,
@@ -100,8 +106,21 @@ export const gemmModuleBytes = (): Uint8Array => decodeBase64(gemmWasmBase64);
 let preferScalar = false;
 type ReluBackFn = (dh: number, h: number, gb: number, rows: number, cols: number, mask: number) => void;
 type DropoutFn = (x: number, s: number, o: number, n: number, k0: number, lane1: number, lane2: number, p: number, inv: number) => void;
+type AdamFn = (
+  g: number, m: number, v: number, mo: number, vo: number, u: number, n: number,
+  b1: number, a1: number, b2: number, a2: number, c1: number, c2: number, eps: number,
+) => number;
+type AxpyFn = (alpha: number, x: number, y: number, out: number, n: number) => number;
+type DecayFn = (u: number, theta: number, n: number, c: number) => void;
+/** The SIMD module's optimizer passes (byte offsets), or `null` on the scalar path. */
+interface UpdatePasses {
+  readonly adam: AdamFn;
+  readonly axpy: AxpyFn;
+  readonly decay: DecayFn;
+}
 let state: {
-  memory: WasmMemory | null; f64: Float64Array; gemm: GemmFn | null; gemmF32: GemmFn | null; reluBack: ReluBackFn | null; dropout: DropoutFn | null; pages: number;
+  memory: WasmMemory | null; f64: Float64Array; gemm: GemmFn | null; gemmF32: GemmFn | null; reluBack: ReluBackFn | null; dropout: DropoutFn | null;
+  updates: UpdatePasses | null; pages: number;
 } | null = null;
 let arena: Arena | null = null;
 
@@ -118,6 +137,7 @@ const makeArena = (): Arena => {
           g32(a * 4, sai * 4, sap * 4, b * 4, ldb * 4, c * 4, ldc * 4, bias * 4, m, k, n, mode, act);
   const rb = s.reluBack;
   const dr = s.dropout;
+  const up = s.updates;
   if (simdGemm !== null) {
     return Object.freeze({
       simd: true,
@@ -133,6 +153,7 @@ const makeArena = (): Arena => {
               dr(x * 8, sc * 8, o * 8, done, k0 | 0, lane1 | 0, lane2 | 0, p, inv);
               return done;
             },
+      axpy: up === null ? null : (alpha: number, x: number, y: number, out: number, n: number) => up.axpy(alpha, x * 8, y * 8, out * 8, n),
       gemm: (a, sai, sap, b, ldb, c, ldc, bias, m, k, n, mode, act) => {
         if (k <= KC && n <= NC) {
           simdGemm(a * 8, sai * 8, sap * 8, b * 8, ldb * 8, c * 8, ldc * 8, bias * 8, m, k, n, mode, act);
@@ -174,6 +195,7 @@ const makeArena = (): Arena => {
     gemmF32: null,
     reluBack: null,
     dropout: null,
+    axpy: null,
     gemm: (a, sai, sap, b, ldb, c, ldc, bias, m, k, n, mode, act) =>
       jsGemm(f64, a, sai, sap, f64, b, ldb, 1, f64, c, ldc, m, k, n, mode, f64, bias, act),
   } satisfies Arena);
@@ -198,6 +220,7 @@ export const ensureArena = (doubles: number): Arena => {
     let g32: GemmFn | null = null;
     let rbk: ReluBackFn | null = null;
     let drk: DropoutFn | null = null;
+    let upd: UpdatePasses | null = null;
     const bin = gemmModuleBytes();
     if (!preferScalar && wa !== undefined && wa.validate(bin)) {
       memory = new wa.Memory({ initial: pages });
@@ -206,9 +229,10 @@ export const ensureArena = (doubles: number): Arena => {
       g32 = inst.exports['gemm_f32'] as GemmFn;
       rbk = inst.exports['relu_back'] as ReluBackFn;
       drk = inst.exports['dropout'] as DropoutFn;
+      upd = { adam: inst.exports['adam'] as AdamFn, axpy: inst.exports['axpy'] as AxpyFn, decay: inst.exports['decay'] as DecayFn };
     }
     const f64 = memory !== null ? new Float64Array(memory.buffer) : new Float64Array((pages * PAGE) / 8);
-    state = { memory, f64, gemm: g, gemmF32: g32, reluBack: rbk, dropout: drk, pages };
+    state = { memory, f64, gemm: g, gemmF32: g32, reluBack: rbk, dropout: drk, updates: upd, pages };
   } else {
     const pages = Math.max(wantPages, state.pages * 2);
     if (state.memory !== null) {
@@ -242,6 +266,49 @@ export const setScalarOnly = (scalar: boolean): void => {
 export const simdAvailable = (): boolean => {
   const wa = wasmApi();
   return wa !== undefined && wa.validate(gemmModuleBytes());
+};
+
+/** The byte offset of `a` in the SIMD arena's memory, or −1 when `a` is not a view of it. */
+const bytesIn = (a: Float64Array): number => (state !== null && state.memory !== null && a.buffer === state.memory.buffer ? a.byteOffset : -1);
+
+/**
+ * `kernels.adamUpdate`, in the SIMD module's `adam` pass when every array is a view of the arena
+ * (an optimizer kernel run by the training program), else in scalar JS: the same outputs bit for
+ * bit (each f64x2 lane performs the scalar kernel's operations in its order). The returned ‖g‖²
+ * is summed in another order on the SIMD path (it serves as a finiteness check).
+ *
+ * @since 0.2.0
+ * @category internals
+ */
+export const adamUpdateOnArena = (
+  g: Float64Array, m: Float64Array, v: Float64Array, mOut: Float64Array, vOut: Float64Array, uOut: Float64Array,
+  b1: number, b2: number, c1: number, c2: number, eps: number,
+): number => {
+  const up = state?.updates;
+  const n = g.length;
+  if (up != null && n >= 8 && m.length === n && v.length === n && mOut.length === n && vOut.length === n && uOut.length === n) {
+    const pg = bytesIn(g), pm = bytesIn(m), pv = bytesIn(v), pmo = bytesIn(mOut), pvo = bytesIn(vOut), pu = bytesIn(uOut);
+    if (pg >= 0 && pm >= 0 && pv >= 0 && pmo >= 0 && pvo >= 0 && pu >= 0) return up.adam(pg, pm, pv, pmo, pvo, pu, n, b1, 1 - b1, b2, 1 - b2, c1, c2, eps);
+  }
+  return jsAdam(g, m, v, mOut, vOut, uOut, b1, b2, c1, c2, eps);
+};
+
+/**
+ * `kernels.addMaskedDecay(u, θ, mask, c)`, in the SIMD module's `decay` pass (u ← u + c·θ) when
+ * every mask entry is 1 (`allOnes`; then (c·θ)·1 = c·θ exactly) and u and θ are views of the
+ * arena, else in scalar JS: the same outputs bit for bit.
+ *
+ * @since 0.2.0
+ * @category internals
+ */
+export const addMaskedDecayOnArena = (u: Float64Array, theta: Float64Array, mask: Float64Array, allOnes: boolean, c: number): void => {
+  const up = state?.updates;
+  const n = u.length;
+  if (up != null && allOnes && n >= 8 && theta.length === n) {
+    const pu = bytesIn(u), pt = bytesIn(theta);
+    if (pu >= 0 && pt >= 0) return up.decay(pu, pt, n, c);
+  }
+  jsDecay(u, theta, mask, c);
 };
 
 let held = 0;

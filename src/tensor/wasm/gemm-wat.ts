@@ -183,10 +183,83 @@ const dropoutPair = (h: string, l: string, off: number): string => `        (loc
 `;
 
 /**
+ * A loop over entries i < n of flat f64 vectors, two per f64x2 and the odd last one in scalar
+ * code: `vec` and `one` are the bodies (on the byte offset `$o` of entry i), `acc` names a v128
+ * local whose lanes and the f64 local `$t` the bodies may sum into (returned as lane 0 + lane 1 + t).
+ */
+const flatLoop = (vec: string, one: string, acc: boolean): string => `    (local.set $o (i32.const 0))
+    (local.set $e (i32.shl (local.get $n) (i32.const 3)))
+    (block $vd
+      (loop $vl
+        (br_if $vd (i32.gt_u (i32.add (local.get $o) (i32.const 16)) (local.get $e)))
+${vec}
+        (local.set $o (i32.add (local.get $o) (i32.const 16)))
+        (br $vl)))
+    (if (i32.lt_u (local.get $o) (local.get $e))
+      (then
+${one}))${acc ? `
+    (f64.add (f64.add (f64x2.extract_lane 0 (local.get $acc)) (f64x2.extract_lane 1 (local.get $acc))) (local.get $t))` : ''}`;
+
+/**
+ * The optimizer passes on the arena (offsets in bytes, n entries), each lane computing what the
+ * scalar kernel of `kernels.ts` computes for its entry, with the same operations in the same
+ * order (IEEE f64 lanes round as scalar f64 does; no fused multiply-add), so results are bitwise
+ * the scalar kernels'. Sums they return (‖g‖² for a finiteness check) are over two lanes, so they
+ * may differ from a sequential sum in the last bits.
+ * - `adam`: kernels.adamUpdate (returns ‖g‖²; `u` may be `g`).
+ * - `axpy`: kernels.axpy, out = α·x + y (returns ‖x‖² + Σ (out − out)).
+ * - `decay`: kernels.addMaskedDecay with every mask entry 1, u ← u + c·θ.
+ */
+const updateFuncs = (): string => `  (func (export "adam") (param $g i32) (param $m i32) (param $v i32) (param $mo i32) (param $vo i32) (param $u i32) (param $n i32)
+    (param $b1 f64) (param $a1 f64) (param $b2 f64) (param $a2 f64) (param $c1 f64) (param $c2 f64) (param $eps f64) (result f64)
+    ;; m' = b1·m + a1·g; v' = b2·v + (a2·g)·g; u = (m'/c1)/(√(v'/c2) + eps), a1 = 1 − b1, a2 = 1 − b2
+    (local $o i32) (local $e i32) (local $acc v128) (local $t f64) (local $x v128) (local $mv v128) (local $vv v128)
+    (local $xs f64) (local $ms f64) (local $vs f64)
+${flatLoop(`        (local.set $x (v128.load (i32.add (local.get $g) (local.get $o))))
+        (local.set $mv (f64x2.add (f64x2.mul (f64x2.splat (local.get $b1)) (v128.load (i32.add (local.get $m) (local.get $o))))
+          (f64x2.mul (f64x2.splat (local.get $a1)) (local.get $x))))
+        (local.set $vv (f64x2.add (f64x2.mul (f64x2.splat (local.get $b2)) (v128.load (i32.add (local.get $v) (local.get $o))))
+          (f64x2.mul (f64x2.mul (f64x2.splat (local.get $a2)) (local.get $x)) (local.get $x))))
+        (v128.store (i32.add (local.get $mo) (local.get $o)) (local.get $mv))
+        (v128.store (i32.add (local.get $vo) (local.get $o)) (local.get $vv))
+        (v128.store (i32.add (local.get $u) (local.get $o))
+          (f64x2.div (f64x2.div (local.get $mv) (f64x2.splat (local.get $c1)))
+            (f64x2.add (f64x2.sqrt (f64x2.div (local.get $vv) (f64x2.splat (local.get $c2)))) (f64x2.splat (local.get $eps)))))
+        (local.set $acc (f64x2.add (local.get $acc) (f64x2.mul (local.get $x) (local.get $x))))`,
+`        (local.set $xs (f64.load (i32.add (local.get $g) (local.get $o))))
+        (local.set $ms (f64.add (f64.mul (local.get $b1) (f64.load (i32.add (local.get $m) (local.get $o)))) (f64.mul (local.get $a1) (local.get $xs))))
+        (local.set $vs (f64.add (f64.mul (local.get $b2) (f64.load (i32.add (local.get $v) (local.get $o))))
+          (f64.mul (f64.mul (local.get $a2) (local.get $xs)) (local.get $xs))))
+        (f64.store (i32.add (local.get $mo) (local.get $o)) (local.get $ms))
+        (f64.store (i32.add (local.get $vo) (local.get $o)) (local.get $vs))
+        (f64.store (i32.add (local.get $u) (local.get $o))
+          (f64.div (f64.div (local.get $ms) (local.get $c1)) (f64.add (f64.sqrt (f64.div (local.get $vs) (local.get $c2))) (local.get $eps))))
+        (local.set $t (f64.mul (local.get $xs) (local.get $xs)))`, true)})
+  (func (export "axpy") (param $alpha f64) (param $x i32) (param $y i32) (param $out i32) (param $n i32) (result f64)
+    ;; out = α·x + y; returns Σ (x·x + (out − out))
+    (local $o i32) (local $e i32) (local $acc v128) (local $t f64) (local $xv v128) (local $ov v128) (local $xs f64) (local $os f64)
+${flatLoop(`        (local.set $xv (v128.load (i32.add (local.get $x) (local.get $o))))
+        (local.set $ov (f64x2.add (f64x2.mul (f64x2.splat (local.get $alpha)) (local.get $xv)) (v128.load (i32.add (local.get $y) (local.get $o)))))
+        (v128.store (i32.add (local.get $out) (local.get $o)) (local.get $ov))
+        (local.set $acc (f64x2.add (local.get $acc) (f64x2.add (f64x2.mul (local.get $xv) (local.get $xv)) (f64x2.sub (local.get $ov) (local.get $ov)))))`,
+`        (local.set $xs (f64.load (i32.add (local.get $x) (local.get $o))))
+        (local.set $os (f64.add (f64.mul (local.get $alpha) (local.get $xs)) (f64.load (i32.add (local.get $y) (local.get $o)))))
+        (f64.store (i32.add (local.get $out) (local.get $o)) (local.get $os))
+        (local.set $t (f64.add (f64.mul (local.get $xs) (local.get $xs)) (f64.sub (local.get $os) (local.get $os))))`, true)})
+  (func (export "decay") (param $u i32) (param $th i32) (param $n i32) (param $c f64)
+    ;; u ← u + c·θ (kernels.addMaskedDecay where every mask entry is 1: (c·θ)·1 = c·θ exactly)
+    (local $o i32) (local $e i32)
+${flatLoop(`        (v128.store (i32.add (local.get $u) (local.get $o)) (f64x2.add (v128.load (i32.add (local.get $u) (local.get $o)))
+          (f64x2.mul (f64x2.splat (local.get $c)) (v128.load (i32.add (local.get $th) (local.get $o))))))`,
+`        (f64.store (i32.add (local.get $u) (local.get $o)) (f64.add (f64.load (i32.add (local.get $u) (local.get $o)))
+          (f64.mul (local.get $c) (f64.load (i32.add (local.get $th) (local.get $o))))))`, false)})`;
+
+/**
  * The whole module's WAT text: `gemm` (f64), `gemm_f32` (the opt-in f32 kernel), `relu_back`
  * (a dense+ReLU layer's backward element-wise part: mask the cotangent, sum it into the bias
  * gradient, in the generic kernels' order), `dropout` (inverted dropout's forward with its mask
- * hashed four entries at a time) and `transpose`.
+ * hashed four entries at a time), the optimizer passes `adam`, `axpy` and `decay` (two entries per
+ * f64x2, each lane the scalar kernel's operations in its order) and `transpose`.
  */
 export const gemmWat = (): string => `;; Generated by src/tensor/wasm/gemm-wat.ts — do not edit by hand.
 (module
@@ -264,6 +337,7 @@ ${dropoutPair('local.get $h', 'local.get $l', 0)}${dropoutPair(upperPair('$h'), 
         (local.set $iv (i32x4.add (local.get $iv) (v128.const i32x4 4 4 4 4)))
         (local.set $i (i32.add (local.get $i) (i32.const 4)))
         (br $l0))))
+${updateFuncs()}
   (func (export "transpose") (param $src i32) (param $dst i32) (param $rows i32) (param $cols i32)
     (local $r i32) (local $q i32) (local $ps i32)
     (local.set $r (i32.const 0))
