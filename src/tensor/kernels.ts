@@ -840,3 +840,137 @@ export function choleskySolve(a: Float64Array, b: Float64Array, n: number, m: nu
   }
   return true;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Recurrent cells' element-wise parts (src/layer/recurrent.ts), shared by the cells' own
+// functions and the interpreter's recurrent stage (src/train/recurrence.ts). Blocks of width H
+// sit side by side in each row; `ld…` is a row length where a matrix is a column slice.
+
+/** σ(x) = 1 / (1 + e^{−x}): the recurrent cells' gate function. */
+export function logistic(x: number): number {
+  return 1 / (1 + Math.exp(-x));
+}
+
+/**
+ * The LSTM cell's element-wise forward, rows × H: the pre-activations `a` (rows × 4H, blocks
+ * i, f, g, o) are replaced in place by the gates i = σ(a_i), f = σ(a_f), g = tanh(a_g),
+ * o = σ(a_o); then c = f⊙c₋ + i⊙g goes to `out` at `cOff`, tanh(c) to `tc` (rows × H) and
+ * h = o⊙tanh(c) to `out` at `hOff` (c₋ from `cp`, row length `ldcp`; h and c row length `ldo`).
+ */
+export function lstmCellForward(
+  a: Float64Array, aOff: number, cp: Float64Array, cpOff: number, ldcp: number,
+  out: Float64Array, hOff: number, cOff: number, ldo: number, tc: Float64Array, tcOff: number, rows: number, H: number,
+): void {
+  for (let r = 0; r < rows; r++) {
+    const ar = aOff + r * 4 * H;
+    for (let j = 0; j < H; j++) {
+      const i = logistic(a[ar + j]!);
+      const f = logistic(a[ar + H + j]!);
+      const g = Math.tanh(a[ar + 2 * H + j]!);
+      const o = logistic(a[ar + 3 * H + j]!);
+      a[ar + j] = i;
+      a[ar + H + j] = f;
+      a[ar + 2 * H + j] = g;
+      a[ar + 3 * H + j] = o;
+      const c = f * cp[cpOff + r * ldcp + j]! + i * g;
+      const t = Math.tanh(c);
+      out[cOff + r * ldo + j] = c;
+      tc[tcOff + r * H + j] = t;
+      out[hOff + r * ldo + j] = o * t;
+    }
+  }
+}
+
+/**
+ * The LSTM cell's element-wise backward, rows × H, from ∂L/∂h at `dhOff` and ∂L/∂c at `dcOff` of
+ * `d` (row length `ldd`), the gates `a` and tanh(c) `tc` of {@link lstmCellForward} and c₋:
+ *
+ *   dc = ∂L/∂c + ∂L/∂h⊙o⊙(1 − tanh²c),
+ *   da_i = dc⊙g⊙i(1 − i),  da_f = dc⊙c₋⊙f(1 − f),  da_g = dc⊙i⊙(1 − g²),  da_o = ∂L/∂h⊙tanh c⊙o(1 − o),
+ *
+ * into `da` (rows × 4H), and ∂L/∂c₋ = dc⊙f into `dcp` (row length `lddcp`).
+ */
+export function lstmCellBackward(
+  d: Float64Array, dhOff: number, dcOff: number, ldd: number, a: Float64Array, aOff: number, cp: Float64Array, cpOff: number, ldcp: number,
+  tc: Float64Array, tcOff: number, da: Float64Array, daOff: number, dcp: Float64Array, dcpOff: number, lddcp: number, rows: number, H: number,
+): void {
+  for (let r = 0; r < rows; r++) {
+    const ar = aOff + r * 4 * H;
+    const dr = daOff + r * 4 * H;
+    for (let j = 0; j < H; j++) {
+      const i = a[ar + j]!;
+      const f = a[ar + H + j]!;
+      const g = a[ar + 2 * H + j]!;
+      const o = a[ar + 3 * H + j]!;
+      const t = tc[tcOff + r * H + j]!;
+      const dh = d[dhOff + r * ldd + j]!;
+      const dc = d[dcOff + r * ldd + j]! + dh * o * (1 - t * t);
+      da[dr + j] = dc * g * (i * (1 - i));
+      da[dr + H + j] = dc * cp[cpOff + r * ldcp + j]! * (f * (1 - f));
+      da[dr + 2 * H + j] = dc * i * (1 - g * g);
+      da[dr + 3 * H + j] = dh * t * (o * (1 - o));
+      dcp[dcpOff + r * lddcp + j] = dc * f;
+    }
+  }
+}
+
+/**
+ * The GRU cell's element-wise forward, rows × H, from gx = x·Wx + bx and gh = h₋·Wh + bh
+ * (rows × 3H each, blocks r, z, n): r = σ(gx_r + gh_r), z = σ(gx_z + gh_z),
+ * n = tanh(gx_n + r⊙gh_n) replace gx's blocks in place, and h = (1 − z)⊙n + z⊙h₋ goes to `h`
+ * (rows × H; h₋ from `hp`, row length `ldhp`).
+ */
+export function gruCellForward(
+  gx: Float64Array, gxOff: number, gh: Float64Array, ghOff: number, hp: Float64Array, hpOff: number, ldhp: number,
+  h: Float64Array, hOff: number, rows: number, H: number,
+): void {
+  for (let r = 0; r < rows; r++) {
+    const xr = gxOff + r * 3 * H;
+    const hr = ghOff + r * 3 * H;
+    for (let j = 0; j < H; j++) {
+      const rr = logistic(gx[xr + j]! + gh[hr + j]!);
+      const z = logistic(gx[xr + H + j]! + gh[hr + H + j]!);
+      const n = Math.tanh(gx[xr + 2 * H + j]! + rr * gh[hr + 2 * H + j]!);
+      gx[xr + j] = rr;
+      gx[xr + H + j] = z;
+      gx[xr + 2 * H + j] = n;
+      h[hOff + r * H + j] = (1 - z) * n + z * hp[hpOff + r * ldhp + j]!;
+    }
+  }
+}
+
+/**
+ * The GRU cell's element-wise backward, rows × H, from ∂L/∂h `d` (rows × H), the gates of
+ * {@link gruCellForward}, gh (for gh_n) and h₋:
+ *
+ *   da_n = d⊙(1 − z)⊙(1 − n²),  da_r = da_n⊙gh_n⊙r(1 − r),  da_z = d⊙(h₋ − n)⊙z(1 − z),
+ *
+ * into `dgx` = [da_r, da_z, da_n] and `dgh` = [da_r, da_z, da_n⊙r] (rows × 3H), and the direct
+ * part of ∂L/∂h₋, d⊙z, into `du` (rows × H).
+ */
+export function gruCellBackward(
+  d: Float64Array, dOff: number, gx: Float64Array, gxOff: number, gh: Float64Array, ghOff: number, hp: Float64Array, hpOff: number, ldhp: number,
+  dgx: Float64Array, dgxOff: number, dgh: Float64Array, dghOff: number, du: Float64Array, duOff: number, rows: number, H: number,
+): void {
+  for (let r = 0; r < rows; r++) {
+    const xr = gxOff + r * 3 * H;
+    const dx = dgxOff + r * 3 * H;
+    const dh = dghOff + r * 3 * H;
+    for (let j = 0; j < H; j++) {
+      const rr = gx[xr + j]!;
+      const z = gx[xr + H + j]!;
+      const n = gx[xr + 2 * H + j]!;
+      const g = d[dOff + r * H + j]!;
+      const an = g * (1 - z) * (1 - n * n);
+      const ar = an * gh[ghOff + r * 3 * H + 2 * H + j]! * (rr * (1 - rr));
+      const az = g * (hp[hpOff + r * ldhp + j]! - n) * (z * (1 - z));
+      dgx[dx + j] = ar;
+      dgx[dx + H + j] = az;
+      dgx[dx + 2 * H + j] = an;
+      dgh[dh + j] = ar;
+      dgh[dh + H + j] = az;
+      dgh[dh + 2 * H + j] = an * rr;
+      du[duOff + r * H + j] = g * z;
+    }
+  }
+}
