@@ -22,6 +22,13 @@ expectType<Layer<Shaped<[28, 28, 1]>, Shaped<[13, 26, 4]>, ConvParams<4>>>(conv2
 expectType<Layer<Shaped<[24, 4]>, Shaped<[24, 16]>, ConvParams<16>>>(conv1d([24, 4], { filters: 16, kernel: 3, padding: 'same' }));
 expectType<Layer<Shaped<[26, 26, 8]>, Shaped<[13, 13, 8]>, NoParams>>(maxPool([26, 26, 8], 2));
 expectType<Layer<Shaped<[24, 16]>, Shaped<[12, 16]>, NoParams>>(avgPool([24, 16], 2));
+// padding 'same': ceil(n / stride) per axis, whatever the window
+expectType<Layer<Shaped<[7, 7, 8]>, Shaped<[4, 4, 8]>, NoParams>>(maxPool([7, 7, 8], 2, { padding: 'same' }));
+expectType<Layer<Shaped<[13, 10, 4]>, Shaped<[7, 4, 4]>, NoParams>>(avgPool([13, 10, 4], [3, 2], { stride: [2, 3], padding: 'same' }));
+expectType<Layer<Shaped<[25, 3]>, Shaped<[25, 3]>, NoParams>>(maxPool([25, 3], 5, { stride: 1, padding: 'same' }));
+expectType<Layer<Shaped<[3, 3, 1]>, Shaped<[1, 1, 1]>, NoParams>>(maxPool([3, 3, 1], 4, { padding: 'same' }));
+expectType<Layer<Shaped<[7, 7, 8]>, Shaped<[3, 3, 8]>, NoParams>>(maxPool([7, 7, 8], 2, { padding: 'valid' }));
+expectError(maxPool([7, 7, 8], 2, { padding: 'full' }));
 expectType<Layer<Shaped<[7, 7, 32]>, 32, NoParams>>(globalAvgPool([7, 7, 32]));
 expectType<Layer<Shaped<[5, 5, 16]>, 400, NoParams>>(flatten([5, 5, 16]));
 
@@ -56,6 +63,8 @@ expectError(sequential(conv2d([28, 28, 1], { filters: 8, kernel: 3 }), relu, max
 expectError(sequential(conv2d([8, 8, 1], { filters: 2, kernel: 3 }), flatten([6, 6, 2]), dense(73, 10)));
 expectError(compose(dense(401, 10), flatten([5, 5, 16])));
 expectError(sequential(maxPool([26, 26, 8], 2), dense(1352, 10)));
+expectError(sequential(maxPool([7, 7, 8], 2, { padding: 'same' }), flatten([3, 3, 8])));
+sequential(maxPool([7, 7, 8], 2, { padding: 'same' }), flatten([4, 4, 8]), dense(128, 10));
 expectError(sequential(lstm([24, 4], 32), dense(16, 1)));
 expectError(sequential(lstm([24, 4], 32, { returnSequences: true }), dense(32, 1)));
 

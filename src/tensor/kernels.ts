@@ -730,11 +730,12 @@ export function im2col(x: Float64Array, cols: Float64Array, g: WindowGeometry, a
 }
 
 /**
- * Max pooling (no padding): y[b, i, j, ch] = max over the window, first maximum winning;
- * `arg` receives the flat index into `x` of each maximum (for the VJP and JVP).
+ * Max pooling: y[b, i, j, ch] = max over the window at (i·sh − pt, j·sw − pl), first maximum
+ * winning; window entries outside the image are skipped (padding with −∞). `arg` receives the flat
+ * index into `x` of each maximum (for the VJP and JVP).
  */
 export function maxPoolForward(x: Float64Array, y: Float64Array, arg: Int32Array, g: WindowGeometry): void {
-  const { batch, h, w, c, kh, kw, sh, sw, oh, ow } = g;
+  const { batch, h, w, c, kh, kw, sh, sw, pt, pl, oh, ow } = g;
   for (let b = 0; b < batch; b++) {
     for (let i = 0; i < oh; i++) {
       for (let j = 0; j < ow; j++) {
@@ -743,8 +744,12 @@ export function maxPoolForward(x: Float64Array, y: Float64Array, arg: Int32Array
           let best = -Infinity;
           let at = -1;
           for (let p = 0; p < kh; p++) {
+            const yy = i * sh - pt + p;
+            if (yy < 0 || yy >= h) continue;
             for (let q = 0; q < kw; q++) {
-              const s = ((b * h + i * sh + p) * w + j * sw + q) * c + ch;
+              const xx = j * sw - pl + q;
+              if (xx < 0 || xx >= w) continue;
+              const s = ((b * h + yy) * w + xx) * c + ch;
               const v = x[s]!;
               if (v > best || at < 0) {
                 best = v;
@@ -767,24 +772,30 @@ export function gatherScatter(src: Float64Array, index: Int32Array, out: Float64
 }
 
 /**
- * Average pooling (no padding): y[b, i, j, ch] = (1 / (kh·kw)) Σ_window x. With `adjoint` set it
- * runs the transpose instead: each dy entry, divided by kh·kw, is added onto its window in `x`
- * (then `x` is the output, starting at 0, and `y` the input).
+ * Average pooling: y[b, i, j, ch] = (1 / n) Σ x over the window at (i·sh − pt, j·sw − pl), n the
+ * number of its entries inside the image (kh·kw without padding; padding is not counted, as in
+ * TensorFlow's 'SAME' average). With `adjoint` set it runs the transpose instead: each dy entry,
+ * divided by its n, is added onto its window in `x` (then `x` is the output, starting at 0, and
+ * `y` the input).
  */
 export function avgPool(x: Float64Array, y: Float64Array, g: WindowGeometry, adjoint: boolean): void {
-  const { batch, h, w, c, kh, kw, sh, sw, oh, ow } = g;
-  const inv = 1 / (kh * kw);
+  const { batch, h, w, c, kh, kw, sh, sw, pt, pl, oh, ow } = g;
   for (let b = 0; b < batch; b++) {
     for (let i = 0; i < oh; i++) {
+      const y0 = Math.max(i * sh - pt, 0);
+      const y1 = Math.min(i * sh - pt + kh, h);
       for (let j = 0; j < ow; j++) {
+        const x0 = Math.max(j * sw - pl, 0);
+        const x1 = Math.min(j * sw - pl + kw, w);
+        const inv = 1 / ((y1 - y0) * (x1 - x0));
         const o = ((b * oh + i) * ow + j) * c;
         for (let ch = 0; ch < c; ch++) {
           if (adjoint) {
             const d = y[o + ch]! * inv;
-            for (let p = 0; p < kh; p++) for (let q = 0; q < kw; q++) x[((b * h + i * sh + p) * w + j * sw + q) * c + ch] += d;
+            for (let p = y0; p < y1; p++) for (let q = x0; q < x1; q++) x[((b * h + p) * w + q) * c + ch] += d;
           } else {
             let s = 0;
-            for (let p = 0; p < kh; p++) for (let q = 0; q < kw; q++) s += x[((b * h + i * sh + p) * w + j * sw + q) * c + ch]!;
+            for (let p = y0; p < y1; p++) for (let q = x0; q < x1; q++) s += x[((b * h + p) * w + q) * c + ch]!;
             y[o + ch] = s * inv;
           }
         }

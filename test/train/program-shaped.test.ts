@@ -71,6 +71,14 @@ const cases: ShapedCase[] = [
       conv2d([4, 4, 2], { filters: 3, kernel: 3, padding: 'same' }), flatten([4, 4, 3]), dense(48, 3),
     ),
   },
+  {
+    name: "maxPool and avgPool with padding 'same' (the overhang ignored, the mean over the entries inside)",
+    shape: [7, 5, 2],
+    net: sequential(
+      maxPool([7, 5, 2], 2, { padding: 'same' }), conv2d([4, 3, 2], { filters: 3, kernel: 2, padding: 'same' }), relu,
+      avgPool([4, 3, 3], 3, { stride: 2, padding: 'same' }), flatten([2, 2, 3]), dense(12, 3),
+    ),
+  },
 ];
 
 describe('convolutions and pooling lower into the interpreter', () => {
