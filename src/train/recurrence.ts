@@ -47,10 +47,13 @@ export interface RecurrentKernels {
 
 type Leaf = { readonly offset: number; readonly length: number } | undefined;
 
+/** The most f64 entries a recurrent stage's buffers may take in the arena (512 MiB). */
+const MAX_ENTRIES = 2 ** 26;
+
 /**
  * Compiles a recurrent stage of kind `cell` with shape `rec` for up to `R` rows: its buffers taken
  * with `take`, its parameters found by leaf path (relative to the layer) with `leaf`; `undefined`
- * when the parameters do not have the layer's layout.
+ * when the parameters do not have the layer's layout, or when its buffers would pass 512 MiB.
  *
  * @since 0.2.0
  * @category internals
@@ -80,6 +83,10 @@ export const compileRecurrence = (
     [wx, wh, bx] = [lw.offset, lw.offset + F * Gw, lb.offset];
   }
   const initOff = init?.offset ?? -1;
+  // every step's gates, states and cotangents for R rows: past MAX_ENTRIES (512 MiB) the program
+  // is not compiled and fit folds the generic step (a long sequence of wide layers)
+  const size = T * R * (F + (gru ? 3 : 2) * Gw + (lstm ? 3 : 1) * H) + R * (2 * S + Gw + H) + 2 * (F + H) * Gw;
+  if (size > MAX_ENTRIES) return undefined;
   // buffers: step t of a T-step buffer of width w sits at base + t·rows·w (rows of this batch)
   const XT = take(T * R * F); // the batch time-major; reused for the input gradient
   const A = take(T * R * Gw); // gates (pre-activations, then activations) of every step

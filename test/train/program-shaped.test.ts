@@ -184,6 +184,11 @@ describe('the compiled program equals the generic step on recurrent layers, bit 
     }
   });
 
+  it('a recurrent layer whose stored steps would pass 512 MiB of arena is not compiled (fit folds the generic step)', () => {
+    const big = sequential(lstm([400, 8], 256), dense(256, 3));
+    expect(compileProgram(big, big.init(key(5)), mse, sgd(0.1) as GradientTransformation<unknown>, undefined, key(0), 16)).toBeUndefined();
+  });
+
   it('an LSTM large enough for the SIMD GEMM on every product (batch 16, hidden 32) trains bit for bit as the generic step', () => {
     expectSame({ name: 'lstm', shape: [6, 4], net: sequential(lstm([6, 4], 32), dense(32, 3)), optimizer: adam(0.01) as GradientTransformation<unknown> });
   });
