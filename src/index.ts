@@ -28,7 +28,7 @@ export { defineLayer, definePolyLayer, type LayerDefinition, type PolyLayerDefin
 export { dense, denseParams, type DenseParams, type DenseOptions, type Initializer } from './layer/dense.js';
 export { relu, leakyRelu, tanh, sigmoid, softplus, identity, softmax, elementwise } from './layer/activation.js';
 export { dropout } from './layer/dropout.js';
-export { type Shaped, type ShapeOf, type ShapeArg, type ShapeCheck, type ShapesMatch, type DescribeDim, type Flat, type Mutable, withShape } from './layer/shaped.js';
+export { type Shaped, type ShapedLayer, type ShapeOf, type ShapeArg, type ShapeCheck, type ShapesMatch, type DescribeDim, type Flat, type Mutable, withShape } from './layer/shaped.js';
 export { type Add, type Subtract, type Multiply, type Divide, type Product } from './layer/decimal.js';
 export { conv1d, conv2d, type ConvParams, type ConvOptions, type Padding, type Window2d, type ConvLength, type WindowFits } from './layer/conv.js';
 export { maxPool, avgPool, globalAvgPool, type PoolOptions, type PoolShape } from './layer/pool.js';

@@ -4,7 +4,7 @@
 import { expectError, expectType } from 'tsd';
 import {
   avgPool, compose, conv1d, slidingWindows, timeDistributed, conv2d, dense, dyn, flatten, globalAvgPool, gru, key, lstm, maxPool, relu, rnn, scan, sequential, tanh, withShape, fromArray,
-  type ConvParams, type DynDim, type Divide, type Layer, type Mat, type Multiply, type NoParams, type Product, type Shaped, type Subtract, type Add,
+  type ConvParams, type DenseParams, type DynDim, type ShapedLayer, type Divide, type Layer, type Mat, type Multiply, type NoParams, type Product, type Shaped, type Subtract, type Add,
 } from '..';
 
 // Type-level arithmetic on literals.
@@ -39,6 +39,12 @@ const cnn = sequential(
   flatten([5, 5, 16]), dense(400, 10),
 );
 expectType<Shaped<[28, 28, 1]>>(cnn.inputDim);
+// the net is typed (and hovers) as ShapedLayer<[28, 28, 1], [10], …>, the very type Layer<Shaped<[28, 28, 1]>, 10, …>
+type CnnParams = readonly [ConvParams<8>, NoParams, NoParams, ConvParams<16>, NoParams, NoParams, NoParams, DenseParams<400, 10>];
+expectType<ShapedLayer<[28, 28, 1], [10], CnnParams>>(cnn);
+expectType<Layer<Shaped<[28, 28, 1]>, 10, CnnParams>>(cnn);
+expectType<Layer<Shaped<[24, 4]>, Shaped<[24, 8]>, NoParams>>({} as ShapedLayer<[24, 4], [24, 8], NoParams>);
+expectType<Layer<4, 3, NoParams>>({} as ShapedLayer<[4], [3], NoParams>);
 expectType<10>(cnn.outputDim);
 const images = withShape(fromArray(2, 784, new Float64Array(1568)), [28, 28, 1]);
 expectType<Mat<2, 10>>(cnn.forward(cnn.init(key(0)), images));

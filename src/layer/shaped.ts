@@ -8,6 +8,7 @@
  * @module
  */
 import type { Mat } from '../tensor/mat.js';
+import type { Layer } from './layer.js';
 import { unsafeMat } from '../tensor/mat.js';
 import type { Product } from './decimal.js';
 import type { DynDim, IsLoose, ShapeError } from './shape.js';
@@ -23,6 +24,20 @@ declare const shapeBrand: unique symbol;
  * @category model
  */
 export type Shaped<S extends readonly number[]> = number & { readonly [shapeBrand]: S };
+
+/**
+ * A layer between example shapes: `ShapedLayer<[28, 28, 1], [10], P>` is
+ * `Layer<Shaped<[28, 28, 1]>, 10, P>` (a rank-1 shape `[n]` is the plain width `n`). It is the very
+ * same type, written with its shapes: `sequential` and `compose` type a net with shaped ends
+ * through it, so its hover shows the shapes as tuples.
+ *
+ * @since 0.2.0
+ * @category model
+ */
+export type ShapedLayer<I extends readonly number[], O extends readonly number[], P> = Layer<WidthOfShape<I>, WidthOfShape<O>, P>;
+
+/** The width type of a shape: `n` for `[n]`, else `Shaped<S>`. */
+type WidthOfShape<S extends readonly number[]> = S extends readonly [infer W extends number] ? W : Shaped<S>;
 
 /**
  * A shape argument: a tuple of positive integer literals (or `dyn(n)` entries).
