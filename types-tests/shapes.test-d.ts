@@ -16,6 +16,8 @@ expectType<number>(0 as Add<number, 1>);
 // One layer: the hover shows both shapes.
 const c1 = conv2d([28, 28, 1], { filters: 8, kernel: 3 });
 expectType<Layer<Shaped<[28, 28, 1]>, Shaped<[26, 26, 8]>, ConvParams<8>>>(c1);
+expectType<ShapedLayer<[28, 28, 1], [26, 26, 8], ConvParams<8>>>(c1);
+expectType<ShapedLayer<[5, 5, 16], [400], NoParams>>(flatten([5, 5, 16]));
 expectType<Layer<Shaped<[28, 28, 1]>, Shaped<[14, 14, 8]>, ConvParams<8>>>(conv2d([28, 28, 1], { filters: 8, kernel: 3, stride: 2, padding: 'same' }));
 expectType<Layer<Shaped<[224, 224, 3]>, Shaped<[112, 112, 64]>, ConvParams<64>>>(conv2d([224, 224, 3], { filters: 64, kernel: 7, stride: 2, padding: 'same' }));
 expectType<Layer<Shaped<[28, 28, 1]>, Shaped<[13, 26, 4]>, ConvParams<4>>>(conv2d([28, 28, 1], { filters: 4, kernel: [3, 3], stride: [2, 1] }));

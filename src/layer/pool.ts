@@ -9,7 +9,7 @@ import * as K from '../tensor/kernels.js';
 import { unsafeMat, type Mat } from '../tensor/mat.js';
 import type { Layer, NoParams } from './layer.js';
 import { defineLayer } from './define.js';
-import { checkShape, shapeFields, shapeSize, type Mutable, type Shaped, type ShapeCheck } from './shaped.js';
+import { checkShape, shapeFields, shapeSize, type Mutable, type Shaped, type ShapedLayer, type ShapeCheck } from './shaped.js';
 import { windowGeometry, windowOf, type ConvLength, type Geometry, type Padding, type Window2d, type WindowFits } from './conv.js';
 import { withForm } from './form.js';
 
@@ -136,8 +136,8 @@ const averaging = (g: Geometry) => (x: Float64Array, batch: number) => {
  * and TensorFlow do); ties have no derivative and get this one-sided one.
  *
  * @example
- * const pool = maxPool([26, 26, 8], 2)  // Layer<Shaped<[26, 26, 8]>, Shaped<[13, 13, 8]>, NoParams>
- * const same = maxPool([7, 7, 8], 2, { padding: 'same' })  // Layer<Shaped<[7, 7, 8]>, Shaped<[4, 4, 8]>, NoParams>
+ * const pool = maxPool([26, 26, 8], 2)  // ShapedLayer<[26, 26, 8], [13, 13, 8], NoParams>
+ * const same = maxPool([7, 7, 8], 2, { padding: 'same' })  // ShapedLayer<[7, 7, 8], [4, 4, 8], NoParams>
  * @since 0.2.0
  * @category constructors
  */
@@ -147,7 +147,7 @@ export const maxPool = <
   input: ShapeCheck<In, 'maxPool: input shape'>,
   size: P & PoolFits<In, P, Pad, 'maxPool'>,
   options: PoolOptions<S, Pad> = {},
-): Layer<Shaped<Mutable<In>>, Shaped<PoolShape<In, P, S, Pad>>, NoParams> => {
+): ShapedLayer<Mutable<In>, PoolShape<In, P, S, Pad>, NoParams> => {
   const shape = checkShape(input, 'maxPool: input shape');
   const padding: Padding = options.padding ?? 'valid';
   if (padding !== 'valid' && padding !== 'same') throw new RangeError(`maxPool: padding must be 'valid' or 'same', got ${String(padding)}`);
@@ -169,7 +169,7 @@ export const maxPool = <
     };
     return [y, tangent, cotangent];
   });
-  return withForm(layer, { op: 'maxPool', window: windowOf(g, rankOf(shape)) });
+  return withForm(layer, { op: 'maxPool', window: windowOf(g, rankOf(shape)) }) as never; // the same type, written as ShapedLayer
 };
 
 /**
@@ -180,7 +180,7 @@ export const maxPool = <
  * input instead (TensorFlow's convention; see {@link PoolOptions}).
  *
  * @example
- * const pool = avgPool([24, 16], 2)  // Layer<Shaped<[24, 16]>, Shaped<[12, 16]>, NoParams>
+ * const pool = avgPool([24, 16], 2)  // ShapedLayer<[24, 16], [12, 16], NoParams>
  * @since 0.2.0
  * @category constructors
  */
@@ -190,13 +190,13 @@ export const avgPool = <
   input: ShapeCheck<In, 'avgPool: input shape'>,
   size: P & PoolFits<In, P, Pad, 'avgPool'>,
   options: PoolOptions<S, Pad> = {},
-): Layer<Shaped<Mutable<In>>, Shaped<PoolShape<In, P, S, Pad>>, NoParams> => {
+): ShapedLayer<Mutable<In>, PoolShape<In, P, S, Pad>, NoParams> => {
   const shape = checkShape(input, 'avgPool: input shape');
   const padding: Padding = options.padding ?? 'valid';
   if (padding !== 'valid' && padding !== 'same') throw new RangeError(`avgPool: padding must be 'valid' or 'same', got ${String(padding)}`);
   const g = poolGeometry('avgPool', shape, size, options.stride, padding);
   const layer = poolLayer<Shaped<Mutable<In>>, Shaped<PoolShape<In, P, S, Pad>>>('avgPool', shape, outShape(shape, g), geometryConfig(g, padding), averaging(g));
-  return withForm(layer, { op: 'avgPool', window: windowOf(g, rankOf(shape)) });
+  return withForm(layer, { op: 'avgPool', window: windowOf(g, rankOf(shape)) }) as never; // the same type, written as ShapedLayer
 };
 
 /** The last entry of a shape (its channels). */
@@ -207,17 +207,17 @@ type Last<S extends readonly number[]> = S extends readonly [...unknown[], infer
  * `y[c] = (1 / P) Σ_positions x[…, c]`, from `[L, C]` or `[H, W, C]` (any rank) to width `C`.
  *
  * @example
- * const gap = globalAvgPool([7, 7, 32])  // Layer<Shaped<[7, 7, 32]>, 32, NoParams>
+ * const gap = globalAvgPool([7, 7, 32])  // ShapedLayer<[7, 7, 32], [32], NoParams>
  * @since 0.2.0
  * @category constructors
  */
 export const globalAvgPool = <const In extends readonly number[]>(
   input: ShapeCheck<In, 'globalAvgPool: input shape'>,
-): Layer<Shaped<Mutable<In>>, Last<In>, NoParams> => {
+): ShapedLayer<Mutable<In>, [Last<In>], NoParams> => {
   const shape = checkShape(input, 'globalAvgPool: input shape');
   const c = shape[shape.length - 1]!;
   const positions = shapeSize(shape) / c;
   const g = windowGeometry([1, positions, c], [1, positions], [1, positions], 'valid', 'globalAvgPool');
   const layer = poolLayer<Shaped<Mutable<In>>, Last<In>>('globalAvgPool', shape, [c], {}, averaging(g));
-  return withForm(layer, { op: 'globalAvgPool', positions, channels: c });
+  return withForm(layer, { op: 'globalAvgPool', positions, channels: c }) as never; // the same type, written as ShapedLayer
 };
