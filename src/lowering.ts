@@ -25,7 +25,7 @@
  * formula), so both execution paths compute the same numbers. Parameters are flattened in
  * `params.leaves` order (depth-first; see `src/params.ts`), described by a {@link ParamLayout}.
  *
- * To lower a new layer (a recurrent cell, say), give its form a case in {@link stagesOfForm}, or
+ * To lower a new layer (`timeDistributed`, say), give its form a case in {@link stagesOfForm}, or
  * pass an explicit lowering with `defineLayer`'s `lower` option, with the existing stage ops or a new
  * op in {@link Stage} and its forward and backward cases in the interpreter; until then it runs as an
  * opaque stage at the speed of its own `forward`/`vjp`.
