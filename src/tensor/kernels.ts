@@ -857,6 +857,19 @@ export function choleskySolve(a: Float64Array, b: Float64Array, n: number, m: nu
 // functions and the interpreter's recurrent stage (src/train/recurrence.ts). Blocks of width H
 // sit side by side in each row; `ld…` is a row length where a matrix is a column slice.
 
+/**
+ * u += [dy, 0] row by row, as a scan adds an output's cotangent to the carried one: the first `H`
+ * of each row's `S` entries of `u` (row length `S`) gain `dy` (row length `ldy`), the rest gain 0.
+ */
+export function addPaddedRows(u: Float64Array, uOff: number, S: number, dy: Float64Array, dyOff: number, ldy: number, rows: number, H: number): void {
+  for (let r = 0; r < rows; r++) {
+    const o = uOff + r * S;
+    const d = dyOff + r * ldy;
+    for (let j = 0; j < H; j++) u[o + j]! += dy[d + j]!;
+    for (let j = H; j < S; j++) u[o + j]! += 0;
+  }
+}
+
 /** σ(x) = 1 / (1 + e^{−x}): the recurrent cells' gate function. */
 export function logistic(x: number): number {
   return 1 / (1 + Math.exp(-x));

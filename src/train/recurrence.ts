@@ -107,15 +107,13 @@ export const compileRecurrence = (
 
   const forward = (ar: Arena, f: Float64Array, p: number, src: number, dst: number, rows: number): void => {
     const step = (base: number, w: number, t: number): number => base + t * rows * w;
-    for (let t = 0; t < T; t++) for (let r = 0; r < rows; r++) f.copyWithin(XT + (t * rows + r) * F, src + r * T * F + t * F, src + r * T * F + (t + 1) * F);
+    for (let t = 0; t < T; t++) K.copyBlock(f, src + t * F, T * F, f, step(XT, F, t), F, rows, F);
     // s_0 = 0, or 0 + the learned initial state (the scan adds it to zeros)
     f.fill(0, HS, HS + rows * H);
     if (lstm) f.fill(0, CS, CS + rows * H);
     if (learned) {
-      for (let r = 0; r < rows; r++) {
-        for (let j = 0; j < H; j++) f[HS + r * H + j]! += f[p + initOff + j]!;
-        if (lstm) for (let j = 0; j < H; j++) f[CS + r * H + j]! += f[p + initOff + H + j]!;
-      }
+      K.addRowVector(f.subarray(HS, HS + rows * H), f.subarray(p + initOff, p + initOff + H), rows, H);
+      if (lstm) K.addRowVector(f.subarray(CS, CS + rows * H), f.subarray(p + initOff + H, p + initOff + 2 * H), rows, H);
     }
     // every step's input part with its bias, in one product
     gemm(ar, f, XT, F, 1, p + wx, Gw, A, Gw, p + bx, T * rows, F, Gw, 2, 0);
@@ -132,7 +130,7 @@ export const compileRecurrence = (
         if (lstm) K.lstmCellForward(f, a, f, step(CS, H, t), H, f, h1, step(CS, H, t + 1), H, f, step(TC, H, t), rows, H);
         else K.activationForward(K.ACTIVATION_CODES.tanh, 0, f, a, f, h1, rows * H);
       }
-      if (seq) for (let r = 0; r < rows; r++) f.copyWithin(dst + r * O + t * H, h1 + r * H, h1 + (r + 1) * H);
+      if (seq) K.copyBlock(f, h1, H, f, dst + t * H, O, rows, H);
     }
     if (!seq) f.copyWithin(dst, HS + T * rows * H, HS + (T + 1) * rows * H);
   };
@@ -156,13 +154,7 @@ export const compileRecurrence = (
     f.fill(0, U, U + rows * S);
     for (let t = T - 1; t >= 0; t--) {
       // u += the output's cotangent of step t ([dy_t, 0] over the state's width)
-      if (seq || t === T - 1) {
-        const dy = dOut + (seq ? t * H : 0);
-        for (let r = 0; r < rows; r++) {
-          for (let j = 0; j < H; j++) f[U + r * S + j]! += f[dy + r * O + j]!;
-          for (let j = H; j < S; j++) f[U + r * S + j]! += 0;
-        }
-      }
+      if (seq || t === T - 1) K.addPaddedRows(f, U, S, f, dOut + (seq ? t * H : 0), O, rows, H);
       const a = step(A, Gw, t);
       const da = step(DA, Gw, t);
       const h0 = step(HS, H, t);
@@ -195,7 +187,7 @@ export const compileRecurrence = (
     if (dIn >= 0) {
       // dX for all steps in one product (time-major), then back to one sequence per row
       gemm(ar, f, DA, Gw, 1, WT, ldxT, XT, F, 0, T * rows, Gw, F, 0, 0);
-      for (let t = 0; t < T; t++) for (let r = 0; r < rows; r++) f.copyWithin(dIn + r * T * F + t * F, XT + (t * rows + r) * F, XT + (t * rows + r + 1) * F);
+      for (let t = 0; t < T; t++) K.copyBlock(f, step(XT, F, t), F, f, dIn + t * F, T * F, rows, F);
     }
   };
   return { forward, backward };
