@@ -40,7 +40,7 @@ export type { ParamTree } from './params.js';
 // run-time dims, and defining a layer of your own.
 export {
   type Layer, type PolyLayer, type AnyLayer, type AnyPolyLayer, type Part, type NoParams, type Context, type LayerSpec, type Vjp,
-  type InputDim, type OutputDim, type ParamsOf,
+  type InputDim, type OutputDim, type ParamsOf, type ShapedLayer,
 } from './layer/layer.js';
 export { sequential, compose, type Sequential, type Composed, type ParamsTuple } from './layer/compose.js';
 export { dense, denseParams, type DenseParams, type DenseOptions, type Initializer } from './layer/dense.js';

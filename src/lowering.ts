@@ -25,7 +25,7 @@
  * formula), so both execution paths compute the same numbers. Parameters are flattened in
  * `params.leaves` order (depth-first; see `src/params.ts`), described by a {@link ParamLayout}.
  *
- * To lower a new layer (a recurrent cell, say), give its form a case in `stagesOfForm`, or
+ * To lower a new layer (`timeDistributed`, say), give its form a case in `stagesOfForm`, or
  * pass an explicit lowering with `defineLayer`'s `lower` option, with the existing stage ops or a new
  * op in {@link Stage} and its forward and backward cases in the interpreter; until then it runs as an
  * opaque stage at the speed of its own `forward`/`vjp`.
@@ -37,7 +37,7 @@ import type { Tensor } from './tensor/mat.js';
 import type { Mat } from './tensor/mat.js';
 import * as K from './tensor/kernels.js';
 import { isPoly, type Part } from './layer/layer.js';
-import { formOf, type InferenceForm, type Window } from './layer/form.js';
+import { formOf, type InferenceForm, type Recurrence, type Window } from './layer/form.js';
 import type { WindowGeometry } from './tensor/kernels.js';
 
 // ------------------------------------------------------------------------------------------------
@@ -104,6 +104,9 @@ export const leafDot = (layout: ParamLayout, a: Float64Array, b: Float64Array): 
  *   at window geometry `geometry`, `filters` output channels, `{ w, b }` at `at`
  *   (`W: kh·kw·c × filters`).
  * - `pool`: max (`'max'`, the first maximum of each window) or average (`'avg'`) pooling at `geometry`.
+ * - `recurrent`: the `rnn`, `lstm` or `gru` layer (`cell`) of shape `recurrence`, its parameters
+ *   (`{ cell, initialState? }`, as the layer lays them out) at `at`: the scan of its cell over
+ *   the steps, with backpropagation through time.
  * - `opaque`: `layer`'s own `vjp` with its parameters at `at` (its output width `outputDim`).
  *
  * A reshape (`flatten`, whose form is `identity`) lowers to no stage at all: examples are stored
@@ -120,6 +123,7 @@ export type Stage =
   | { readonly op: 'softmax' }
   | { readonly op: 'conv'; readonly geometry: Omit<WindowGeometry, 'batch'>; readonly filters: number; readonly at: readonly number[] }
   | { readonly op: 'pool'; readonly mode: 'max' | 'avg'; readonly geometry: Omit<WindowGeometry, 'batch'> }
+  | { readonly op: 'recurrent'; readonly cell: 'rnn' | 'lstm' | 'gru'; readonly recurrence: Recurrence; readonly at: readonly number[] }
   | { readonly op: 'opaque'; readonly layer: Part; readonly outputDim: number; readonly at: readonly number[] };
 
 /**
@@ -242,6 +246,13 @@ const formLowering = (form: InferenceForm): LayerLowering | undefined => {
       return () => [{ op: 'pool', mode: 'avg', geometry: geometryOf(form.window) }];
     case 'globalAvgPool':
       return () => [{ op: 'pool', mode: 'avg', geometry: globalGeometry(form.positions, form.channels) }];
+    case 'rnn':
+    case 'lstm':
+    case 'gru': {
+      const { steps, features, hidden, returnSequences, learnInitialState } = form;
+      const recurrence = { steps, features, hidden, returnSequences, learnInitialState };
+      return () => [{ op: 'recurrent', cell: form.op, recurrence, at: [] }];
+    }
     case 'chain':
       return (inputDim) => chainStages(form.parts, form.applied, inputDim);
     default:
@@ -260,6 +271,7 @@ const formLowering = (form: InferenceForm): LayerLowering | undefined => {
  * - `conv` → a `conv` stage at the geometry of its window (1-D windows slide along the width of
  *   `1 × L × C` images); `maxPool`, `avgPool` → a `pool` stage (`'max'`, `'avg'`) at the geometry of
  *   its window; `globalAvgPool` → an `avg` `pool` stage with one window over all positions;
+ * - `rnn`, `lstm`, `gru` → a `recurrent` stage of that cell and shape;
  * - `chain` → the stages of `parts[applied[0]]`, `parts[applied[1]]`, … in that order, each nested
  *   under its slot, the width carried from one part to the next (a part's own lowering wins, a part
  *   with neither lowering nor form is an opaque stage).

@@ -9,7 +9,8 @@ import type { Mat } from '../tensor/mat.js';
 import { isPoly, type AnyLayer, type AnyPolyLayer, type Context, type Layer, type LayerSpec, type ParamsOf, type Part, type PolyLayer } from './layer.js';
 import { defineLayer, definePolyLayer, showValue, type LayerDefinition, type PolyLayerDefinition } from './define.js';
 import type { DimsMatch, ShapeError } from '../shape/dim.js';
-import { formatShape, type DescribeDim, type ShapesMatch } from '../shape/shaped.js';
+import { formatShape, type DescribeDim, type Shaped, type ShapeOf, type ShapesMatch } from '../shape/shaped.js';
+import type { ShapedLayer } from './layer.js';
 import { withForm } from './form.js';
 
 type Len<T extends readonly unknown[]> = T['length'] & number;
@@ -104,12 +105,23 @@ type CheckedArgs<Ls extends readonly Part[], Checked extends readonly unknown[]>
 /** The layer `sequential(...Ls)` builds. @since 0.1.0 @category type helpers */
 export type Sequential<Ls extends readonly Part[]> = [FirstFixed<Ls>] extends [never]
   ? PolyLayer<ParamsTuple<Ls>>
-  : Layer<FirstFixed<Ls>['inputDim'], LastFixed<Ls>['outputDim'], ParamsTuple<Ls>>;
+  : LayerShown<FirstFixed<Ls>['inputDim'], LastFixed<Ls>['outputDim'], ParamsTuple<Ls>>;
 
 /** The layer `compose(...Ls)` builds. @since 0.1.0 @category type helpers */
 export type Composed<Ls extends readonly Part[]> = [FirstFixed<Ls>] extends [never]
   ? PolyLayer<ParamsTuple<Ls>>
-  : Layer<LastFixed<Ls>['inputDim'], FirstFixed<Ls>['outputDim'], ParamsTuple<Ls>>;
+  : LayerShown<LastFixed<Ls>['inputDim'], FirstFixed<Ls>['outputDim'], ParamsTuple<Ls>>;
+
+/**
+ * `Layer<I, O, P>`, written through {@link ShapedLayer} when an end is a shaped width of rank 2 or
+ * more, so a net's hover reads `ShapedLayer<[28, 28, 1], [10], …>` (the same type as
+ * `Layer<Shaped<[28, 28, 1]>, 10, …>`); width-only nets read `Layer<4, 3, …>` as before.
+ */
+type LayerShown<I extends number, O extends number, P> = I extends Shaped<infer SI>
+  ? SI extends readonly [number, number, ...number[]] ? ShapedLayer<SI, ShapeOf<O>, P> : Layer<I, O, P>
+  : O extends Shaped<infer SO>
+    ? SO extends readonly [number, number, ...number[]] ? ShapedLayer<[I], SO, P> : Layer<I, O, P>
+    : Layer<I, O, P>;
 
 const childCtx = (ctx: Context | undefined, i: number): Context | undefined =>
   ctx?.key === undefined ? ctx : { ...ctx, key: foldIn(ctx.key, i) };

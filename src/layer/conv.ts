@@ -14,7 +14,8 @@ import type { Layer } from './layer.js';
 import { defineLayer } from './define.js';
 import type { Dim, IsLoose, ShapeError } from '../shape/dim.js';
 import type { Add, Divide, Subtract } from '../shape/decimal.js';
-import { checkShape, shapeFields, shapeSize, type Shaped, type ShapeCheck } from '../shape/shaped.js';
+import { checkShape, shapeFields, shapeSize, type Mutable, type Shaped, type ShapeCheck } from '../shape/shaped.js';
+import type { ShapedLayer } from './layer.js';
 import type { Initializer } from './dense.js';
 import { initName, initWeights } from './init.js';
 import { withForm, type Window } from './form.js';
@@ -228,7 +229,7 @@ const pair = (v: Window2d, where: string): readonly [number, number] => {
  * (padding `'valid'`) does not compile.
  *
  * @example
- * const c1 = conv2d([28, 28, 1], { filters: 8, kernel: 3 })  // Layer<Shaped<[28, 28, 1]>, Shaped<[26, 26, 8]>, ConvParams<8>>
+ * const c1 = conv2d([28, 28, 1], { filters: 8, kernel: 3 })  // ShapedLayer<[28, 28, 1], [26, 26, 8], ConvParams<8>>
  * @since 0.2.0
  * @category constructors
  */
@@ -243,9 +244,9 @@ export const conv2d = <
   options: ConvOptions<Dim<F, 'conv2d: filters'>, Kn, S, Pad> &
     WindowFits<In[0], Rows<Kn>, Pad, 'conv2d'> &
     WindowFits<In[1], Cols<Kn>, Pad, 'conv2d'>,
-): Layer<
-  Shaped<[In[0], In[1], In[2]]>,
-  Shaped<[ConvLength<In[0], Rows<Kn>, Rows<S>, Pad>, ConvLength<In[1], Cols<Kn>, Cols<S>, Pad>, F]>,
+): ShapedLayer<
+  [In[0], In[1], In[2]],
+  [ConvLength<In[0], Rows<Kn>, Rows<S>, Pad>, ConvLength<In[1], Cols<Kn>, Cols<S>, Pad>, F],
   ConvParams<F>
 > => {
   const shape = checkShape(input, 'conv2d: input shape');
@@ -263,14 +264,14 @@ export const conv2d = <
  * `1 × L × C` images; the kernel layout is `[k, C, F]` flattened.
  *
  * @example
- * const c = conv1d([24, 4], { filters: 16, kernel: 3, padding: 'same' })  // Layer<Shaped<[24, 4]>, Shaped<[24, 16]>, ConvParams<16>>
+ * const c = conv1d([24, 4], { filters: 16, kernel: 3, padding: 'same' })  // ShapedLayer<[24, 4], [24, 16], ConvParams<16>>
  * @since 0.2.0
  * @category constructors
  */
 export const conv1d = <const In extends readonly [number, number], F extends number, Kn extends number, S extends number = 1, Pad extends Padding = 'valid'>(
   input: ShapeCheck<In, 'conv1d: input shape'>,
   options: ConvOptions<Dim<F, 'conv1d: filters'>, Kn, S, Pad> & WindowFits<In[0], Kn, Pad, 'conv1d'>,
-): Layer<Shaped<[In[0], In[1]]>, Shaped<[ConvLength<In[0], Kn, S, Pad>, F]>, ConvParams<F>> => {
+): ShapedLayer<[In[0], In[1]], [ConvLength<In[0], Kn, S, Pad>, F], ConvParams<F>> => {
   const shape = checkShape(input, 'conv1d: input shape');
   if (shape.length !== 2) throw new RangeError(`conv1d: input shape must be [steps, channels], got ${JSON.stringify(input)}`);
   const filters = options.filters as F;

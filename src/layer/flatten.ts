@@ -9,6 +9,7 @@ import { defineLayer } from './define.js';
 import { withForm } from './form.js';
 import type { Product } from '../shape/decimal.js';
 import { checkShape, shapeFields, shapeSize, type Mutable, type Shaped, type ShapeCheck } from '../shape/shaped.js';
+import type { ShapedLayer } from './layer.js';
 
 /**
  * `flatten(shape)`: examples of shape `[d1, …, dk]` as vectors of width `d1·…·dk` (the product is
@@ -16,11 +17,11 @@ import { checkShape, shapeFields, shapeSize, type Mutable, type Shaped, type Sha
  * stored row-major, so the data is shared, not copied; the VJP and JVP pass tangents through.
  *
  * @example
- * const f = flatten([5, 5, 16])  // Layer<Shaped<[5, 5, 16]>, 400, NoParams>
+ * const f = flatten([5, 5, 16])  // ShapedLayer<[5, 5, 16], [400], NoParams>
  * @since 0.2.0
  * @category constructors
  */
-export const flatten = <const S extends readonly number[]>(shape: ShapeCheck<S, 'flatten: shape'>): Layer<Shaped<Mutable<S>>, Product<S>, NoParams> => {
+export const flatten = <const S extends readonly number[]>(shape: ShapeCheck<S, 'flatten: shape'>): ShapedLayer<Mutable<S>, [Product<S>], NoParams> => {
   const s = checkShape(shape, 'flatten: shape');
   const width = shapeSize(s);
   type I = Shaped<Mutable<S>>;
@@ -36,5 +37,5 @@ export const flatten = <const S extends readonly number[]>(shape: ShapeCheck<S, 
     vjp: (_p, x) => [unsafeMat(x.rows, width as O, x.data), (dy) => [Object.freeze({}), unsafeMat(x.rows, width as I, dy.data)]],
     jvp: (_p, x, _dp, dx) => [unsafeMat(x.rows, width as O, x.data), unsafeMat(x.rows, width as O, dx.data)],
   });
-  return withForm(layer, { op: 'identity' });
+  return withForm(layer, { op: 'identity' }) as never; // the same type, written as ShapedLayer (checked by the type tests)
 };

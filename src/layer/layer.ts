@@ -3,6 +3,7 @@
  *
  * @module
  */
+import type { WidthOfShape } from '../shape/shaped.js';
 import type { Key } from '../random.js';
 import type { Mat } from '../tensor/mat.js';
 
@@ -145,3 +146,14 @@ export type ParamsOf<L> = L extends { readonly init: (key: Key) => infer P } ? P
 
 /** True for shape-polymorphic layers. @since 0.1.0 @category refinements */
 export const isPoly = (l: Part): l is AnyPolyLayer => 'poly' in l && l.poly === true;
+
+/**
+ * A layer between example shapes: `ShapedLayer<[28, 28, 1], [10], P>` is
+ * `Layer<Shaped<[28, 28, 1]>, 10, P>` (a rank-1 shape `[n]` is the plain width `n`). It is the very
+ * same type, written with its shapes: `sequential` and `compose` type a net with shaped ends
+ * through it, so its hover shows the shapes as tuples.
+ *
+ * @since 0.2.0
+ * @category model
+ */
+export type ShapedLayer<I extends readonly number[], O extends readonly number[], P> = Layer<WidthOfShape<I>, WidthOfShape<O>, P>;

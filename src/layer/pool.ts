@@ -10,40 +10,49 @@ import { unsafeMat, type Mat } from '../tensor/mat.js';
 import type { Layer, NoParams } from './layer.js';
 import { defineLayer } from './define.js';
 import { checkShape, shapeFields, shapeSize, type Mutable, type Shaped, type ShapeCheck } from '../shape/shaped.js';
-import { windowGeometry, windowOf, type ConvLength, type Geometry, type Window2d, type WindowFits } from './conv.js';
+import type { ShapedLayer } from './layer.js';
+import { windowGeometry, windowOf, type ConvLength, type Geometry, type Padding, type Window2d, type WindowFits } from './conv.js';
 import { withForm } from './form.js';
 
 type Rows<K> = K extends readonly [infer A extends number, number] ? A : K & number;
 type Cols<K> = K extends readonly [number, infer B extends number] ? B : K & number;
 
 /**
- * The output shape of a pooling window `P` with stride `S` (no padding) over a sequence `[L, C]`
- * or an image `[H, W, C]`: `PoolShape<[26, 26, 8], 2, 2>` is `[13, 13, 8]`.
+ * The output shape of a pooling window `P` with stride `S` and padding `Pad` (default `'valid'`)
+ * over a sequence `[L, C]` or an image `[H, W, C]`: `PoolShape<[26, 26, 8], 2, 2>` is
+ * `[13, 13, 8]`, `PoolShape<[7, 7, 8], 2, 2, 'same'>` is `[4, 4, 8]`.
  *
  * @since 0.2.0
  * @category type helpers
  */
-export type PoolShape<In extends readonly number[], P, S> = In extends readonly [infer L extends number, infer C extends number]
-  ? [ConvLength<L, Rows<P>, Rows<S>, 'valid'>, C]
+export type PoolShape<In extends readonly number[], P, S, Pad = 'valid'> = In extends readonly [infer L extends number, infer C extends number]
+  ? [ConvLength<L, Rows<P>, Rows<S>, Pad>, C]
   : In extends readonly [infer H extends number, infer W extends number, infer C extends number]
-    ? [ConvLength<H, Rows<P>, Rows<S>, 'valid'>, ConvLength<W, Cols<P>, Cols<S>, 'valid'>, C]
+    ? [ConvLength<H, Rows<P>, Rows<S>, Pad>, ConvLength<W, Cols<P>, Cols<S>, Pad>, C]
     : never;
 
-type PoolFits<In extends readonly number[], P, Where extends string> = In extends readonly [infer L extends number, number]
-  ? WindowFits<L, Rows<P>, 'valid', Where>
+type PoolFits<In extends readonly number[], P, Pad, Where extends string> = In extends readonly [infer L extends number, number]
+  ? WindowFits<L, Rows<P>, Pad, Where>
   : In extends readonly [infer H extends number, infer W extends number, number]
-    ? WindowFits<H, Rows<P>, 'valid', Where> & WindowFits<W, Cols<P>, 'valid', Where>
+    ? WindowFits<H, Rows<P>, Pad, Where> & WindowFits<W, Cols<P>, Pad, Where>
     : unknown;
 
 /**
  * Options of {@link maxPool} and {@link avgPool}: `stride` (default: the window, so windows tile
- * the input without overlap). Windows stay inside the input (no padding).
+ * the input without overlap) and `padding` (default `'valid'`):
+ * - `'valid'`: windows stay inside the input; `out = floor((n − k) / s) + 1` per axis.
+ * - `'same'` (TensorFlow's convention): `out = ceil(n / s)`; the windows overhang the input by
+ *   `total = max((out − 1)·s + k − n, 0)` positions, `floor(total / 2)` before and the rest after.
+ *   Max pooling ignores the overhang (as padding with −∞, which is also how PyTorch pads max
+ *   pooling); average pooling divides each window's sum by the number of its entries inside the
+ *   input (TensorFlow's 'SAME' average, ONNX's `count_include_pad = 0`), not by the window size.
  *
  * @since 0.2.0
  * @category model
  */
-export interface PoolOptions<S> {
+export interface PoolOptions<S, Pad extends Padding = 'valid'> {
   readonly stride?: S;
+  readonly padding?: Pad;
 }
 
 const pair = (v: Window2d): readonly [number, number] => (typeof v === 'number' ? [v, v] : [v[0], v[1]]);
@@ -56,11 +65,11 @@ const asImage = (shape: readonly number[], where: string): readonly [number, num
 };
 
 /** The window and stride per image axis: 1-D windows slide along the width axis. */
-const poolGeometry = (kind: string, shape: readonly number[], size: Window2d, stride: Window2d | undefined): Geometry => {
+const poolGeometry = (kind: string, shape: readonly number[], size: Window2d, stride: Window2d | undefined, padding: Padding): Geometry => {
   const img = asImage(shape, kind);
   const [ph, pw] = shape.length === 2 ? [1, pair(size)[0]] : pair(size);
   const [sh, sw] = stride === undefined ? [ph, pw] : shape.length === 2 ? [1, pair(stride)[0]] : pair(stride);
-  return windowGeometry(img, [ph, pw], [sh, sw], 'valid', kind);
+  return windowGeometry(img, [ph, pw], [sh, sw], padding, kind);
 };
 
 /** How many spatial axes a `[L, C]` or `[H, W, C]` shape has. */
@@ -74,7 +83,7 @@ const outShape = (shape: readonly number[], g: Geometry): readonly number[] => (
  * output to its window's maximum, average pooling spreads it over the window.
  */
 const poolLayer = <I extends number, O extends number>(
-  kind: string, inputShape: readonly number[], outputShape: readonly number[], config: Readonly<Record<string, number>>,
+  kind: string, inputShape: readonly number[], outputShape: readonly number[], config: Readonly<Record<string, number | string>>,
   run: (x: Float64Array, batch: number) => readonly [y: Float64Array, tangent: (dx: Float64Array) => Float64Array, cotangent: (dy: Float64Array) => Float64Array],
 ): Layer<I, O, NoParams> => {
   const inputDim = shapeSize(inputShape) as I;
@@ -99,7 +108,8 @@ const poolLayer = <I extends number, O extends number>(
   });
 };
 
-const geometryConfig = (g: Geometry): Readonly<Record<string, number>> => ({ windowHeight: g.kh, windowWidth: g.kw, strideHeight: g.sh, strideWidth: g.sw });
+const geometryConfig = (g: Geometry, padding: Padding): Readonly<Record<string, number | string>> =>
+  padding === 'valid' ? { windowHeight: g.kh, windowWidth: g.kw, strideHeight: g.sh, strideWidth: g.sw } : { windowHeight: g.kh, windowWidth: g.kw, strideHeight: g.sh, strideWidth: g.sw, padding };
 
 /** The average over each window at geometry `g` as a pooling run (linear: its JVP is itself, its VJP the adjoint). */
 const averaging = (g: Geometry) => (x: Float64Array, batch: number) => {
@@ -120,23 +130,30 @@ const averaging = (g: Geometry) => (x: Float64Array, batch: number) => {
 /**
  * Max pooling: `y[i, j, c] = max_{p < ph, q < pw} x[i·sh + p, j·sw + q, c]` over images
  * `[H, W, C]`, or `y[t, c] = max_{q < p} x[t·s + q, c]` over sequences `[L, C]`; output
- * `[floor((H − ph) / sh) + 1, floor((W − pw) / sw) + 1, C]` (stride defaults to the window).
+ * `[floor((H − ph) / sh) + 1, floor((W − pw) / sw) + 1, C]` (stride defaults to the window), or
+ * `[ceil(H / sh), ceil(W / sw), C]` with `padding: 'same'`, whose overhang is ignored (padding
+ * with −∞; see {@link PoolOptions}).
  * The derivative routes each output's cotangent to the first maximum of its window (as PyTorch
  * and TensorFlow do); ties have no derivative and get this one-sided one.
  *
  * @example
- * const pool = maxPool([26, 26, 8], 2)  // Layer<Shaped<[26, 26, 8]>, Shaped<[13, 13, 8]>, NoParams>
+ * const pool = maxPool([26, 26, 8], 2)  // ShapedLayer<[26, 26, 8], [13, 13, 8], NoParams>
+ * const same = maxPool([7, 7, 8], 2, { padding: 'same' })  // ShapedLayer<[7, 7, 8], [4, 4, 8], NoParams>
  * @since 0.2.0
  * @category constructors
  */
-export const maxPool = <const In extends readonly [number, number] | readonly [number, number, number], const P extends Window2d, const S extends Window2d = P>(
+export const maxPool = <
+  const In extends readonly [number, number] | readonly [number, number, number], const P extends Window2d, const S extends Window2d = P, const Pad extends Padding = 'valid',
+>(
   input: ShapeCheck<In, 'maxPool: input shape'>,
-  size: P & PoolFits<In, P, 'maxPool'>,
-  options: PoolOptions<S> = {},
-): Layer<Shaped<Mutable<In>>, Shaped<PoolShape<In, P, S>>, NoParams> => {
+  size: P & PoolFits<In, P, Pad, 'maxPool'>,
+  options: PoolOptions<S, Pad> = {},
+): ShapedLayer<Mutable<In>, PoolShape<In, P, S, Pad>, NoParams> => {
   const shape = checkShape(input, 'maxPool: input shape');
-  const g = poolGeometry('maxPool', shape, size, options.stride);
-  const layer = poolLayer<Shaped<Mutable<In>>, Shaped<PoolShape<In, P, S>>>('maxPool', shape, outShape(shape, g), geometryConfig(g), (x, batch) => {
+  const padding: Padding = options.padding ?? 'valid';
+  if (padding !== 'valid' && padding !== 'same') throw new RangeError(`maxPool: padding must be 'valid' or 'same', got ${String(padding)}`);
+  const g = poolGeometry('maxPool', shape, size, options.stride, padding);
+  const layer = poolLayer<Shaped<Mutable<In>>, Shaped<PoolShape<In, P, S, Pad>>>('maxPool', shape, outShape(shape, g), geometryConfig(g, padding), (x, batch) => {
     const n = batch * g.oh * g.ow * g.c;
     const y = new Float64Array(n);
     const arg = new Int32Array(n);
@@ -153,28 +170,34 @@ export const maxPool = <const In extends readonly [number, number] | readonly [n
     };
     return [y, tangent, cotangent];
   });
-  return withForm(layer, { op: 'maxPool', window: windowOf(g, rankOf(shape)) });
+  return withForm(layer, { op: 'maxPool', window: windowOf(g, rankOf(shape)) }) as never; // the same type, written as ShapedLayer
 };
 
 /**
  * Average pooling: `y[i, j, c] = (1 / (ph·pw)) Σ_{p < ph, q < pw} x[i·sh + p, j·sw + q, c]` over
  * images `[H, W, C]` (or windows of `p` steps over sequences `[L, C]`); same output shape as
  * {@link maxPool}. Linear, so its JVP is itself and its VJP spreads `dy / (ph·pw)` over each window.
+ * With `padding: 'same'` each window's sum is divided by the number of its entries inside the
+ * input instead (TensorFlow's convention; see {@link PoolOptions}).
  *
  * @example
- * const pool = avgPool([24, 16], 2)  // Layer<Shaped<[24, 16]>, Shaped<[12, 16]>, NoParams>
+ * const pool = avgPool([24, 16], 2)  // ShapedLayer<[24, 16], [12, 16], NoParams>
  * @since 0.2.0
  * @category constructors
  */
-export const avgPool = <const In extends readonly [number, number] | readonly [number, number, number], const P extends Window2d, const S extends Window2d = P>(
+export const avgPool = <
+  const In extends readonly [number, number] | readonly [number, number, number], const P extends Window2d, const S extends Window2d = P, const Pad extends Padding = 'valid',
+>(
   input: ShapeCheck<In, 'avgPool: input shape'>,
-  size: P & PoolFits<In, P, 'avgPool'>,
-  options: PoolOptions<S> = {},
-): Layer<Shaped<Mutable<In>>, Shaped<PoolShape<In, P, S>>, NoParams> => {
+  size: P & PoolFits<In, P, Pad, 'avgPool'>,
+  options: PoolOptions<S, Pad> = {},
+): ShapedLayer<Mutable<In>, PoolShape<In, P, S, Pad>, NoParams> => {
   const shape = checkShape(input, 'avgPool: input shape');
-  const g = poolGeometry('avgPool', shape, size, options.stride);
-  const layer = poolLayer<Shaped<Mutable<In>>, Shaped<PoolShape<In, P, S>>>('avgPool', shape, outShape(shape, g), geometryConfig(g), averaging(g));
-  return withForm(layer, { op: 'avgPool', window: windowOf(g, rankOf(shape)) });
+  const padding: Padding = options.padding ?? 'valid';
+  if (padding !== 'valid' && padding !== 'same') throw new RangeError(`avgPool: padding must be 'valid' or 'same', got ${String(padding)}`);
+  const g = poolGeometry('avgPool', shape, size, options.stride, padding);
+  const layer = poolLayer<Shaped<Mutable<In>>, Shaped<PoolShape<In, P, S, Pad>>>('avgPool', shape, outShape(shape, g), geometryConfig(g, padding), averaging(g));
+  return withForm(layer, { op: 'avgPool', window: windowOf(g, rankOf(shape)) }) as never; // the same type, written as ShapedLayer
 };
 
 /** The last entry of a shape (its channels). */
@@ -185,17 +208,17 @@ type Last<S extends readonly number[]> = S extends readonly [...unknown[], infer
  * `y[c] = (1 / P) Σ_positions x[…, c]`, from `[L, C]` or `[H, W, C]` (any rank) to width `C`.
  *
  * @example
- * const gap = globalAvgPool([7, 7, 32])  // Layer<Shaped<[7, 7, 32]>, 32, NoParams>
+ * const gap = globalAvgPool([7, 7, 32])  // ShapedLayer<[7, 7, 32], [32], NoParams>
  * @since 0.2.0
  * @category constructors
  */
 export const globalAvgPool = <const In extends readonly number[]>(
   input: ShapeCheck<In, 'globalAvgPool: input shape'>,
-): Layer<Shaped<Mutable<In>>, Last<In>, NoParams> => {
+): ShapedLayer<Mutable<In>, [Last<In>], NoParams> => {
   const shape = checkShape(input, 'globalAvgPool: input shape');
   const c = shape[shape.length - 1]!;
   const positions = shapeSize(shape) / c;
   const g = windowGeometry([1, positions, c], [1, positions], [1, positions], 'valid', 'globalAvgPool');
   const layer = poolLayer<Shaped<Mutable<In>>, Last<In>>('globalAvgPool', shape, [c], {}, averaging(g));
-  return withForm(layer, { op: 'globalAvgPool', positions, channels: c });
+  return withForm(layer, { op: 'globalAvgPool', positions, channels: c }) as never; // the same type, written as ShapedLayer
 };

@@ -6,6 +6,7 @@
  */
 import * as Ops from '../tensor/ops.js';
 import { affine } from '../tensor/affine.js';
+import * as K from '../tensor/kernels.js';
 import { unsafeMat, unsafeVec, type Mat, type Vec } from '../tensor/mat.js';
 import { split, type Key } from '../random.js';
 import type { Layer } from './layer.js';
@@ -71,7 +72,6 @@ const cellLayer = <P, S extends { readonly out: AnyMat }>(d: CellDefinition<P, S
     },
   } as unknown as LayerDefinition<number, number, P>);
 
-const sigmoid = (v: number): number => 1 / (1 + Math.exp(-v));
 const dSigmoid = (s: number): number => s * (1 - s);
 const dTanh = (t: number): number => 1 - t * t;
 const mul = (a: AnyMat, b: AnyMat): AnyMat => Ops.zipWith(a, b, (u, v) => u * v);
@@ -104,17 +104,17 @@ export interface LstmParams<F extends number, H extends number> {
  */
 export const lstmCell = <F extends number, H extends number>(features: F, hidden: H, init: Initializer = 'glorot'): Layer<number, number, LstmParams<F, H>> => {
   const n = features + hidden;
+  // the element-wise part is the kernels' (the interpreter's recurrent stage runs the same ones)
   const gates = (p: LstmParams<F, H>, z: AnyMat) => {
     const xh = Ops.sliceCols(z, 0, n);
-    const c = Ops.sliceCols(z, n, hidden);
-    const a = affine(xh, p.w, p.b);
-    const i = Ops.map(cols(a, 0, hidden), sigmoid);
-    const f = Ops.map(cols(a, 1, hidden), sigmoid);
-    const g = Ops.map(cols(a, 2, hidden), Math.tanh);
-    const o = Ops.map(cols(a, 3, hidden), sigmoid);
-    const cNext = Ops.add(mul(f, c), mul(i, g));
-    const tc = Ops.map(cNext, Math.tanh);
-    return { xh, c, i, f, g, o, cNext, tc, out: Ops.concatCols([mul(o, tc), cNext]) };
+    const a = affine(xh, p.w, p.b); // fresh: its pre-activations become the gates in place
+    const out = new Float64Array(z.rows * 2 * hidden);
+    const tc = new Float64Array(z.rows * hidden);
+    K.lstmCellForward(a.data, 0, z.data, n, z.cols, out, 0, hidden, 2 * hidden, tc, 0, z.rows, hidden);
+    return {
+      xh, z, gates: a, i: cols(a, 0, hidden), f: cols(a, 1, hidden), g: cols(a, 2, hidden), o: cols(a, 3, hidden),
+      c: Ops.sliceCols(z, n, hidden), tc: unsafeMat(z.rows, hidden, tc), out: unsafeMat(z.rows, 2 * hidden, out),
+    };
   };
   return cellLayer({
     kind: 'lstmCell',
@@ -129,17 +129,12 @@ export const lstmCell = <F extends number, H extends number>(features: F, hidden
     },
     step: gates,
     pullback: (p, s, d) => {
-      const dh = Ops.sliceCols(d, 0, hidden);
-      const dcOut = Ops.sliceCols(d, hidden, hidden);
-      const dc = Ops.add(dcOut, Ops.zipWith3(dh, s.o, s.tc, (u, o, t) => u * o * dTanh(t)));
-      const da = Ops.concatCols([
-        Ops.zipWith3(dc, s.g, s.i, (u, g, i) => u * g * dSigmoid(i)),
-        Ops.zipWith3(dc, s.c, s.f, (u, c, f) => u * c * dSigmoid(f)),
-        Ops.zipWith3(dc, s.i, s.g, (u, i, g) => u * i * dTanh(g)),
-        Ops.zipWith3(dh, s.tc, s.o, (u, t, o) => u * t * dSigmoid(o)),
-      ]);
-      const dxh = Ops.matmulTransB(da, p.w);
-      return [Object.freeze({ w: Ops.matmulTransA(s.xh, da), b: Ops.sumRows(da) }), Ops.concatCols([dxh, mul(dc, s.f)])];
+      const da = new Float64Array(d.rows * 4 * hidden);
+      const dcPrev = new Float64Array(d.rows * hidden);
+      K.lstmCellBackward(d.data, 0, hidden, 2 * hidden, s.gates.data, 0, s.z.data, n, s.z.cols, s.tc.data, 0, da, 0, dcPrev, 0, hidden, d.rows, hidden);
+      const daM = unsafeMat(d.rows, 4 * hidden, da);
+      const dxh = Ops.matmulTransB(daM, p.w);
+      return [Object.freeze({ w: Ops.matmulTransA(s.xh, daM), b: Ops.sumRows(daM) }), Ops.concatCols([dxh, unsafeMat(d.rows, hidden, dcPrev)])];
     },
     pushforward: (p, s, dp, dz) => {
       const da = Ops.add(affine(Ops.sliceCols(dz, 0, n), p.w, dp.b), Ops.matmul(s.xh, dp.w));
@@ -187,14 +182,11 @@ export const gruCell = <F extends number, H extends number>(features: F, hidden:
   const gates = (p: GruParams<F, H>, z: AnyMat) => {
     const x = Ops.sliceCols(z, 0, features);
     const h = Ops.sliceCols(z, features, hidden);
-    const gx = affine(x, p.wx, p.bx);
+    const gx = affine(x, p.wx, p.bx); // fresh: its pre-activations become the gates in place
     const gh = affine(h, p.wh, p.bh);
-    const r = Ops.zipWith(cols(gx, 0, hidden), cols(gh, 0, hidden), (u, v) => sigmoid(u + v));
-    const u = Ops.zipWith(cols(gx, 1, hidden), cols(gh, 1, hidden), (a, b) => sigmoid(a + b));
-    const ghn = cols(gh, 2, hidden);
-    const n = Ops.zipWith3(cols(gx, 2, hidden), r, ghn, (a, rr, b) => Math.tanh(a + rr * b));
-    const out = Ops.zipWith3(u, n, h, (zz, nn, hh) => (1 - zz) * nn + zz * hh);
-    return { x, h, r, u, n, ghn, out };
+    const out = new Float64Array(z.rows * hidden);
+    K.gruCellForward(gx.data, 0, gh.data, 0, h.data, 0, hidden, out, 0, z.rows, hidden);
+    return { x, h, gx, gh, r: cols(gx, 0, hidden), u: cols(gx, 1, hidden), n: cols(gx, 2, hidden), ghn: cols(gh, 2, hidden), out: unsafeMat(z.rows, hidden, out) };
   };
   return cellLayer({
     kind: 'gruCell',
@@ -212,13 +204,15 @@ export const gruCell = <F extends number, H extends number>(features: F, hidden:
     },
     step: gates,
     pullback: (p, s, d) => {
-      const dan = Ops.zipWith3(d, s.u, s.n, (g, zz, nn) => g * (1 - zz) * dTanh(nn));
-      const dar = Ops.zipWith3(dan, s.ghn, s.r, (g, b, rr) => g * b * dSigmoid(rr));
-      const dau = Ops.zipWith3(d, Ops.sub(s.h, s.n), s.u, (g, diff, zz) => g * diff * dSigmoid(zz));
-      const dgx = Ops.concatCols([dar, dau, dan]);
-      const dgh = Ops.concatCols([dar, dau, mul(dan, s.r)]);
+      const rows = d.rows;
+      const dgxA = new Float64Array(rows * 3 * hidden);
+      const dghA = new Float64Array(rows * 3 * hidden);
+      const du = new Float64Array(rows * hidden);
+      K.gruCellBackward(d.data, 0, s.gx.data, 0, s.gh.data, 0, s.h.data, 0, hidden, dgxA, 0, dghA, 0, du, 0, rows, hidden);
+      const dgx = unsafeMat(rows, 3 * hidden, dgxA);
+      const dgh = unsafeMat(rows, 3 * hidden, dghA);
       const dx = Ops.matmulTransB(dgx, p.wx);
-      const dh = Ops.add(Ops.matmulTransB(dgh, p.wh), mul(d, s.u));
+      const dh = Ops.add(Ops.matmulTransB(dgh, p.wh), unsafeMat(rows, hidden, du));
       const dp = { wx: Ops.matmulTransA(s.x, dgx), wh: Ops.matmulTransA(s.h, dgh), bx: Ops.sumRows(dgx), bh: Ops.sumRows(dgh) };
       return [Object.freeze(dp) as GruParams<F, H>, Ops.concatCols([dx, dh])];
     },

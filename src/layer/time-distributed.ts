@@ -9,6 +9,7 @@ import { defineLayer } from './define.js';
 import { withForm } from './form.js';
 import { checkDim, type Dim } from '../shape/dim.js';
 import { shapeFields, type Shaped } from '../shape/shaped.js';
+import type { ShapedLayer } from './layer.js';
 
 /**
  * `timeDistributed(f, T)`: the layer `f: ℝ^I → ℝ^O` applied to each of the `T` steps of a sequence
@@ -19,14 +20,14 @@ import { shapeFields, type Shaped } from '../shape/shaped.js';
  *
  * @example
  * const net = sequential(lstm([24, 4], 32, { returnSequences: true }), timeDistributed(dense(32, 1), 24))
- * // Layer<Shaped<[24, 4]>, Shaped<[24, 1]>, …>
+ * // ShapedLayer<[24, 4], [24, 1], …>
  * @since 0.2.0
  * @category combinators
  */
 export const timeDistributed = <I extends number, O extends number, P, T extends number>(
   layer: Layer<I, O, P>,
   steps: Dim<T, 'timeDistributed: steps'>,
-): Layer<Shaped<[T, I]>, Shaped<[T, O]>, P> => {
+): ShapedLayer<[T, I], [T, O], P> => {
   const T = steps as number;
   checkDim(T, 'timeDistributed: steps');
   const I = layer.inputDim as number;

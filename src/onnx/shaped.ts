@@ -232,8 +232,24 @@ const maxPool: Mapping<FormOf<'maxPool'>> = {
 /** The windows of one channel each: `[positions, kernel size, C]`. */
 const perChannel = (w: Window): readonly number[] => [product(w.kernel), w.channels];
 
+/**
+ * With padding ('same'), each window's mean over its `k` entries (the padding's zeros included) is
+ * rescaled by `k / n`, `n` the entries inside the input, one factor per output position (the
+ * layer's mean over the inside entries); `undefined` without padding.
+ */
+const insideScale = (w: Window): Float64Array | undefined => {
+  if (!w.pads.some((p) => p > 0)) return undefined;
+  const table = w.patches();
+  const k = product(w.kernel);
+  return Float64Array.from({ length: product(w.output) }, (_, o) => {
+    let n = 0;
+    for (let e = 0; e < k; e++) if (table[(o * k + e) * w.channels]! >= 0) n++;
+    return k / n;
+  });
+};
+
 const avgPoolDouble = (f: FormOf<'avgPool'>): string =>
-  `${describePatches(f.window, perChannel(f.window))}, ReduceMean over axis 2, Reshape to [-1, ${product(f.window.output) * f.window.channels}]`;
+  `${describePatches(f.window, perChannel(f.window))}, ReduceMean over axis 2, ${insideScale(f.window) === undefined ? '' : 'Mul by k / (entries inside) per position, '}Reshape to [-1, ${product(f.window.output) * f.window.channels}]`;
 
 const avgPool: Mapping<FormOf<'avgPool'>> = {
   operators: (f) => `${describeWindow('AveragePool', f.window, f.window.channels)} (float64: ${avgPoolDouble(f)})`,
@@ -241,15 +257,24 @@ const avgPool: Mapping<FormOf<'avgPool'>> = {
     const w = f.window;
     if (g.dtype === 'float32') return E.right(emitWindow(w, w.channels, 'AveragePool', [], x, prefix, g));
     const mean = g.node(prefix, 'ReduceMean', [emitPatches(w, perChannel(w), x, prefix, g)], [intsAttribute('axes', [2]), intAttribute('keepdims', 0)]);
-    return E.right(g.node(`${prefix}/out`, 'Reshape', [mean, g.ints(prefix, 'outShape', [-1, product(w.output) * w.channels])]));
+    const scale = insideScale(w);
+    const y = scale === undefined ? mean : g.node(prefix, 'Mul', [mean, g.constant(prefix, 'inside', [scale.length, 1], scale)]);
+    return E.right(g.node(`${prefix}/out`, 'Reshape', [y, g.ints(prefix, 'outShape', [-1, product(w.output) * w.channels])]));
   },
   read: (f, r) => {
     const w = f.window;
     if (startsWithReshape(r)) return readWindow(w, w.channels, 'AveragePool', r, () => E.right(noParams));
     const expected = avgPoolDouble(f);
+    const scale = insideScale(w);
     return pipe(
       readPatches(w, perChannel(w), r, expected),
       E.chain(() => readMean(r, 2, expected)),
+      E.chain(() =>
+        scale === undefined
+          ? E.right<Mismatch, void>(undefined)
+          : E.chain((got: Float64Array) => (got.every((v, i) => v === scale[i]) ? E.right<Mismatch, void>(undefined) : mismatch<void>(expected, 'a Mul by other factors')))(
+              operand(r, 'Mul', [scale.length, 1], 'the inside-entries factors of a padded average pooling', expected),
+            )),
       E.chain(() => readReshape(r, [-1, product(w.output) * w.channels], expected)),
       E.map(() => noParams),
     );

@@ -24,6 +24,9 @@ declare const shapeBrand: unique symbol;
  */
 export type Shaped<S extends readonly number[]> = number & { readonly [shapeBrand]: S };
 
+/** The width type of a shape: `n` for `[n]`, else `Shaped<S>`. @internal */
+export type WidthOfShape<S extends readonly number[]> = S extends readonly [infer W extends number] ? W : Shaped<S>;
+
 /**
  * A shape argument: a tuple of positive integer literals (or `dyn(n)` entries).
  *

@@ -730,11 +730,12 @@ export function im2col(x: Float64Array, cols: Float64Array, g: WindowGeometry, a
 }
 
 /**
- * Max pooling (no padding): y[b, i, j, ch] = max over the window, first maximum winning;
- * `arg` receives the flat index into `x` of each maximum (for the VJP and JVP).
+ * Max pooling: y[b, i, j, ch] = max over the window at (i·sh − pt, j·sw − pl), first maximum
+ * winning; window entries outside the image are skipped (padding with −∞). `arg` receives the flat
+ * index into `x` of each maximum (for the VJP and JVP).
  */
 export function maxPoolForward(x: Float64Array, y: Float64Array, arg: Int32Array, g: WindowGeometry): void {
-  const { batch, h, w, c, kh, kw, sh, sw, oh, ow } = g;
+  const { batch, h, w, c, kh, kw, sh, sw, pt, pl, oh, ow } = g;
   for (let b = 0; b < batch; b++) {
     for (let i = 0; i < oh; i++) {
       for (let j = 0; j < ow; j++) {
@@ -743,8 +744,12 @@ export function maxPoolForward(x: Float64Array, y: Float64Array, arg: Int32Array
           let best = -Infinity;
           let at = -1;
           for (let p = 0; p < kh; p++) {
+            const yy = i * sh - pt + p;
+            if (yy < 0 || yy >= h) continue;
             for (let q = 0; q < kw; q++) {
-              const s = ((b * h + i * sh + p) * w + j * sw + q) * c + ch;
+              const xx = j * sw - pl + q;
+              if (xx < 0 || xx >= w) continue;
+              const s = ((b * h + yy) * w + xx) * c + ch;
               const v = x[s]!;
               if (v > best || at < 0) {
                 best = v;
@@ -767,24 +772,30 @@ export function gatherScatter(src: Float64Array, index: Int32Array, out: Float64
 }
 
 /**
- * Average pooling (no padding): y[b, i, j, ch] = (1 / (kh·kw)) Σ_window x. With `adjoint` set it
- * runs the transpose instead: each dy entry, divided by kh·kw, is added onto its window in `x`
- * (then `x` is the output, starting at 0, and `y` the input).
+ * Average pooling: y[b, i, j, ch] = (1 / n) Σ x over the window at (i·sh − pt, j·sw − pl), n the
+ * number of its entries inside the image (kh·kw without padding; padding is not counted, as in
+ * TensorFlow's 'SAME' average). With `adjoint` set it runs the transpose instead: each dy entry,
+ * divided by its n, is added onto its window in `x` (then `x` is the output, starting at 0, and
+ * `y` the input).
  */
 export function avgPool(x: Float64Array, y: Float64Array, g: WindowGeometry, adjoint: boolean): void {
-  const { batch, h, w, c, kh, kw, sh, sw, oh, ow } = g;
-  const inv = 1 / (kh * kw);
+  const { batch, h, w, c, kh, kw, sh, sw, pt, pl, oh, ow } = g;
   for (let b = 0; b < batch; b++) {
     for (let i = 0; i < oh; i++) {
+      const y0 = Math.max(i * sh - pt, 0);
+      const y1 = Math.min(i * sh - pt + kh, h);
       for (let j = 0; j < ow; j++) {
+        const x0 = Math.max(j * sw - pl, 0);
+        const x1 = Math.min(j * sw - pl + kw, w);
+        const inv = 1 / ((y1 - y0) * (x1 - x0));
         const o = ((b * oh + i) * ow + j) * c;
         for (let ch = 0; ch < c; ch++) {
           if (adjoint) {
             const d = y[o + ch]! * inv;
-            for (let p = 0; p < kh; p++) for (let q = 0; q < kw; q++) x[((b * h + i * sh + p) * w + j * sw + q) * c + ch] += d;
+            for (let p = y0; p < y1; p++) for (let q = x0; q < x1; q++) x[((b * h + p) * w + q) * c + ch] += d;
           } else {
             let s = 0;
-            for (let p = 0; p < kh; p++) for (let q = 0; q < kw; q++) s += x[((b * h + i * sh + p) * w + j * sw + q) * c + ch]!;
+            for (let p = y0; p < y1; p++) for (let q = x0; q < x1; q++) s += x[((b * h + p) * w + q) * c + ch]!;
             y[o + ch] = s * inv;
           }
         }
@@ -839,4 +850,151 @@ export function choleskySolve(a: Float64Array, b: Float64Array, n: number, m: nu
     }
   }
   return true;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Recurrent cells' element-wise parts (src/layer/recurrent.ts), shared by the cells' own
+// functions and the interpreter's recurrent stage (src/train/recurrence.ts). Blocks of width H
+// sit side by side in each row; `ld…` is a row length where a matrix is a column slice.
+
+/**
+ * u += [dy, 0] row by row, as a scan adds an output's cotangent to the carried one: the first `H`
+ * of each row's `S` entries of `u` (row length `S`) gain `dy` (row length `ldy`), the rest gain 0.
+ */
+export function addPaddedRows(u: Float64Array, uOff: number, S: number, dy: Float64Array, dyOff: number, ldy: number, rows: number, H: number): void {
+  for (let r = 0; r < rows; r++) {
+    const o = uOff + r * S;
+    const d = dyOff + r * ldy;
+    for (let j = 0; j < H; j++) u[o + j]! += dy[d + j]!;
+    for (let j = H; j < S; j++) u[o + j]! += 0;
+  }
+}
+
+/** σ(x) = 1 / (1 + e^{−x}): the recurrent cells' gate function. */
+export function logistic(x: number): number {
+  return 1 / (1 + Math.exp(-x));
+}
+
+/**
+ * The LSTM cell's element-wise forward, rows × H: the pre-activations `a` (rows × 4H, blocks
+ * i, f, g, o) are replaced in place by the gates i = σ(a_i), f = σ(a_f), g = tanh(a_g),
+ * o = σ(a_o); then c = f⊙c₋ + i⊙g goes to `out` at `cOff`, tanh(c) to `tc` (rows × H) and
+ * h = o⊙tanh(c) to `out` at `hOff` (c₋ from `cp`, row length `ldcp`; h and c row length `ldo`).
+ */
+export function lstmCellForward(
+  a: Float64Array, aOff: number, cp: Float64Array, cpOff: number, ldcp: number,
+  out: Float64Array, hOff: number, cOff: number, ldo: number, tc: Float64Array, tcOff: number, rows: number, H: number,
+): void {
+  for (let r = 0; r < rows; r++) {
+    const ar = aOff + r * 4 * H;
+    for (let j = 0; j < H; j++) {
+      const i = logistic(a[ar + j]!);
+      const f = logistic(a[ar + H + j]!);
+      const g = Math.tanh(a[ar + 2 * H + j]!);
+      const o = logistic(a[ar + 3 * H + j]!);
+      a[ar + j] = i;
+      a[ar + H + j] = f;
+      a[ar + 2 * H + j] = g;
+      a[ar + 3 * H + j] = o;
+      const c = f * cp[cpOff + r * ldcp + j]! + i * g;
+      const t = Math.tanh(c);
+      out[cOff + r * ldo + j] = c;
+      tc[tcOff + r * H + j] = t;
+      out[hOff + r * ldo + j] = o * t;
+    }
+  }
+}
+
+/**
+ * The LSTM cell's element-wise backward, rows × H, from ∂L/∂h at `dhOff` and ∂L/∂c at `dcOff` of
+ * `d` (row length `ldd`), the gates `a` and tanh(c) `tc` of {@link lstmCellForward} and c₋:
+ *
+ *   dc = ∂L/∂c + ∂L/∂h⊙o⊙(1 − tanh²c),
+ *   da_i = dc⊙g⊙i(1 − i),  da_f = dc⊙c₋⊙f(1 − f),  da_g = dc⊙i⊙(1 − g²),  da_o = ∂L/∂h⊙tanh c⊙o(1 − o),
+ *
+ * into `da` (rows × 4H), and ∂L/∂c₋ = dc⊙f into `dcp` (row length `lddcp`).
+ */
+export function lstmCellBackward(
+  d: Float64Array, dhOff: number, dcOff: number, ldd: number, a: Float64Array, aOff: number, cp: Float64Array, cpOff: number, ldcp: number,
+  tc: Float64Array, tcOff: number, da: Float64Array, daOff: number, dcp: Float64Array, dcpOff: number, lddcp: number, rows: number, H: number,
+): void {
+  for (let r = 0; r < rows; r++) {
+    const ar = aOff + r * 4 * H;
+    const dr = daOff + r * 4 * H;
+    for (let j = 0; j < H; j++) {
+      const i = a[ar + j]!;
+      const f = a[ar + H + j]!;
+      const g = a[ar + 2 * H + j]!;
+      const o = a[ar + 3 * H + j]!;
+      const t = tc[tcOff + r * H + j]!;
+      const dh = d[dhOff + r * ldd + j]!;
+      const dc = d[dcOff + r * ldd + j]! + dh * o * (1 - t * t);
+      da[dr + j] = dc * g * (i * (1 - i));
+      da[dr + H + j] = dc * cp[cpOff + r * ldcp + j]! * (f * (1 - f));
+      da[dr + 2 * H + j] = dc * i * (1 - g * g);
+      da[dr + 3 * H + j] = dh * t * (o * (1 - o));
+      dcp[dcpOff + r * lddcp + j] = dc * f;
+    }
+  }
+}
+
+/**
+ * The GRU cell's element-wise forward, rows × H, from gx = x·Wx + bx and gh = h₋·Wh + bh
+ * (rows × 3H each, blocks r, z, n): r = σ(gx_r + gh_r), z = σ(gx_z + gh_z),
+ * n = tanh(gx_n + r⊙gh_n) replace gx's blocks in place, and h = (1 − z)⊙n + z⊙h₋ goes to `h`
+ * (rows × H; h₋ from `hp`, row length `ldhp`).
+ */
+export function gruCellForward(
+  gx: Float64Array, gxOff: number, gh: Float64Array, ghOff: number, hp: Float64Array, hpOff: number, ldhp: number,
+  h: Float64Array, hOff: number, rows: number, H: number,
+): void {
+  for (let r = 0; r < rows; r++) {
+    const xr = gxOff + r * 3 * H;
+    const hr = ghOff + r * 3 * H;
+    for (let j = 0; j < H; j++) {
+      const rr = logistic(gx[xr + j]! + gh[hr + j]!);
+      const z = logistic(gx[xr + H + j]! + gh[hr + H + j]!);
+      const n = Math.tanh(gx[xr + 2 * H + j]! + rr * gh[hr + 2 * H + j]!);
+      gx[xr + j] = rr;
+      gx[xr + H + j] = z;
+      gx[xr + 2 * H + j] = n;
+      h[hOff + r * H + j] = (1 - z) * n + z * hp[hpOff + r * ldhp + j]!;
+    }
+  }
+}
+
+/**
+ * The GRU cell's element-wise backward, rows × H, from ∂L/∂h `d` (rows × H), the gates of
+ * {@link gruCellForward}, gh (for gh_n) and h₋:
+ *
+ *   da_n = d⊙(1 − z)⊙(1 − n²),  da_r = da_n⊙gh_n⊙r(1 − r),  da_z = d⊙(h₋ − n)⊙z(1 − z),
+ *
+ * into `dgx` = [da_r, da_z, da_n] and `dgh` = [da_r, da_z, da_n⊙r] (rows × 3H), and the direct
+ * part of ∂L/∂h₋, d⊙z, into `du` (rows × H).
+ */
+export function gruCellBackward(
+  d: Float64Array, dOff: number, gx: Float64Array, gxOff: number, gh: Float64Array, ghOff: number, hp: Float64Array, hpOff: number, ldhp: number,
+  dgx: Float64Array, dgxOff: number, dgh: Float64Array, dghOff: number, du: Float64Array, duOff: number, rows: number, H: number,
+): void {
+  for (let r = 0; r < rows; r++) {
+    const xr = gxOff + r * 3 * H;
+    const dx = dgxOff + r * 3 * H;
+    const dh = dghOff + r * 3 * H;
+    for (let j = 0; j < H; j++) {
+      const rr = gx[xr + j]!;
+      const z = gx[xr + H + j]!;
+      const n = gx[xr + 2 * H + j]!;
+      const g = d[dOff + r * H + j]!;
+      const an = g * (1 - z) * (1 - n * n);
+      const ar = an * gh[ghOff + r * 3 * H + 2 * H + j]! * (rr * (1 - rr));
+      const az = g * (hp[hpOff + r * ldhp + j]! - n) * (z * (1 - z));
+      dgx[dx + j] = ar;
+      dgx[dx + H + j] = az;
+      dgx[dx + 2 * H + j] = an;
+      dgh[dh + j] = ar;
+      dgh[dh + H + j] = az;
+      dgh[dh + 2 * H + j] = an * rr;
+      du[duOff + r * H + j] = g * z;
+    }
+  }
 }

@@ -25,6 +25,10 @@
  *   `db = 1ᵀ·dY`, `dX = col2im(dY·Wᵀ)` (the column buffer reused for `dY·Wᵀ`).
  * - `pool`: max pooling (recording each window's first maximum; backward scatters `dY` onto
  *   them) or average pooling (backward spreads `dY/(kh·kw)` over each window).
+ * - `recurrent` (`rnn`, `lstm`, `gru`): the input part of every step's gates in one GEMM, then
+ *   per step one GEMM for all gates' hidden part and the cell's element-wise kernel, every step's
+ *   gates and states kept in the arena; backpropagation through time in reverse over them
+ *   (`src/train/recurrence.ts`).
  * - `opaque`: a part without a lowered form (a user's `defineLayer`) runs its own `vjp` on a view
  *   of its input in the arena (read-only to it, and unchanged until the step's backward pass is
  *   done) and on a view of its output gradient, and its output, gradient and input gradient are
@@ -60,6 +64,7 @@ import * as K from '../tensor/kernels.js';
 import { unsafeMat, type Mat } from '../tensor/mat.js';
 import { ensureArena, whileArenaHeld, type Arena } from '../tensor/wasm/arena.js';
 import { refusal, type Refusal, type StepState } from './step.js';
+import { compileRecurrence, type RecurrentKernels } from './recurrence.js';
 
 /**
  * Below this many multiply-adds a product stays in scalar JS (a WASM call pays from batch ≈ 16).
@@ -117,6 +122,7 @@ type Op =
       readonly w: number; readonly b: number; readonly wt: number; readonly cols: number;
     }
   | { readonly op: 'pool'; readonly g: Omit<K.WindowGeometry, 'batch'>; readonly max: boolean; readonly arg: Int32Array }
+  | { readonly op: 'recurrent'; readonly run: RecurrentKernels }
   | {
       readonly op: 'opaque'; readonly layer: Part; readonly at: readonly number[]; readonly O: number;
       readonly template: unknown; readonly off: number; readonly size: number;
@@ -182,6 +188,15 @@ const compileStages = <P>(model: AnyLayer, params: P, R: number, take: (n: numbe
         if (st.mean.length !== width) return undefined;
         ops.push(st);
         break;
+      case 'recurrent': {
+        const rc = st.recurrence;
+        const base = st.at.join('.');
+        const run = rc.steps * rc.features === width ? compileRecurrence(st.cell, rc, (path) => offsetOf.get(base === '' ? path : `${base}.${path}`), R, take, gemmAuto) : undefined;
+        if (run === undefined) return undefined;
+        ops.push({ op: 'recurrent', run });
+        width = rc.returnSequences ? rc.steps * rc.hidden : rc.hidden;
+        break;
+      }
       case 'opaque': {
         const prefix = st.at.join('.');
         const own = layout.leaves.filter((l) => prefix === '' || l.path === prefix || l.path.startsWith(`${prefix}.`));
@@ -196,7 +211,7 @@ const compileStages = <P>(model: AnyLayer, params: P, R: number, take: (n: numbe
     }
     widths.push(width);
   }
-  const first = ops.findIndex((o) => o.op === 'affine' || o.op === 'conv' || (o.op === 'opaque' && o.size > 0));
+  const first = ops.findIndex((o) => o.op === 'affine' || o.op === 'conv' || o.op === 'recurrent' || (o.op === 'opaque' && o.size > 0));
   return { ops, widths, inDim: model.inputDim, outDim: width, first: first < 0 ? ops.length : first };
 };
 
@@ -291,6 +306,9 @@ const compileNet = <P>(model: AnyLayer, params: P, R: number, take: (k: number) 
         case 'pool':
           if (o.max) K.maxPoolForward(f.subarray(src, src + rows * widthIn(s)), f.subarray(dst, dst + cnt), o.arg, { ...o.g, batch: rows });
           else K.avgPool(f.subarray(src, src + rows * widthIn(s)), f.subarray(dst, dst + cnt), { ...o.g, batch: rows }, false);
+          break;
+        case 'recurrent':
+          o.run.forward(ar, f, p, src, dst, rows);
           break;
         case 'opaque': {
           const I = widthIn(s);
@@ -460,6 +478,9 @@ export const compileProgram = <P, S>(
             if (o.max) K.gatherScatter(f.subarray(dOut, dOut + cnt), o.arg.subarray(0, cnt), dx, true);
             else K.avgPool(dx, f.subarray(dOut, dOut + cnt), { ...o.g, batch: rows }, true);
           }
+          break;
+        case 'recurrent':
+          o.run.backward(ar, f, p, G, dOut, dIn, rows);
           break;
         case 'opaque': {
           const [dp, dx] = heldPullback(pullbacks[s]!, unsafeMat(rows, widths[s]!, f.subarray(dOut, dOut + cnt)));

@@ -3,7 +3,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import fc from 'fast-check';
 import { pipe } from 'fp-ts/lib/function.js';
 import {
-  adamw, applyUpdates, dense, fromRows, key, mse, relu, sequential, tanh, uniform, unsafeMat, valueAndGrad, vec,
+  adamw, applyUpdates, dense, flatten, fromRows, maxPool, key, mse, relu, sequential, tanh, uniform, unsafeMat, valueAndGrad, vec,
 } from '../../src/index.js';
 import { load, loadState, numberToJson, readSpec, save, saveState } from '../../src/index.js';
 import { standardize, standardizeFromSpec } from '../../src/index.js';
@@ -75,6 +75,15 @@ describe('save → load', () => {
     const b = sequential(standardize(fromRows([[0, 0, 0], [1, 1, 1]])), dense(3, 2));
     const r = load(b, right(save(a, a.init(key(0)))));
     expect(E.isLeft(r) && r.left.map((e) => e.message).join('\n')).toMatch(/layer 1 \(standardize\) config\.mean: expected "0.5,0.5,0.5", got/);
+  });
+
+  it("keeps a pooling layer's padding: a 'same' file loads into the same net and is refused by a 'valid' one of the same shapes", () => {
+    const same = sequential(maxPool([8, 8, 2], 2, { padding: 'same' }), flatten([4, 4, 2]), dense(32, 1));
+    const valid = sequential(maxPool([8, 8, 2], 2), flatten([4, 4, 2]), dense(32, 1));
+    const text = right(save(same, same.init(key(0))));
+    expect(E.isRight(load(same, text))).toBe(true);
+    const r = load(valid, text);
+    expect(E.isLeft(r) && r.left.map((e) => e.message).join('\n')).toMatch(/layer 1 \(maxPool\) config\.padding: expected nothing, got "same"/);
   });
 
   it('readSpec + standardizeFromSpec rebuild the same model in a fresh context', () => {

@@ -26,6 +26,11 @@ const cases: readonly { name: string; layer: AnyLayer }[] = [
   { name: 'maxPool 1-D 2', layer: maxPool([7, 3], 2) },
   { name: 'avgPool 2-D [2, 3]', layer: avgPool([4, 6, 2], [2, 3]) },
   { name: 'avgPool 1-D 3 stride 2', layer: avgPool([7, 3], 3, { stride: 2 }) },
+  { name: "maxPool 2-D 2 'same' on odd sizes", layer: maxPool([5, 7, 2], 2, { padding: 'same' }) },
+  { name: "maxPool 2-D [3, 2] stride [2, 3] 'same'", layer: maxPool([5, 6, 2], [3, 2], { stride: [2, 3], padding: 'same' }) },
+  { name: "maxPool 1-D 3 stride 1 'same'", layer: maxPool([6, 2], 3, { stride: 1, padding: 'same' }) },
+  { name: "avgPool 2-D 3 stride 2 'same'", layer: avgPool([5, 6, 2], 3, { stride: 2, padding: 'same' }) },
+  { name: "avgPool 1-D 4 stride 3 'same'", layer: avgPool([8, 3], 4, { stride: 3, padding: 'same' }) },
   { name: 'globalAvgPool 2-D', layer: globalAvgPool([3, 4, 2]) },
   { name: 'globalAvgPool 1-D', layer: globalAvgPool([5, 3]) },
   { name: 'flatten', layer: flatten([2, 3, 2]) },
@@ -92,6 +97,36 @@ describe('conv2d', () => {
     expect(() => untyped(conv2d([8, 8, 1], { filters: 4, kernel: 3 }), maxPool([dyn(6), 4, 6], 2))).toThrow(
       'sequential: layer #2 expects input shape [6, 4, 6], but layer #1 outputs [6, 6, 4]',
     );
+  });
+});
+
+describe("pooling with padding 'same' (TensorFlow's convention)", () => {
+  it('outputs ceil(n / s) per axis, the overhang split floor(total / 2) before and the rest after', () => {
+    // 1-D, n = 5, window 2, stride 2: out 3, total = (3 − 1)·2 + 2 − 5 = 1, so 0 before and 1 after
+    const x = withShape(fromArray(1, 5, [1, -5, 2, 8, -3]), [5, 1]);
+    expect(Array.from(maxPool([5, 1], 2, { padding: 'same' }).forward({}, x).data)).toEqual([1, 8, -3]);
+    expect(Array.from(avgPool([5, 1], 2, { padding: 'same' }).forward({}, x).data)).toEqual([-2, 5, -3]);
+    // window 3, stride 1: total 2, one before and one after
+    expect(Array.from(maxPool([5, 1], 3, { stride: 1, padding: 'same' }).forward({}, x).data)).toEqual([1, 2, 8, 8, 8]);
+    const mean = Array.from(avgPool([5, 1], 3, { stride: 1, padding: 'same' }).forward({}, x).data);
+    [-2, -2 / 3, 5 / 3, 7 / 3, 2.5].forEach((v, i) => expect(mean[i]).toBeCloseTo(v, 14));
+  });
+
+  it('max pooling ignores the padding (as −∞) even where every entry inside is negative', () => {
+    const x = withShape(fromArray(1, 6, [-4, -2, -7, -1, -9, -3]), [2, 3, 1]);
+    const pool = maxPool([2, 3, 1], 2, { padding: 'same' });
+    expect(pool.spec.outputShape).toEqual([1, 2, 1]);
+    const [y, pb] = pool.vjp({}, x);
+    expect(Array.from(y.data)).toEqual([-1, -3]);
+    expect(Array.from(pb(withShape(fromArray(1, 2, [10, 20]), [1, 2, 1]))[1].data)).toEqual([0, 0, 0, 10, 0, 20]);
+  });
+
+  it('average pooling divides by the entries inside the input, and its vjp spreads dy over them', () => {
+    const pool = avgPool([3, 3, 1], 2, { padding: 'same' });
+    const x = withShape(fromArray(1, 9, [1, 2, 3, 4, 5, 6, 7, 8, 9]), [3, 3, 1]);
+    const [y, pb] = pool.vjp({}, x);
+    expect(Array.from(y.data)).toEqual([3, 4.5, 7.5, 9]);
+    expect(Array.from(pb(withShape(fromArray(1, 4, [4, 2, 2, 1]), [2, 2, 1]))[1].data)).toEqual([1, 1, 1, 1, 1, 1, 1, 1, 1]);
   });
 });
 

@@ -45,9 +45,9 @@ const build = (c: Case): { layer: AnyLayer; params: (v: Record<string, number[]>
     case 'conv1d':
       return like(conv1d(input, cfg as never));
     case 'maxPool':
-      return like(maxPool(input, cfg['size'] as never, { stride: cfg['stride'] as never }));
+      return like(maxPool(input, cfg['size'] as never, { stride: cfg['stride'] as never, padding: (cfg['padding'] ?? 'valid') as never }));
     case 'avgPool':
-      return like(avgPool(input, cfg['size'] as never, { stride: cfg['stride'] as never }));
+      return like(avgPool(input, cfg['size'] as never, { stride: cfg['stride'] as never, padding: (cfg['padding'] ?? 'valid') as never }));
     case 'rnn':
       return like(rnn(input, cfg['hidden'] as never, { returnSequences: cfg['returnSequences'] as boolean }));
     case 'lstm':

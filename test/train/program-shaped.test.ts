@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import {
-  adam, avgPool, conv1d, conv2d, dense, flatten, fit, globalAvgPool, key, loweringOf, lstm, maxPool, mse, normal, params as Params, predict, relu,
+  adam, avgPool, chain, clipByGlobalNorm, gru, rnn, conv1d, conv2d, dense, flatten, fit, globalAvgPool, key, loweringOf, lstm, maxPool, mse, normal, params as Params, predict, relu,
   sequential, sgd, softmaxCrossEntropy, tanh, unsafeMat, type AnyLayer, type GradientTransformation, type Loss,
 } from '../../src/index.js';
 import { compileProgram } from '../../src/train/engine.js';
@@ -71,6 +71,14 @@ const cases: ShapedCase[] = [
       conv2d([4, 4, 2], { filters: 3, kernel: 3, padding: 'same' }), flatten([4, 4, 3]), dense(48, 3),
     ),
   },
+  {
+    name: "maxPool and avgPool with padding 'same' (the overhang ignored, the mean over the entries inside)",
+    shape: [7, 5, 2],
+    net: sequential(
+      maxPool([7, 5, 2], 2, { padding: 'same' }), conv2d([4, 3, 2], { filters: 3, kernel: 2, padding: 'same' }), relu,
+      avgPool([4, 3, 3], 3, { stride: 2, padding: 'same' }), flatten([2, 2, 3]), dense(12, 3),
+    ),
+  },
 ];
 
 describe('convolutions and pooling lower into the interpreter', () => {
@@ -115,8 +123,81 @@ describe('predict runs the lowered convolutions and equals model.forward bit for
   });
 });
 
-describe('a layer whose own functions use the arena runs as an opaque stage without touching the program', () => {
-  it('an LSTM large enough for the SIMD affine path (batch 16 × 36 × 128 multiply-adds) trains bit for bit as the generic step', () => {
+// Recurrent layers lowered into the interpreter (src/train/recurrence.ts: the input part of all
+// steps' gates in one GEMM, one GEMM per step for the hidden part of all gates, the cells' own
+// element-wise kernels, BPTT over the stored gates) against the generic scan of the cell's own
+// vjp: bit for bit, with no tolerance. Splitting [x_t, h_{t-1}]·W + b into X·W_x + b and then
+// += h_{t-1}·W_h keeps each entry's summation order (from the bias, ascending), and each step's
+// weight gradient is formed on its own and then added in the scan's order, so nothing differs.
+const clippedAdam = chain(clipByGlobalNorm(1), adam(0.01)) as GradientTransformation<unknown>;
+const recurrentCases: ShapedCase[] = [
+  { name: 'lstm (last state) → dense, Adam after clipByGlobalNorm', shape: [6, 4], net: sequential(lstm([6, 4], 8), dense(8, 3)), optimizer: clippedAdam },
+  {
+    name: 'lstm returnSequences → lstm (last state, learned initial state) → dense, Adam',
+    shape: [5, 3],
+    net: sequential(lstm([5, 3], 6, { returnSequences: true }), lstm([5, 6], 4, { learnInitialState: true }), dense(4, 3)),
+    optimizer: adam(0.01) as GradientTransformation<unknown>,
+  },
+  {
+    name: 'lstm returnSequences (learned initial state) → flatten → dense → relu → dense, clipByGlobalNorm + Adam',
+    shape: [4, 2],
+    net: sequential(lstm([4, 2], 5, { returnSequences: true, learnInitialState: true }), flatten([4, 5]), dense(20, 6), relu, dense(6, 3)),
+    optimizer: clippedAdam,
+  },
+  { name: 'gru (last state) → dense, Adam after clipByGlobalNorm', shape: [6, 4], net: sequential(gru([6, 4], 8), dense(8, 3)), optimizer: clippedAdam },
+  {
+    name: 'gru returnSequences (learned initial state) → gru → dense, Adam',
+    shape: [5, 3],
+    net: sequential(gru([5, 3], 6, { returnSequences: true, learnInitialState: true }), gru([5, 6], 4), dense(4, 3)),
+    optimizer: adam(0.01) as GradientTransformation<unknown>,
+  },
+  { name: 'rnn (last state, learned initial state) → dense, clipByGlobalNorm + Adam', shape: [6, 4], net: sequential(rnn([6, 4], 8, { learnInitialState: true }), dense(8, 3)), optimizer: clippedAdam },
+  {
+    name: 'rnn returnSequences → rnn → dense, SGD',
+    shape: [5, 3],
+    net: sequential(rnn([5, 3], 6, { returnSequences: true }), rnn([5, 6], 4), dense(4, 3)),
+  },
+];
+
+describe('recurrent layers lower into the interpreter', () => {
+  it.each(recurrentCases)('no opaque stage: $name', (c) => {
+    const ops = opsOf(c.net);
+    expect(ops).not.toContain('opaque');
+    expect(ops).toContain('recurrent');
+    // the program compiles (a stage that cannot run would make fit fold the generic step instead)
+    expect(compileProgram(c.net, c.net.init(key(5)), c.loss ?? mse, sgd(0.1) as GradientTransformation<unknown>, undefined, key(0), 16)).toBeDefined();
+  });
+});
+
+describe('the compiled program equals the generic step on recurrent layers, bit for bit', () => {
+  it.each(recurrentCases)('$name', (c) => expectSame(c));
+
+  it('batch 1, full batch and the scalar GEMM path', () => {
+    expectSame({ ...recurrentCases[1]!, batchSize: 1 });
+    expectSame({ ...recurrentCases[4]!, batchSize: n });
+    setScalarOnly(true);
+    try {
+      expectSame(recurrentCases[0]!);
+      expectSame(recurrentCases[3]!);
+    } finally {
+      setScalarOnly(false);
+    }
+  });
+
+  it('a recurrent layer whose stored steps would pass 512 MiB of arena is not compiled (fit folds the generic step)', () => {
+    const big = sequential(lstm([400, 8], 256), dense(256, 3));
+    expect(compileProgram(big, big.init(key(5)), mse, sgd(0.1) as GradientTransformation<unknown>, undefined, key(0), 16)).toBeUndefined();
+  });
+
+  it('an LSTM large enough for the SIMD GEMM on every product (batch 16, hidden 32) trains bit for bit as the generic step', () => {
     expectSame({ name: 'lstm', shape: [6, 4], net: sequential(lstm([6, 4], 32), dense(32, 3)), optimizer: adam(0.01) as GradientTransformation<unknown> });
+  });
+});
+
+describe('predict runs the lowered recurrent layers and equals model.forward bit for bit', () => {
+  it.each(recurrentCases)('$name', (c) => {
+    const p = c.net.init(key(8));
+    const big = unsafeMat(300, c.net.inputDim, normal(key(12), 300 * c.net.inputDim, 2));
+    expect(predict(c.net, p, big).data).toEqual(c.net.forward(p, big).data);
   });
 });

@@ -18,3 +18,9 @@ const forecaster = sequential(lstm([10, 3], 8), dense(8, 2));
 export const forecast = forecaster.forward(forecaster.init(key(1)), windows.x);
 
 export const wrongPool = sequential(conv2d([28, 28, 1], { filters: 8, kernel: 3 }), maxPool([26, 26, 4], 2)); // @expect-shape-error: sequential: layer #2 expects input shape [26, 26, 4], but layer #1 outputs [26, 26, 8]
+export const samePool = sequential(maxPool([7, 7, 8], 2, { padding: 'same' }), avgPool([4, 4, 8], 3, { stride: 2, padding: 'same' }), flatten([2, 2, 8]), dense(32, 1));
+export const wrongSamePool = sequential(maxPool([7, 7, 8], 2, { padding: 'same' }), flatten([3, 3, 8])); // @expect-shape-error: sequential: layer #2 expects input shape [3, 3, 8], but layer #1 outputs [4, 4, 8]
+// How a net with shaped ends prints (its hover): the shapes as tuples, on both compilers.
+export const shownCnn: string = cnn; // @expect-error: Type 'ShapedLayer<[28, 28, 1], [10], readonly [ConvParams<8>, NoParams
+export const shownConv: string = conv2d([28, 28, 1], { filters: 8, kernel: 3 }); // @expect-error: Type 'ShapedLayer<[28, 28, 1], [26, 26, 8], ConvParams<8>>'
+export const shownPool: string = maxPool([7, 7, 8], 2, { padding: 'same' }); // @expect-error: Type 'ShapedLayer<[7, 7, 8], [4, 4, 8], NoParams>'
