@@ -6,6 +6,7 @@
 import * as K from '../tensor/kernels.js';
 import { defineLoss } from './define.js';
 import type { Loss } from './loss.js';
+import { withLossRecipe } from './portable.js';
 
 /**
  * Huber loss with threshold `δ > 0` (default 1), on residuals `r = ŷ − y`:
@@ -20,5 +21,8 @@ import type { Loss } from './loss.js';
  */
 export const huber = (delta = 1): Loss<number> => {
   if (!(delta > 0 && Number.isFinite(delta))) throw new RangeError(`huber: δ must be a positive number, got ${delta}`);
-  return defineLoss(`huber(${delta})`, (yhat, y, grad, s) => K.huberLoss(yhat.data, y.data, delta, grad, s));
+  return withLossRecipe(
+    defineLoss(`huber(${delta})`, (yhat, y, grad, s) => K.huberLoss(yhat.data, y.data, delta, grad, s)),
+    { loss: 'huber', delta },
+  );
 };
