@@ -32,6 +32,7 @@ import { lstm } from '../../src/layer/recurrent.js';
 import { conv2d } from '../../src/layer/conv.js';
 import { maxPool } from '../../src/layer/pool.js';
 import { flatten } from '../../src/layer/flatten.js';
+import { fitParallelIterator } from '../../src/node/fitParallel.js';
 
 export const netFor = (sizes: readonly number[]): AnyLayer => {
   const key = sizes.join('-');
@@ -206,4 +207,34 @@ export const foldnetShaped = (s: ShapedSpec): ShapedRun => {
   const seconds = clock() - t0;
   const l = r.history.trainLoss[r.history.trainLoss.length - 1]!;
   return { seconds, loss: s.id === 'W8' ? 2 * l : l };
+};
+
+// ---------------------------------------------------------------- data-parallel workers
+
+/**
+ * `fitParallel` as users call it, on wall-clock time (its threads run at once): the seconds per
+ * epoch once running (epochs 2…E, between the first and the last state the lazy form yields) and
+ * the start-up (threads started and compiled, before the first epoch's work).
+ */
+export const foldnetParallel = async (s: TrainSpec, workers: number): Promise<{ readonly epoch: number; readonly startup: number; readonly run: TrainRun }> => {
+  const { net, p0, optimizer, loss, x, y } = setup(s);
+  const t0 = performance.now();
+  const stamps: number[] = [];
+  let last: readonly unknown[] = p0;
+  const opts = { loss, optimizer, epochs: s.orders.length, batchSize: s.batch, key: key(0), order: (e: number) => s.orders[e - 1]!, workers };
+  for await (const st of fitParallelIterator(net, p0, { x, y }, opts)) {
+    stamps.push(performance.now());
+    last = st.params as readonly unknown[];
+  }
+  const E = stamps.length;
+  const epoch = (stamps[E - 1]! - stamps[0]!) / 1e3 / (E - 1);
+  return { epoch, startup: (stamps[0]! - t0) / 1e3 - epoch, run: runOf(s, net, last, (stamps[E - 1]! - t0) / 1e3) };
+};
+
+/** `fit` on wall-clock time, per epoch (the reference of the workers' rows). */
+export const foldnetWallEpoch = (s: TrainSpec): number => {
+  const { net, p0, optimizer, loss, x, y } = setup(s);
+  const t0 = performance.now();
+  fit(net, p0, { x, y }, { loss, optimizer, epochs: s.orders.length, batchSize: s.batch, key: key(0), order: (e) => s.orders[e - 1]! });
+  return (performance.now() - t0) / 1e3 / s.orders.length;
 };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as E from 'fp-ts/lib/Either.js';
 import {
-  adam, defineLayer, defineLoss, dense, dropout, fit, fromArray, key, l2Penalty, mse, normal, params as Params, relu, sequential, sgd,
+  adam, defineLayer, defineLoss, dense, dropout, fit, fromArray, key, l2Penalty, mse, normal, params as Params, relu, scale, sequential, sgd,
 } from '../../src/index.js';
 import { fitParallel, fitParallelE, fitParallelIterator, liveWorkers } from '../../src/node.js';
 
@@ -76,15 +76,16 @@ describe('fitParallel: fit with each batch’s gradient computed in fixed shards
   }, 60_000);
 
   it('refuses, before any thread starts, a layer or a loss a worker cannot rebuild, naming the part', async () => {
-    const double = defineLayer({
-      kind: 'double', inputDim: 16, outputDim: 16, init: () => ({}),
-      forward: (_p, m) => Params.scale(m, 2), vjp: (_p, m) => [Params.scale(m, 2), (dy) => [{}, Params.scale(dy, 2)]] as const,
-      jvp: (_p, m, _dp, dx) => [Params.scale(m, 2), Params.scale(dx, 2)] as const,
+    // a user layer under a built-in's name: what it is decides, not what it is called
+    const double = defineLayer<16, 16, Record<string, never>>({
+      kind: 'dense', inputDim: 16, outputDim: 16, init: () => ({}),
+      forward: (_p, m) => scale(m, 2) as never, vjp: (_p, m) => [scale(m, 2) as never, (dy) => [{}, scale(dy, 2) as never]],
+      jvp: (_p, m, _dp, dx) => [scale(m, 2) as never, scale(dx, 2) as never],
     });
     const custom = sequential(dense(3, 16), double, dense(16, 2));
     const r = await fitParallelE(custom, custom.init(key(1)), { x, y }, { ...opts, workers: 2 });
     expect(E.isLeft(r) && r.left.option).toBe('model');
-    expect(E.isLeft(r) && r.left.message).toMatch(/^fitParallel: the layer at \[1\] \(kind 'double'\) has no lowered form/);
+    expect(E.isLeft(r) && r.left.message).toMatch(/^fitParallel: the layer at \[1\] \(kind 'dense'\) has no lowered form/);
     const own = defineLoss('mine', (yhat, t, grad, s) => mse.valueAndGrad(yhat, t)[0] * yhat.rows + (grad === null ? 0 : s * 0));
     const l = await fitParallelE(net, p0, { x, y }, { ...opts, loss: own, workers: 2 });
     expect(E.isLeft(l) && l.left.message).toMatch(/^fitParallel: the loss 'mine' is not a built-in loss/);
