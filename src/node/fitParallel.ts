@@ -19,7 +19,8 @@ import * as K from '../tensor/kernels.js';
 import { unsafeMat } from '../tensor/mat.js';
 import { checkFitInputs, checkOrder } from '../train/check-inputs.js';
 import { checkedUpdate, compileShardGradient, type EpochResult } from '../train/engine.js';
-import { closeEpoch, fail, initialState, isInt, logOf, makePlan, resultOf, type Plan } from '../train/fit.js';
+import { closeEpoch, fail, initialState, isInt, logOf, makePlan, orThrow, type Plan } from '../train/fit.js';
+import { foldAsyncRun, raiseIn } from '../train/fitStream.js';
 import { DEFAULT_SHARD_SIZE, portableRun, shardCount, shardsOfThread, type PortableRun } from '../train/shards.js';
 import { refusal, type Refusal, type StepState } from '../train/step.js';
 import type { Dataset, FitError, FitOptions, FitResult, TrainState } from '../train/types.js';
@@ -50,17 +51,7 @@ type CheckedParallelOptions<I extends number, O extends number, N extends number
 /** At most this many doubles of shard gradients are held at once (256 MB): a batch of more shards runs in rounds. */
 const GRADIENT_DOUBLES = 1 << 25;
 
-/** A `FitError` raised inside the asynchronous run, so `fitParallelE` can return it as a `Left`. */
-class ParallelFitError extends RangeError {
-  constructor(readonly error: FitError) {
-    super(error.message);
-  }
-}
-
-const orRaise = <A>(r: E.Either<FitError, A>): A => {
-  if (E.isLeft(r)) throw new ParallelFitError({ ...r.left, message: r.left.message.replace(/^fit: /, 'fitParallel: ') });
-  return r.right;
-};
+const orRaise = raiseIn('fitParallel');
 
 const sharedF64 = (n: number): Float64Array => new Float64Array(new SharedArrayBuffer(8 * Math.max(1, n)));
 
@@ -328,16 +319,7 @@ export const fitParallelE = async <I extends number, O extends number, P, N exte
   params: NoInfer<P>,
   data: Dataset<NoInfer<I>, NoInfer<O>>,
   options: CheckedParallelOptions<NoInfer<I>, NoInfer<O>, N, NoInfer<P>, S>,
-): Promise<E.Either<FitError, FitResult<P, S>>> => {
-  try {
-    let last = initialState(params, options);
-    for await (const s of runParallel(model, params, data, options)) last = s;
-    return E.right(resultOf(last, options));
-  } catch (e) {
-    if (e instanceof ParallelFitError) return E.left(e.error);
-    throw e;
-  }
-};
+): Promise<E.Either<FitError, FitResult<P, S>>> => foldAsyncRun(runParallel(model, params, data, options), params, options);
 
 /**
  * Trains a net on every core: `fit` (same options, history, validation, early stopping,
@@ -370,8 +352,4 @@ export const fitParallel = async <I extends number, O extends number, P, N exten
   params: NoInfer<P>,
   data: Dataset<NoInfer<I>, NoInfer<O>>,
   options: CheckedParallelOptions<NoInfer<I>, NoInfer<O>, N, NoInfer<P>, S>,
-): Promise<FitResult<P, S>> => {
-  const r = await fitParallelE(model, params, data, options);
-  if (E.isLeft(r)) throw new RangeError(r.left.message);
-  return r.right;
-};
+): Promise<FitResult<P, S>> => orThrow(await fitParallelE(model, params, data, options));
