@@ -518,7 +518,7 @@ const runWorkers = async (): Promise<void> => {
   const w2 = workloads[3]!.spec;
   const ep = quick ? 3 : 5;
   const specs: TrainSpec[] = sweep
-    ? [64, 128, 256, 512, 1024, 2048].map((b) => ({ ...w2, id: `W2-B${b}`, batch: b, orders: w2.orders.slice(0, ep) }))
+    ? [64, 128, 256, 512, 1024].map((b) => ({ ...w2, id: `W2-B${b}`, batch: b, orders: w2.orders.slice(0, ep) }))
     : [{ ...w1, orders: w1.orders.slice(0, ep) }, { ...w2, id: 'W2-B512', batch: 512, orders: w2.orders.slice(0, ep) }];
   workerRows.push(
     '| workload | fit rows/s | workers: 1 rows/s | workers: 2 rows/s | speed-up 2 vs 1 | efficiency (2 threads) | workers: 2 vs fit | CPU s/epoch 1 → 2 (all threads) | caller’s CPU s/epoch with 2 | start-up 1 / 2 (s) |',

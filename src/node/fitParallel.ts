@@ -21,10 +21,10 @@ import { checkFitInputs, checkOrder } from '../train/check-inputs.js';
 import { checkedUpdate, compileShardGradient, type EpochResult } from '../train/engine.js';
 import { closeEpoch, fail, initialState, isInt, logOf, makePlan, orThrow, type Plan } from '../train/fit.js';
 import { foldAsyncRun, raiseIn } from '../train/fitStream.js';
-import { DEFAULT_SHARD_SIZE, portableRun, shardCount, shardsOfThread, type PortableRun } from '../train/shards.js';
+import { DEFAULT_SHARD_SIZE, portableRun, shardCount, type PortableRun } from '../train/shards.js';
 import { refusal, type Refusal, type StepState } from '../train/step.js';
 import type { Dataset, FitError, FitOptions, FitResult, TrainState } from '../train/types.js';
-import { CTRL, CTRL_SLOTS, STOP, type WorkerSetup } from './parallel-protocol.js';
+import { claimShard, CTRL, CTRL_SLOTS, MAX_ROUND_SHARDS, openClaims, STOP, type WorkerSetup } from './parallel-protocol.js';
 
 /**
  * The options of {@link fitParallel}: `fit`'s, plus the thread count and the shard size.
@@ -88,15 +88,15 @@ const startWorker = (setup: WorkerSetup, resourceLimits: ResourceLimits | undefi
 };
 
 interface Pool {
-  /** Publishes a round of a step; `from`..`to` are the shards of the batch it covers. */
-  readonly publish: (step: number, start: number, rows: number, cur: number, from: number, to: number) => void;
-  /** Waits until every worker has finished the round; rejects with a worker's error. */
-  readonly wait: () => Promise<void>;
+  /** Publishes a round of a step (`from`..`to`: the shards of the batch it covers); returns its number. */
+  readonly publish: (step: number, start: number, rows: number, cur: number, from: number, to: number) => number;
+  /** Waits until `count` shards of the round are finished; rejects with a worker's error. */
+  readonly wait: (count: number) => Promise<void>;
   readonly close: () => Promise<void>;
 }
 
 /** Starts `threads − 1` workers and waits until each has compiled the run (or one fails). */
-const startPool = async (setups: readonly WorkerSetup[], ctrl: Int32Array, resourceLimits: ResourceLimits | undefined): Promise<Pool> => {
+const startPool = async (setups: readonly WorkerSetup[], ctrl: Int32Array, claims: BigInt64Array, resourceLimits: ResourceLimits | undefined): Promise<Pool> => {
   const workers: Worker[] = [];
   let failed: Error | undefined;
   let closing = false;
@@ -146,26 +146,29 @@ const startPool = async (setups: readonly WorkerSetup[], ctrl: Int32Array, resou
     await close();
     throw e;
   }
-  const want = setups.length;
   return {
     publish: (step, start, rows, cur, from, to) => {
-      ctrl[CTRL.STEP] = step;
-      ctrl[CTRL.START] = start;
-      ctrl[CTRL.ROWS] = rows;
-      ctrl[CTRL.CUR] = cur;
-      ctrl[CTRL.K0] = from;
-      ctrl[CTRL.K1] = to;
-      Atomics.store(ctrl, CTRL.DONE, 0);
-      Atomics.add(ctrl, CTRL.SEQ, 1);
+      // claims first (a late thread then fails to claim), then the fields, then wake the threads
+      const seq = (Atomics.load(ctrl, CTRL.SEQ) + 1) | 0;
+      openClaims(claims, seq);
+      Atomics.store(ctrl, CTRL.FINISHED, 0);
+      Atomics.store(ctrl, CTRL.STEP, step);
+      Atomics.store(ctrl, CTRL.START, start);
+      Atomics.store(ctrl, CTRL.ROWS, rows);
+      Atomics.store(ctrl, CTRL.CUR, cur);
+      Atomics.store(ctrl, CTRL.K0, from);
+      Atomics.store(ctrl, CTRL.K1, to);
+      Atomics.store(ctrl, CTRL.SEQ, seq);
       Atomics.notify(ctrl, CTRL.SEQ);
+      return seq;
     },
-    wait: async () => {
+    wait: async (count) => {
       // Blocks on the counter; every 100 ms without progress, lets the event loop deliver a
-      // worker's 'error' or 'exit' (a thread that died never counts itself done).
+      // worker's 'error' or 'exit' (a thread that died never counts its shard finished).
       for (;;) {
-        const done = Atomics.load(ctrl, CTRL.DONE);
-        if (done >= want) break;
-        if (Atomics.wait(ctrl, CTRL.DONE, done, 100) === 'timed-out') {
+        const done = Atomics.load(ctrl, CTRL.FINISHED);
+        if (done >= count) break;
+        if (Atomics.wait(ctrl, CTRL.FINISHED, done, 100) === 'timed-out') {
           await new Promise<void>((r) => setImmediate(r));
           if (failed !== undefined) throw failed;
         }
@@ -199,7 +202,7 @@ async function* runParallel<I extends number, O extends number, P, N extends num
   const N = plan.train.x.rows;
   const B = plan.batchSize === 'full' ? N : plan.batchSize;
   const S = shardSize;
-  const W = Math.max(1, Math.min(shardCount(B, S), Math.floor(GRADIENT_DOUBLES / Math.max(1, n)))); // shards per round
+  const W = Math.max(1, Math.min(shardCount(B, S), MAX_ROUND_SHARDS, Math.floor(GRADIENT_DOUBLES / Math.max(1, n)))); // shards per round
   // shared memory: the training rows, the epoch's order, θ (two buffers), a round's shard gradients and losses
   const x = shareOf(plan.train.x.data);
   const y = shareOf(plan.train.y.data);
@@ -208,13 +211,14 @@ async function* runParallel<I extends number, O extends number, P, N extends num
   const grads = sharedF64(W * n);
   const losses = sharedF64(W);
   const ctrl = new Int32Array(new SharedArrayBuffer(4 * CTRL_SLOTS));
+  const claims = new BigInt64Array(new SharedArrayBuffer(8));
   const train = { x: unsafeMat(N, model.inputDim as number, x), y: unsafeMat(N, model.outputDim as number, y) };
   const gradient = compileShardGradient(run.stages, run.inputDim, p0, lossKernelOf(loss)!, stepKey, S);
   if (gradient === undefined) orRaise(fail('model', 'the net’s stages do not fit its parameters'));
   const setups = Array.from({ length: threads - 1 }, (_, i): WorkerSetup => ({
-    run, params: p0, stepKey, thread: i + 1, threads, shardSize: S, rows: N, outputDim: model.outputDim, ctrl, x, y, order, theta, grads, losses,
+    run, params: p0, stepKey, thread: i + 1, shardSize: S, rows: N, outputDim: model.outputDim, ctrl, claims, x, y, order, theta, grads, losses,
   }));
-  const pool = await startPool(setups, ctrl, options.resourceLimits);
+  const pool = await startPool(setups, ctrl, claims, options.resourceLimits);
   try {
     const thetaAt = (c: number): Float64Array => theta.subarray(c * n, (c + 1) * n);
     const sum = new Float64Array(n);
@@ -237,10 +241,14 @@ async function* runParallel<I extends number, O extends number, P, N extends num
         let total = 0;
         for (let k0 = 0; k0 < Kb; k0 += W) {
           const k1 = Math.min(Kb, k0 + W);
-          pool.publish(step, b0, rows, cur, k0, k1);
-          const [a, b] = shardsOfThread(0, threads, k1 - k0);
-          if (b > a) gradient!.shards(thetaAt(cur), train, order, b0, rows, step, k0 + a, k0 + b, grads.subarray(a * n), losses.subarray(a));
-          await pool.wait();
+          const count = k1 - k0;
+          const seq = pool.publish(step, b0, rows, cur, k0, k1);
+          // this thread claims shards too, as long as any is left
+          for (let j = claimShard(claims, seq, count); j >= 0; j = claimShard(claims, seq, count)) {
+            gradient!.shards(thetaAt(cur), train, order, b0, rows, step, k0 + j, k0 + j + 1, grads.subarray(j * n), losses.subarray(j));
+            Atomics.add(ctrl, CTRL.FINISHED, 1);
+          }
+          await pool.wait(count);
           // the fixed reduction order: g = (…(g_0 + g_1) + …) + g_{K−1}, losses likewise
           for (let j = 0; j < k1 - k0; j++) {
             total += losses[j]!;
@@ -329,14 +337,17 @@ export const fitParallelE = async <I extends number, O extends number, P, N exte
  *
  * The contract: a batch of B rows is cut into K = ⌈B/S⌉ shards of S = `shardSize` rows (shard k:
  * rows [k·S, min((k+1)·S, B))), whatever `workers` is; shard k's gradient
- * `g_k = ∂/∂θ (1/B)·Σ_{i∈k} ℓ_i(θ)` is computed by the compiled program (thread t of n computes
- * shards [⌊tK/n⌋, ⌊(t+1)K/n⌋)); the batch's gradient is the left fold
+ * `g_k = ∂/∂θ (1/B)·Σ_{i∈k} ℓ_i(θ)` is computed by the compiled program into its own buffer
+ * (the threads, the caller's included, claim shards one at a time: whichever is free takes the
+ * next); the batch's gradient is the left fold
  * `g = (…((g_0 + g_1) + g_2) + …) + g_{K−1}` (the reduction order is part of the contract), the
  * penalty's gradient is added, and one update `θ ← θ + u(g)` is applied by the optimizer's
  * in-place kernel, with `fit`'s refusal checks. Dropout draws each row's own entries of the
  * batch's mask, as `fit` does. So the parameters are bit-identical for any `workers` at the same
  * key and `shardSize`; against plain `fit` they differ by rounding only (the batch's sums are
- * associated by shard: after a W1-like run of 5 epochs, max |Δθ|/max|θ| ≈ 1e-15).
+ * associated by shard: after 5 epochs of a 32-64-64-1 net on 20 000 rows at batch 256, the
+ * largest parameter difference is 2.8e-16 of the largest parameter), and with one shard per batch
+ * (`shardSize ≥ batchSize`) they are `fit`'s bit for bit.
  *
  * Node only (`worker_threads`; the threads rebuild the net from its lowered stages and the loss
  * from its recipe, so a layer without a lowered form, or a loss of one's own, is refused before

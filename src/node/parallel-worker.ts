@@ -10,11 +10,10 @@ import { lossKernelOf } from '../lowering.js';
 import { lossOfRecipe } from '../loss/rebuild.js';
 import { unsafeMat } from '../tensor/mat.js';
 import { compileShardGradient } from '../train/engine.js';
-import { shardCount, shardsOfThread } from '../train/shards.js';
-import { CTRL, STOP, type WorkerSetup } from './parallel-protocol.js';
+import { claimShard, CTRL, STOP, type WorkerSetup } from './parallel-protocol.js';
 
 const setup = workerData as WorkerSetup;
-const { ctrl, thread, threads, shardSize: S } = setup;
+const { ctrl, claims, thread, shardSize: S } = setup;
 
 const run = (): void => {
   const kernel = lossKernelOf(lossOfRecipe(setup.run.loss))!;
@@ -27,22 +26,25 @@ const run = (): void => {
   for (;;) {
     Atomics.wait(ctrl, CTRL.SEQ, seen);
     seen = Atomics.load(ctrl, CTRL.SEQ);
-    if (ctrl[CTRL.CMD] === STOP) return;
-    try {
-      const rows = ctrl[CTRL.ROWS]!;
-      const k0 = ctrl[CTRL.K0]!;
-      const k1 = Math.min(ctrl[CTRL.K1]!, shardCount(rows, S));
-      const [a, b] = shardsOfThread(thread, threads, k1 - k0);
-      if (b > a) {
-        const theta = setup.theta.subarray(ctrl[CTRL.CUR]! * n, (ctrl[CTRL.CUR]! + 1) * n);
-        gradient.shards(theta, data, setup.order, ctrl[CTRL.START]!, rows, ctrl[CTRL.STEP]!, k0 + a, k0 + b, setup.grads.subarray(a * n), setup.losses.subarray(a));
+    if (Atomics.load(ctrl, CTRL.CMD) === STOP) return;
+    // the round's fields, read before claiming (a claim fails once the next round is opened)
+    const step = Atomics.load(ctrl, CTRL.STEP);
+    const start = Atomics.load(ctrl, CTRL.START);
+    const rows = Atomics.load(ctrl, CTRL.ROWS);
+    const cur = Atomics.load(ctrl, CTRL.CUR);
+    const k0 = Atomics.load(ctrl, CTRL.K0);
+    const count = Atomics.load(ctrl, CTRL.K1) - k0;
+    const theta = setup.theta.subarray(cur * n, (cur + 1) * n);
+    for (let j = claimShard(claims, seen, count); j >= 0; j = claimShard(claims, seen, count)) {
+      try {
+        gradient.shards(theta, data, setup.order, start, rows, step, k0 + j, k0 + j + 1, setup.grads.subarray(j * n), setup.losses.subarray(j));
+      } catch (e) {
+        parentPort!.postMessage({ error: e instanceof Error ? `${e.name}: ${e.message}` : String(e) });
+        Atomics.store(ctrl, CTRL.FAILED, thread);
       }
-    } catch (e) {
-      parentPort!.postMessage({ error: e instanceof Error ? `${e.name}: ${e.message}` : String(e) });
-      Atomics.store(ctrl, CTRL.FAILED, thread);
+      Atomics.add(ctrl, CTRL.FINISHED, 1);
+      Atomics.notify(ctrl, CTRL.FINISHED);
     }
-    Atomics.add(ctrl, CTRL.DONE, 1);
-    Atomics.notify(ctrl, CTRL.DONE);
   }
 };
 

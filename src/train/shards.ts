@@ -1,12 +1,13 @@
 /**
  * The contract of data-parallel training, independent of how threads are made: how a batch is
- * cut into shards, which thread computes which shards, and whether a run can cross to another
+ * cut into shards, how their gradients are summed, and whether a run can cross to another
  * thread at all (its net, loss, optimizer and penalty described as data). The Node thread pool
  * that runs it is `fitParallel` in `foldnet/node`.
  *
  * The numbers depend on the shard size S only, never on the number of threads: a batch of B rows
  * is cut into K = ⌈B/S⌉ shards (shard k: rows [k·S, min((k+1)·S, B))), shard k's gradient
- * g_k = ∂/∂θ (1/B)·Σ_{i∈k} ℓ_i(θ) is computed by the compiled program, and the gradient of the
+ * g_k = ∂/∂θ (1/B)·Σ_{i∈k} ℓ_i(θ) is computed by the compiled program (by any thread, into its
+ * own buffer), and the gradient of the
  * batch is the left fold g = (…((g_0 + g_1) + g_2) + …) + g_{K−1}, in that order, before the
  * penalty's gradient is added and one update is applied.
  *
@@ -37,16 +38,6 @@ export const DEFAULT_SHARD_SIZE = 64;
  * @category destructors
  */
 export const shardCount = (rows: number, S: number): number => Math.ceil(rows / S);
-
-/**
- * The shards thread `t` of `n` computes among `K`: `[⌊t·K/n⌋, ⌊(t+1)·K/n⌋)` (contiguous, sizes
- * differing by at most one; thread 0 is the caller's own).
- *
- * @since 0.2.0
- * @category destructors
- */
-export const shardsOfThread = (t: number, n: number, K: number): readonly [from: number, to: number] =>
-  [Math.floor((t * K) / n), Math.floor(((t + 1) * K) / n)] as const;
 
 /**
  * What a worker thread needs to rebuild a run's gradient: the net's stages (plain data, derived
