@@ -212,11 +212,12 @@ async function* runParallel<I extends number, O extends number, P, N extends num
   const losses = sharedF64(W);
   const ctrl = new Int32Array(new SharedArrayBuffer(4 * CTRL_SLOTS));
   const claims = new BigInt64Array(new SharedArrayBuffer(8));
+  const ready = new Int32Array(new SharedArrayBuffer(4 * W)); // ready[j] = the round in which shard j was finished
   const train = { x: unsafeMat(N, model.inputDim as number, x), y: unsafeMat(N, model.outputDim as number, y) };
   const gradient = compileShardGradient(run.stages, run.inputDim, p0, lossKernelOf(loss)!, stepKey, S);
   if (gradient === undefined) orRaise(fail('model', 'the net’s stages do not fit its parameters'));
   const setups = Array.from({ length: threads - 1 }, (_, i): WorkerSetup => ({
-    run, params: p0, stepKey, thread: i + 1, shardSize: S, rows: N, outputDim: model.outputDim, ctrl, claims, x, y, order, theta, grads, losses,
+    run, params: p0, stepKey, thread: i + 1, shardSize: S, rows: N, outputDim: model.outputDim, ctrl, claims, ready, x, y, order, theta, grads, losses,
   }));
   const pool = await startPool(setups, ctrl, claims, options.resourceLimits);
   try {
@@ -243,19 +244,27 @@ async function* runParallel<I extends number, O extends number, P, N extends num
           const k1 = Math.min(Kb, k0 + W);
           const count = k1 - k0;
           const seq = pool.publish(step, b0, rows, cur, k0, k1);
+          // The fixed reduction order, g = (…(g_0 + g_1) + …) + g_{K−1} (losses likewise), folded
+          // as the shards get done: this thread adds the finished prefix between its own shards,
+          // so little of the sum is left once the last shard is in.
+          let folded = 0;
+          const foldDone = (): void => {
+            for (; folded < count && Atomics.load(ready, folded) === seq; folded++) {
+              total += losses[folded]!;
+              const g = grads.subarray(folded * n, (folded + 1) * n);
+              if (k0 + folded === 0) sum.set(g);
+              else K.axpy(1, g, sum, sum);
+            }
+          };
           // this thread claims shards too, as long as any is left
           for (let j = claimShard(claims, seq, count); j >= 0; j = claimShard(claims, seq, count)) {
             gradient!.shards(thetaAt(cur), train, order, b0, rows, step, k0 + j, k0 + j + 1, grads.subarray(j * n), losses.subarray(j));
+            Atomics.store(ready, j, seq);
             Atomics.add(ctrl, CTRL.FINISHED, 1);
+            foldDone();
           }
           await pool.wait(count);
-          // the fixed reduction order: g = (…(g_0 + g_1) + …) + g_{K−1}, losses likewise
-          for (let j = 0; j < k1 - k0; j++) {
-            total += losses[j]!;
-            const g = grads.subarray(j * n, (j + 1) * n);
-            if (k0 + j === 0) sum.set(g);
-            else K.axpy(1, g, sum, sum);
-          }
+          foldDone();
         }
         const th = thetaAt(cur);
         const dataLoss = total / rows;

@@ -57,6 +57,8 @@ export interface WorkerSetup {
   readonly ctrl: Int32Array;
   /** The claim counter (one 64-bit word). */
   readonly claims: BigInt64Array;
+  /** `ready[j]` = the number of the round in which shard j of the round was last finished. */
+  readonly ready: Int32Array;
   readonly x: Float64Array;
   readonly y: Float64Array;
   readonly order: Int32Array;

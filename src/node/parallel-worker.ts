@@ -42,6 +42,7 @@ const run = (): void => {
         parentPort!.postMessage({ error: e instanceof Error ? `${e.name}: ${e.message}` : String(e) });
         Atomics.store(ctrl, CTRL.FAILED, thread);
       }
+      Atomics.store(setup.ready, j, seen);
       Atomics.add(ctrl, CTRL.FINISHED, 1);
       Atomics.notify(ctrl, CTRL.FINISHED);
     }
