@@ -24,7 +24,7 @@ import { foldAsyncRun, raiseIn } from '../train/fitStream.js';
 import { DEFAULT_SHARD_SIZE, portableRun, shardCount, type PortableRun } from '../train/shards.js';
 import { refusal, type Refusal, type StepState } from '../train/step.js';
 import type { Dataset, FitError, FitOptions, FitResult, TrainState } from '../train/types.js';
-import { claimShard, CTRL, CTRL_SLOTS, MAX_ROUND_SHARDS, openClaims, STOP, type WorkerSetup } from './parallel-protocol.js';
+import { claimShard, CTRL, CTRL_SLOTS, finishShard, MAX_ROUND_SHARDS, openClaims, STOP, type WorkerSetup } from './parallel-protocol.js';
 
 /**
  * The options of {@link fitParallel}: `fit`'s, plus the thread count and the shard size.
@@ -222,6 +222,7 @@ async function* runParallel<I extends number, O extends number, P, N extends num
   const pool = await startPool(setups, ctrl, claims, options.resourceLimits);
   try {
     const thetaAt = (c: number): Float64Array => theta.subarray(c * n, (c + 1) * n);
+    const finish = finishShard({ ctrl, ready, grads, losses }, n);
     const sum = new Float64Array(n);
     /** One epoch: per batch, the shard gradients of every thread summed in shard order, the penalty's gradient, one checked update. */
     const epoch = async (start: StepState<P, S>, idx: ArrayLike<number>): Promise<EpochResult<P, S>> => {
@@ -257,12 +258,10 @@ async function* runParallel<I extends number, O extends number, P, N extends num
             }
           };
           // this thread claims shards too, as long as any is left
-          for (let j = claimShard(claims, seq, count); j >= 0; j = claimShard(claims, seq, count)) {
-            gradient!.shards(thetaAt(cur), train, order, b0, rows, step, k0 + j, k0 + j + 1, grads.subarray(j * n), losses.subarray(j));
-            Atomics.store(ready, j, seq);
-            Atomics.add(ctrl, CTRL.FINISHED, 1);
+          gradient!.shards(thetaAt(cur), train, order, b0, rows, step, k0, () => claimShard(claims, seq, count), (j, loss, g) => {
+            finish(j, loss, g, seq);
             foldDone();
-          }
+          });
           await pool.wait(count);
           foldDone();
         }

@@ -45,6 +45,20 @@ export const claimShard = (claims: BigInt64Array, seq: number, count: number): n
   }
 };
 
+/**
+ * Records shard j of round `seq` as finished: its gradient and loss into slot j, its ready flag,
+ * and the round's count of finished shards (waking a thread that waits on it).
+ */
+export const finishShard =
+  (shared: Pick<WorkerSetup, 'ctrl' | 'ready' | 'grads' | 'losses'>, n: number) =>
+  (j: number, loss: number, g: Float64Array, seq: number): void => {
+    shared.grads.set(g, j * n);
+    shared.losses[j] = loss;
+    Atomics.store(shared.ready, j, seq);
+    Atomics.add(shared.ctrl, CTRL.FINISHED, 1);
+    Atomics.notify(shared.ctrl, CTRL.FINISHED);
+  };
+
 /** A worker's `workerData`. */
 export interface WorkerSetup {
   readonly run: PortableRun;

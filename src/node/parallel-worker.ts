@@ -10,7 +10,7 @@ import { lossKernelOf } from '../lowering.js';
 import { lossOfRecipe } from '../loss/rebuild.js';
 import { unsafeMat } from '../tensor/mat.js';
 import { compileShardGradient } from '../train/engine.js';
-import { claimShard, CTRL, STOP, type WorkerSetup } from './parallel-protocol.js';
+import { claimShard, CTRL, finishShard, STOP, type WorkerSetup } from './parallel-protocol.js';
 
 const setup = workerData as WorkerSetup;
 const { ctrl, claims, thread, shardSize: S } = setup;
@@ -20,6 +20,7 @@ const run = (): void => {
   const gradient = compileShardGradient(setup.run.stages, setup.run.inputDim, setup.params, kernel, setup.stepKey, S);
   if (gradient === undefined) throw new Error('fitParallel: the worker could not compile the net’s stages');
   const n = gradient.size;
+  const finish = finishShard(setup, n);
   const data = { x: unsafeMat(setup.rows, setup.run.inputDim, setup.x), y: unsafeMat(setup.rows, setup.outputDim, setup.y) };
   parentPort!.postMessage({ ready: true });
   let seen = 0;
@@ -35,14 +36,12 @@ const run = (): void => {
     const k0 = Atomics.load(ctrl, CTRL.K0);
     const count = Atomics.load(ctrl, CTRL.K1) - k0;
     const theta = setup.theta.subarray(cur * n, (cur + 1) * n);
-    for (let j = claimShard(claims, seen, count); j >= 0; j = claimShard(claims, seen, count)) {
-      try {
-        gradient.shards(theta, data, setup.order, start, rows, step, k0 + j, k0 + j + 1, setup.grads.subarray(j * n), setup.losses.subarray(j));
-      } catch (e) {
-        parentPort!.postMessage({ error: e instanceof Error ? `${e.name}: ${e.message}` : String(e) });
-        Atomics.store(ctrl, CTRL.FAILED, thread);
-      }
-      Atomics.store(setup.ready, j, seen);
+    try {
+      gradient.shards(theta, data, setup.order, start, rows, step, k0, () => claimShard(claims, seen, count), (j, loss, g) => finish(j, loss, g, seen));
+    } catch (e) {
+      // the shard this thread had claimed counts as finished, so the main thread stops waiting and reports the cause
+      parentPort!.postMessage({ error: e instanceof Error ? `${e.name}: ${e.message}` : String(e) });
+      Atomics.store(ctrl, CTRL.FAILED, thread);
       Atomics.add(ctrl, CTRL.FINISHED, 1);
       Atomics.notify(ctrl, CTRL.FINISHED);
     }

@@ -626,16 +626,18 @@ export interface ShardGradient {
   /** The parameter count n (the length of θ and of each shard's gradient). */
   readonly size: number;
   /**
-   * For each shard k in `[from, to)` of the batch of `batchRows` rows `order[start …]` of `data`
-   * (shard k holds the batch's rows `[k·S, min((k+1)·S, batchRows))`, S the shard size): writes
-   * `g_k = ∂/∂θ (1/batchRows)·Σ_{i∈k} ℓ_i(θ)` into `out[(k − from)·n …]` and the shard's summed
-   * loss `Σ_{i∈k} ℓ_i(θ)` into `losses[k − from]`. Training mode with the key `foldIn(stepKey, step)`;
-   * dropout draws each row's own entries of the batch's mask (see the `from` of the forward
-   * pass), so a shard's numbers do not depend on who computes it.
+   * For each shard j that `claim` hands out (round-relative, until it returns −1) of the batch of
+   * `batchRows` rows `order[start …]` of `data`, with shard `first + j` holding the batch's rows
+   * `[(first + j)·S, min((first + j + 1)·S, batchRows))` (S the shard size): computes
+   * `g = ∂/∂θ (1/batchRows)·Σ_{i∈shard} ℓ_i(θ)` and the shard's summed loss `Σ_{i∈shard} ℓ_i(θ)`,
+   * and hands them to `done(j, loss, g)` (`g` is a view of the arena, valid until `done` returns).
+   * Training mode with the key `foldIn(stepKey, step)`; dropout draws each row's own entries of the
+   * batch's mask (see the `from` of the forward pass), so a shard's numbers do not depend on who
+   * computes it. θ is copied in once per call, however many shards it claims.
    */
   readonly shards: (
     theta: Float64Array, data: TrainingData, order: ArrayLike<number>, start: number, batchRows: number, step: number,
-    from: number, to: number, out: Float64Array, losses: Float64Array,
+    first: number, claim: () => number, done: (j: number, loss: number, gradient: Float64Array) => void,
   ) => void;
 }
 
@@ -659,7 +661,7 @@ export const compileShardGradient = <P>(
   if (core === undefined) return undefined;
   const { net, Y, last, needsKey, yhatOff, dyhatOff, backward } = core;
   const { inDim, outDim, X, forward } = net;
-  const shards: ShardGradient['shards'] = (theta, data, order, start, batchRows, step, from, to, out, losses) => {
+  const shards: ShardGradient['shards'] = (theta, data, order, start, batchRows, step, first, claim, done) => {
     const ar = ensureArena(total());
     const f = ar.f64;
     f.set(theta, P0);
@@ -668,8 +670,8 @@ export const compileShardGradient = <P>(
     const wt = { stale: true }; // θ is the same for every shard of the call: Wᵀ once
     const pullbacks: Pullback[] = [];
     const N = data.x.rows;
-    for (let k = from; k < to; k++) {
-      const a = k * S;
+    for (let j = claim(); j >= 0; j = claim()) {
+      const a = (first + j) * S;
       const rows = Math.min(S, batchRows - a);
       const got = K.gatherRows(data.x.data, inDim, N, order, start + a, rows, f, X);
       if (got < rows) throw new RangeError(`fit: row index ${order[start + a + got]} out of range 0..${N - 1}`);
@@ -678,9 +680,9 @@ export const compileShardGradient = <P>(
       const m = rows * outDim;
       const g = last < 0 ? new Float64Array(m) : f.subarray(dyhatOff, dyhatOff + m);
       g.fill(0);
-      losses[k - from] = lossKernel(unsafeMat(rows, outDim, f.subarray(yhatOff, yhatOff + m)), unsafeMat(rows, outDim, f.subarray(Y, Y + m)), g, 1 / batchRows);
+      const loss = lossKernel(unsafeMat(rows, outDim, f.subarray(yhatOff, yhatOff + m)), unsafeMat(rows, outDim, f.subarray(Y, Y + m)), g, 1 / batchRows);
       backward(ar, f, P0, rows, pullbacks, wt);
-      out.set(f.subarray(G, G + n), (k - from) * n);
+      done(j, loss, f.subarray(G, G + n));
     }
   };
   return { size: n, shards };
