@@ -16,12 +16,12 @@
  * of the net, fit's program against the all-generic path. W8 (an LSTM) and W9 (a CNN) through
  * fit against tfjs-layers' model.fit with the same nets, on seeded synthetic sequences and images.
  */
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { makeWorkloadData, N, EPOCHS } from './data.js';
 import { clock, metrics, rowsSeen, updatesOf, type TrainRun, type TrainSpec, type Trained } from './peers/common.js';
 import { handTrain, handForward } from './peers/hand.js';
-import { foldnetCustom, foldnetEngine, foldnetRegularized, foldnetShaped, foldnetTrain, netFor, paramsFrom } from './peers/foldnet.js';
+import { foldnetCustom, foldnetEngine, foldnetParallel, foldnetRegularized, foldnetShaped, foldnetTrain, foldnetWallEpoch, netFor, paramsFrom } from './peers/foldnet.js';
 import type { ShapedRun, ShapedSpec } from './peers/common.js';
 import { ensureArena, simdAvailable } from '../src/tensor/wasm/arena.js';
 import { compileProgram } from '../src/train/engine.js';
@@ -57,6 +57,7 @@ const machine = (): string => {
   }`;
 };
 
+const uptime = (): string => `load average ${loadavg().map((l) => l.toFixed(2)).join(', ')}`;
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 // ---------------------------------------------------------------- data and workloads
@@ -502,6 +503,47 @@ const runMemory = (): void => {
   console.log(`memory: 100 epochs of W1-B64 (each a program epoch returning fresh params)${gc ? ' (gc forced before each sample)' : ''}\n  ${samples.join('\n  ')}`);
 };
 
+
+// ---------------------------------------------------------------- data-parallel workers
+// fitParallel with workers: 1 and 2 against plain fit, on wall-clock time (threads run at once),
+// on W1-B256 and on W2 at batch 512 (W2-B512: W2's net, data and Adam with batches of 512), then
+// W2's net over batch sizes to find where a second thread stops paying. Runs alternate (fit, 1, 2)
+// so load drifts hit all three alike; medians of `passes`. Start-up is reported apart: it is paid
+// once per call, and from the TypeScript sources it includes compiling them in each thread.
+const workerRows: string[] = [];
+const runWorkers = async (): Promise<void> => {
+  const sweep = flag('--workers-sweep');
+  if (!want('workers') && !sweep) return;
+  const w1 = workloads[1]!.spec;
+  const w2 = workloads[3]!.spec;
+  const ep = quick ? 3 : 5;
+  const specs: TrainSpec[] = sweep
+    ? [64, 128, 256, 512, 1024].map((b) => ({ ...w2, id: `W2-B${b}`, batch: b, orders: w2.orders.slice(0, ep) }))
+    : [{ ...w1, orders: w1.orders.slice(0, ep) }, { ...w2, id: 'W2-B512', batch: 512, orders: w2.orders.slice(0, ep) }];
+  workerRows.push(
+    '| workload | fit rows/s | workers: 1 rows/s | workers: 2 rows/s | speed-up 2 vs 1 | efficiency (2 threads) | workers: 2 vs fit | CPU s/epoch 1 → 2 (all threads) | caller’s CPU s/epoch with 2 | start-up 1 / 2 (s) |',
+  );
+  workerRows.push('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+  for (const s of specs) {
+    foldnetWallEpoch(s);
+    await foldnetParallel(s, 1);
+    const tf: number[] = [];
+    const runs: Awaited<ReturnType<typeof foldnetParallel>>[][] = [[], []];
+    for (let p = 0; p < Math.max(passes, 3); p++) {
+      tf.push(foldnetWallEpoch(s));
+      runs[0]!.push(await foldnetParallel(s, 1));
+      runs[1]!.push(await foldnetParallel(s, 2));
+    }
+    const med = (k: 0 | 1, f: (r: Awaited<ReturnType<typeof foldnetParallel>>) => number): number => median(runs[k]!.map(f));
+    const rf = N / median(tf);
+    const r1 = N / med(0, (r) => r.epoch);
+    const r2 = N / med(1, (r) => r.epoch);
+    const line = `| ${s.id} | ${fmt(rf, 'rows/s')} | ${fmt(r1, 'rows/s')} | ${fmt(r2, 'rows/s')} | ${ratio(r2, r1)} | ${((r2 / r1 / 2) * 100).toFixed(0)}% | ${ratio(r2, rf)} | ${med(0, (r) => r.cpu).toFixed(3)} → ${med(1, (r) => r.cpu).toFixed(3)} | ${med(1, (r) => r.mainCpu).toFixed(3)} | ${med(0, (r) => r.startup).toFixed(2)} / ${med(1, (r) => r.startup).toFixed(2)} |`;
+    log(line);
+    workerRows.push(line);
+  }
+};
+
 // ---------------------------------------------------------------- table
 const fmt = (v: number | undefined, unit: string): string =>
   v === undefined ? '—' : unit === 'GFLOP/s' ? v.toFixed(2) : v >= 1e6 ? `${(v / 1e6).toFixed(2)}M` : v >= 1e3 ? `${(v / 1e3).toFixed(1)}k` : v.toFixed(0);
@@ -538,7 +580,9 @@ if (flag('--memory')) {
   await runShaped();
   await runGemm();
   await runInference();
+  await runWorkers();
   console.log(table());
+  if (workerRows.length > 0) console.log(`\nfitParallel (wall clock, ${uptime()}):\n${workerRows.join('\n')}`);
   for (const n of notes) console.log(`- ${n}`);
   for (const [id, g] of Object.entries(f32gflops)) console.log(`- ${id}: foldnet's opt-in f32x4 kernel ${g.toFixed(2)} GFLOP/s (vs f64x2 ${rows.find((r) => r.id === id)?.rate.foldnet?.toFixed(2)})`);
   const bad = rows.filter((r) => r.oracle !== undefined && Math.abs(r.loss.foldnet! - r.oracle.loss) > 2e-3 * Math.max(1, r.oracle.loss) * 10);

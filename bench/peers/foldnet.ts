@@ -32,6 +32,8 @@ import { lstm } from '../../src/layer/recurrent.js';
 import { conv2d } from '../../src/layer/conv.js';
 import { maxPool } from '../../src/layer/pool.js';
 import { flatten } from '../../src/layer/flatten.js';
+import { fitParallelIterator } from '../../src/node/fit-parallel.js';
+import { readFileSync } from 'node:fs';
 
 export const netFor = (sizes: readonly number[]): AnyLayer => {
   const key = sizes.join('-');
@@ -206,4 +208,63 @@ export const foldnetShaped = (s: ShapedSpec): ShapedRun => {
   const seconds = clock() - t0;
   const l = r.history.trainLoss[r.history.trainLoss.length - 1]!;
   return { seconds, loss: s.id === 'W8' ? 2 * l : l };
+};
+
+// ---------------------------------------------------------------- data-parallel workers
+
+/** CPU seconds of the calling thread (Linux: /proc/thread-self/stat, in clock ticks of 1/100 s), else NaN. */
+const threadCpu = (): number => {
+  try {
+    const stat = readFileSync('/proc/thread-self/stat', 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) / 100;
+  } catch {
+    return NaN;
+  }
+};
+
+/**
+ * `fitParallel` as users call it, on wall-clock time (its threads run at once): the seconds per
+ * epoch once running (epochs 3…E, between the second and the last state the lazy form yields: a
+ * new thread's code, WebAssembly included, is still being optimised during its first epochs), the
+ * start-up (threads started and compiled, before the first epoch's work), and per epoch the CPU
+ * seconds of the whole process (every thread's work) and of the calling thread alone.
+ */
+export const foldnetParallel = async (
+  s: TrainSpec, workers: number,
+): Promise<{ readonly epoch: number; readonly startup: number; readonly cpu: number; readonly mainCpu: number; readonly run: TrainRun }> => {
+  const { net, p0, optimizer, loss, x, y } = setup(s);
+  const t0 = performance.now();
+  const stamps: number[] = [];
+  let cpu0 = process.cpuUsage();
+  let main0 = 0;
+  let last: readonly unknown[] = p0;
+  const opts = { loss, optimizer, epochs: s.orders.length, batchSize: s.batch, key: key(0), order: (e: number) => s.orders[e - 1]!, workers };
+  for await (const st of fitParallelIterator(net, p0, { x, y }, opts)) {
+    stamps.push(performance.now());
+    if (stamps.length === 2) {
+      cpu0 = process.cpuUsage();
+      main0 = threadCpu();
+    }
+    last = st.params as readonly unknown[];
+  }
+  const E = stamps.length;
+  const cpu = process.cpuUsage(cpu0);
+  const mainCpu = threadCpu() - main0;
+  const epoch = (stamps[E - 1]! - stamps[1]!) / 1e3 / (E - 2);
+  return {
+    epoch,
+    startup: (stamps[0]! - t0) / 1e3 - epoch,
+    cpu: (cpu.user + cpu.system) / 1e6 / (E - 2),
+    mainCpu: mainCpu / (E - 2),
+    run: runOf(s, net, last, (stamps[E - 1]! - t0) / 1e3),
+  };
+};
+
+/** `fit` on wall-clock time, per epoch (the reference of the workers' rows). */
+export const foldnetWallEpoch = (s: TrainSpec): number => {
+  const { net, p0, optimizer, loss, x, y } = setup(s);
+  const t0 = performance.now();
+  fit(net, p0, { x, y }, { loss, optimizer, epochs: s.orders.length, batchSize: s.batch, key: key(0), order: (e) => s.orders[e - 1]! });
+  return (performance.now() - t0) / 1e3 / s.orders.length;
 };

@@ -5,6 +5,7 @@
  */
 import * as K from '../tensor/kernels.js';
 import { classificationLoss, defineLoss, type ClassificationLoss } from './define.js';
+import { withLossRecipe } from './portable.js';
 
 /**
  * Cross-entropy of `σ(z)` against targets `t ∈ [0, 1]`, for a net that outputs logits `z` (no
@@ -21,5 +22,8 @@ import { classificationLoss, defineLoss, type ClassificationLoss } from './defin
  * @category losses
  */
 export const binaryCrossEntropy: ClassificationLoss = classificationLoss(
-  defineLoss('binaryCrossEntropy', (z, t, grad, s) => K.sigmoidCrossEntropyLoss(z.data, t.data, grad, s)),
+  withLossRecipe(
+    defineLoss('binaryCrossEntropy', (z, t, grad, s) => K.sigmoidCrossEntropyLoss(z.data, t.data, grad, s)),
+    { loss: 'binaryCrossEntropy' },
+  ),
 );

@@ -5,6 +5,7 @@
  */
 import * as K from '../tensor/kernels.js';
 import { classificationLoss, defineLoss, type ClassificationLoss } from './define.js';
+import { withLossRecipe } from './portable.js';
 
 /**
  * The clamp used by {@link categoricalCrossEntropy}: probabilities below it count as it (as in
@@ -31,7 +32,10 @@ export const probabilityEpsilon = 1e-7;
  * @category losses
  */
 export const categoricalCrossEntropy: ClassificationLoss = classificationLoss(
-  defineLoss('categoricalCrossEntropy', (p, t, grad, s) => K.probabilityCrossEntropyLoss(p.data, t.data, probabilityEpsilon, grad, s)),
+  withLossRecipe(
+    defineLoss('categoricalCrossEntropy', (p, t, grad, s) => K.probabilityCrossEntropyLoss(p.data, t.data, probabilityEpsilon, grad, s)),
+    { loss: 'categoricalCrossEntropy', eps: probabilityEpsilon },
+  ),
 );
 
 /**
@@ -43,6 +47,9 @@ export const categoricalCrossEntropy: ClassificationLoss = classificationLoss(
 export const categoricalCrossEntropyWith = (eps: number): ClassificationLoss => {
   if (!(eps > 0 && eps < 1)) throw new RangeError(`categoricalCrossEntropyWith: ε must be in (0, 1), got ${eps}`);
   return classificationLoss(
-    defineLoss(`categoricalCrossEntropy(ε=${eps})`, (p, t, grad, s) => K.probabilityCrossEntropyLoss(p.data, t.data, eps, grad, s)),
+    withLossRecipe(
+      defineLoss(`categoricalCrossEntropy(ε=${eps})`, (p, t, grad, s) => K.probabilityCrossEntropyLoss(p.data, t.data, eps, grad, s)),
+      { loss: 'categoricalCrossEntropy', eps },
+    ),
   );
 };

@@ -8,6 +8,7 @@
 import { unsafeMat, type Mat } from '../tensor/mat.js';
 import type { Loss } from './loss.js';
 import { lossKernelOf, withLossKernel } from '../lowering.js';
+import { lossRecipeOf, withLossRecipe } from './portable.js';
 
 /**
  * What a loss is made of: the loss summed over every entry of a batch, and, when `grad` is not
@@ -73,6 +74,8 @@ export const defineLoss = (kind: string, summed: SummedLoss): Loss<number> => {
 /** Carries `from`'s lowered form (if any) over to `to`, a wrapper computing the same loss. */
 const sameKernel = <L extends object>(from: object, to: L): L => {
   const k = lossKernelOf(from);
+  const recipe = lossRecipeOf(from);
+  if (recipe !== undefined) withLossRecipe(to, recipe);
   return k === undefined ? to : withLossKernel(to, k);
 };
 

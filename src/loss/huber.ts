@@ -6,6 +6,7 @@
 import * as K from '../tensor/kernels.js';
 import { defineLoss } from './define.js';
 import type { Loss } from './loss.js';
+import { withLossRecipe } from './portable.js';
 
 /**
  * Huber loss with threshold `δ > 0`, on residuals `r = ŷ − y`:
@@ -21,7 +22,10 @@ import type { Loss } from './loss.js';
  */
 export const huberWith = (delta: number): Loss<number> => {
   if (!(delta > 0 && Number.isFinite(delta))) throw new RangeError(`huberWith: δ must be a positive number, got ${delta}`);
-  return defineLoss(delta === 1 ? 'huber' : `huberWith(${delta})`, (yhat, y, grad, s) => K.huberLoss(yhat.data, y.data, delta, grad, s));
+  return withLossRecipe(
+    defineLoss(delta === 1 ? 'huber' : `huberWith(${delta})`, (yhat, y, grad, s) => K.huberLoss(yhat.data, y.data, delta, grad, s)),
+    { loss: 'huber', delta },
+  );
 };
 
 /**

@@ -6,6 +6,7 @@
 import * as K from '../tensor/kernels.js';
 import { defineLoss } from './define.js';
 import type { Loss } from './loss.js';
+import { withLossRecipe } from './portable.js';
 
 /**
  * Absolute error `L = (1/B) Σ_b ‖y_b − ŷ_b‖₁` (summed over outputs, averaged over the batch rows,
@@ -17,4 +18,7 @@ import type { Loss } from './loss.js';
  * @since 0.1.0
  * @category losses
  */
-export const mae: Loss<number> = defineLoss('mae', (yhat, y, grad, s) => K.absoluteErrorLoss(yhat.data, y.data, grad, s));
+export const mae: Loss<number> = withLossRecipe(
+  defineLoss('mae', (yhat, y, grad, s) => K.absoluteErrorLoss(yhat.data, y.data, grad, s)),
+  { loss: 'mae' },
+);

@@ -6,6 +6,7 @@
 import * as K from '../tensor/kernels.js';
 import { defineLoss } from './define.js';
 import type { Loss } from './loss.js';
+import { withLossRecipe } from './portable.js';
 
 /**
  * The lecture's squared error, `L = (1/B) Σ_b ½‖y_b − ŷ_b‖²` (½ per row, averaged over the
@@ -18,4 +19,7 @@ import type { Loss } from './loss.js';
  * @since 0.1.0
  * @category losses
  */
-export const mse: Loss<number> = defineLoss('mse', (yhat, y, grad, s) => K.squaredErrorLoss(yhat.data, y.data, grad, s));
+export const mse: Loss<number> = withLossRecipe(
+  defineLoss('mse', (yhat, y, grad, s) => K.squaredErrorLoss(yhat.data, y.data, grad, s)),
+  { loss: 'mse' },
+);

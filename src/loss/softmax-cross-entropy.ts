@@ -5,6 +5,7 @@
  */
 import * as K from '../tensor/kernels.js';
 import { classificationLoss, defineLoss, type ClassificationLoss } from './define.js';
+import { withLossRecipe } from './portable.js';
 
 /**
  * Cross-entropy of `softmax(z)` against targets `t` (one-hot rows, or probability rows), for a
@@ -21,5 +22,8 @@ import { classificationLoss, defineLoss, type ClassificationLoss } from './defin
  * @category losses
  */
 export const softmaxCrossEntropy: ClassificationLoss = classificationLoss(
-  defineLoss('softmaxCrossEntropy', (z, t, grad, s) => K.softmaxCrossEntropyLoss(z.data, t.data, grad, z.rows, z.cols, s)),
+  withLossRecipe(
+    defineLoss('softmaxCrossEntropy', (z, t, grad, s) => K.softmaxCrossEntropyLoss(z.data, t.data, grad, z.rows, z.cols, s)),
+    { loss: 'softmaxCrossEntropy' },
+  ),
 );

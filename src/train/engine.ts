@@ -56,7 +56,7 @@ import type { GradientTransformation } from '../optim/transform.js';
 import type { Penalty } from '../optim/regularize/penalty.js';
 import {
   inPlaceUpdateOf, layoutOf, leafDot, lossKernelOf, loweringOf, penaltyKernelOf, stagesOf,
-  type InPlaceUpdate, type PenaltyKernel, type SummedLossKernel, type UpdateKernel,
+  type InPlaceUpdate, type ParamLayout, type PenaltyKernel, type Stage, type SummedLossKernel, type UpdateKernel,
 } from '../lowering.js';
 import * as Params from '../params.js';
 import { bernoulliDraws, foldIn, streamWords, type Key } from '../random.js';
@@ -138,14 +138,13 @@ interface Compiled {
 
 const getAt = (p: unknown, at: readonly number[]): unknown => at.reduce<unknown>((q, i) => (q as readonly unknown[])[i], p);
 
-/** The model's stages with their arena-independent data; `undefined` when a stage cannot run. */
-const compileStages = <P>(model: AnyLayer, params: P, R: number, take: (n: number) => number): Compiled | undefined => {
-  const stages = stagesOf(model, model.inputDim);
+/** The stages' arena-independent data (input width `inDim`); `undefined` when a stage cannot run. */
+const compileStages = <P>(stages: readonly Stage[], inDim: number, params: P, R: number, take: (n: number) => number): Compiled | undefined => {
   const layout = layoutOf(params);
   const offsetOf = new Map(layout.leaves.map((l) => [l.path, l] as const));
   const ops: Op[] = [];
   const widths: number[] = [];
-  let width = model.inputDim as number;
+  let width = inDim;
   for (let s = 0; s < stages.length; s++) {
     const st = stages[s]!;
     switch (st.op) {
@@ -212,7 +211,7 @@ const compileStages = <P>(model: AnyLayer, params: P, R: number, take: (n: numbe
     widths.push(width);
   }
   const first = ops.findIndex((o) => o.op === 'affine' || o.op === 'conv' || o.op === 'recurrent' || (o.op === 'opaque' && o.size > 0));
-  return { ops, widths, inDim: model.inputDim, outDim: width, first: first < 0 ? ops.length : first };
+  return { ops, widths, inDim, outDim: width, first: first < 0 ? ops.length : first };
 };
 
 /** C = act(init + A·B) on the arena: SIMD for products of ≥ SIMD_MIN_MACS, scalar JS below. */
@@ -248,11 +247,11 @@ const heldVjp = (layer: AnyLayer, q: never, x: Mat<number, number>, key: Key): r
 const heldPullback = (pb: Pullback, dy: Mat<number, number>): readonly [unknown, Mat<number, number>] => whileArenaHeld(() => pb(dy));
 
 /**
- * The model's stages on the arena: their buffers (the input X and each stage's output, R rows),
+ * The stages on the arena: their buffers (the input X and each stage's output, R rows),
  * the forward pass, and the evaluation-mode forward of a whole matrix with the parameters at P0.
  */
-const compileNet = <P>(model: AnyLayer, params: P, R: number, take: (k: number) => number, P0: number) => {
-  const compiled = compileStages(model, params, R, take);
+const compileNet = <P>(stages: readonly Stage[], inDim0: number, params: P, R: number, take: (k: number) => number, P0: number) => {
+  const compiled = compileStages(stages, inDim0, params, R, take);
   if (compiled === undefined) return undefined;
   const { ops, widths, inDim, outDim } = compiled;
   const X = take(R * inDim);
@@ -262,9 +261,11 @@ const compileNet = <P>(model: AnyLayer, params: P, R: number, take: (k: number) 
   const yhat = ops.length === 0 ? X : out[ops.length - 1]!;
   /**
    * Runs the stages forward on `rows` rows at X, in training mode when `training` (then `key` is
-   * the step's key, or `undefined` when no stage reads it) and else in evaluation mode.
+   * the step's key, or `undefined` when no stage reads it) and else in evaluation mode. `from`
+   * is the index of the first row in its batch (a shard's offset): dropout draws entry
+   * `from·width + i` of the batch's mask stream, so a shard sees the rows' own mask entries.
    */
-  const forward = (ar: Arena, f: Float64Array, p: number, rows: number, training: boolean, key: Key | undefined, pullbacks: Pullback[]): void => {
+  const forward = (ar: Arena, f: Float64Array, p: number, rows: number, training: boolean, key: Key | undefined, pullbacks: Pullback[], from = 0): void => {
     for (let s = 0; s < ops.length; s++) {
       const o = ops[s]!;
       const src = inOf(s);
@@ -284,10 +285,11 @@ const compileNet = <P>(model: AnyLayer, params: P, R: number, take: (k: number) 
             // random.streamWords); the scalar kernel does the rest, from the same positions
             const k = o.at.reduce<Key>(foldIn, key!);
             const [k0, l1, l2] = streamWords(k);
-            const done = ar.dropout === null ? 0 : ar.dropout(src, o.scale, dst, cnt, k0, l1, l2, o.keep, 1 / o.keep);
+            const at = from * widths[s]!; // the SIMD kernel draws from position 0 only
+            const done = ar.dropout === null || at !== 0 ? 0 : ar.dropout(src, o.scale, dst, cnt, k0, l1, l2, o.keep, 1 / o.keep);
             if (done < cnt) {
               const kept = bernoulliDraws(k, o.keep);
-              K.dropoutForward((i) => kept(i + done), o.keep, f, src + done, f, o.scale + done, f, dst + done, cnt - done);
+              K.dropoutForward((i) => kept(at + i + done), o.keep, f, src + done, f, o.scale + done, f, dst + done, cnt - done);
             }
           }
           break;
@@ -361,51 +363,24 @@ export const compileForward = <P>(model: AnyLayer, params: P): ((p: P, x: Mat<nu
   const n = layoutOf(params).size;
   const { take, total } = allocator();
   const P0 = take(n);
-  const net = compileNet(model, params, 256, take, P0);
+  const net = compileNet(stagesOf(model, model.inputDim), model.inputDim, params, 256, take, P0);
   return net === undefined ? undefined : (p, x) => net.evaluate(p, x, total());
 };
 
 /**
- * Compiles a training run into an arena program, or `undefined` when the loss, the optimizer or
- * the penalty carries no lowered form (then `fit` folds the generic step): every layer lowers,
- * a part without a lowered form as an opaque stage. `batchSize` is the largest batch;
- * `stepKey` is the key `makeStep` folds the update count into.
- *
- * @since 0.2.0
- * @category internals
+ * The gradient half of a training program over the arena: the stages (input width `inDim0`,
+ * parameters at P0) with the loss's buffers (targets Y, dŷ) for `B` rows, and the backward pass
+ * into the gradient at G. `compileProgram` adds the update to it; `compileShardGradient` runs it
+ * on shards of a batch.
  */
-export const compileProgram = <P, S>(
-  model: AnyLayer,
-  params: P,
-  loss: Loss<number>,
-  optimizer: GradientTransformation<S>,
-  penalty: Penalty | undefined,
-  stepKey: Key,
-  batchSize: number,
-): Program<P, S> | undefined => {
-  const lossKernel: SummedLossKernel | undefined = lossKernelOf(loss);
-  const update = inPlaceUpdateOf(optimizer) as InPlaceUpdate<S> | undefined;
-  const penaltyLower = penalty === undefined ? undefined : penaltyKernelOf(penalty);
-  if (lossKernel === undefined || update === undefined || (penalty !== undefined && penaltyLower === undefined)) return undefined;
-  const layout = layoutOf(params);
-  const n = layout.size;
-  const B = Math.max(1, Math.floor(batchSize));
-  const R = Math.max(B, 256); // rows per forward chunk (evaluation runs up to R rows at a time)
-  // ---- layout, once per run (offsets in f64; even sizes keep 16-byte alignment)
-  const { take, total } = allocator();
-  const P0 = take(n);
-  const P1 = take(n);
-  const G = take(n);
-  const slots = [Array.from({ length: update.slots }, () => take(n)), Array.from({ length: update.slots }, () => take(n))] as const;
-  const net = compileNet(model, params, R, take, P0);
+const compileGradientCore = <P>(
+  stages: readonly Stage[], inDim0: number, params: P, B: number, R: number, take: (k: number) => number, P0: number, G: number,
+) => {
+  const net = compileNet(stages, inDim0, params, R, take, P0);
   if (net === undefined) return undefined;
-  const { ops, widths, inDim, outDim, first, X, out, inOf, widthIn, forward } = net;
+  const { ops, widths, outDim, first, out, inOf, widthIn } = net;
   const Y = take(B * outDim);
   const grad = widths.map((w) => take(B * w));
-  const kernel: UpdateKernel = update.compile(layout);
-  const split = update.split;
-  const prefix = split?.prefix(layout);
-  const pen: PenaltyKernel | undefined = penaltyLower?.(layout);
   const last = ops.length - 1;
   // the step's key is derived only when a stage draws from it (dropout) or hands it on (opaque)
   const needsKey = ops.some((o) => o.op === 'dropout' || o.op === 'opaque');
@@ -492,6 +467,49 @@ export const compileProgram = <P, S>(
     }
   };
 
+  return { net, Y, last, needsKey, yhatOff, dyhatOff, backward };
+};
+
+/**
+ * Compiles a training run into an arena program, or `undefined` when the loss, the optimizer or
+ * the penalty carries no lowered form (then `fit` folds the generic step): every layer lowers,
+ * a part without a lowered form as an opaque stage. `batchSize` is the largest batch;
+ * `stepKey` is the key `makeStep` folds the update count into.
+ *
+ * @since 0.2.0
+ * @category internals
+ */
+export const compileProgram = <P, S>(
+  model: AnyLayer,
+  params: P,
+  loss: Loss<number>,
+  optimizer: GradientTransformation<S>,
+  penalty: Penalty | undefined,
+  stepKey: Key,
+  batchSize: number,
+): Program<P, S> | undefined => {
+  const lossKernel: SummedLossKernel | undefined = lossKernelOf(loss);
+  const update = inPlaceUpdateOf(optimizer) as InPlaceUpdate<S> | undefined;
+  const penaltyLower = penalty === undefined ? undefined : penaltyKernelOf(penalty);
+  if (lossKernel === undefined || update === undefined || (penalty !== undefined && penaltyLower === undefined)) return undefined;
+  const layout = layoutOf(params);
+  const n = layout.size;
+  const B = Math.max(1, Math.floor(batchSize));
+  const R = Math.max(B, 256); // rows per forward chunk (evaluation runs up to R rows at a time)
+  // ---- layout, once per run (offsets in f64; even sizes keep 16-byte alignment)
+  const { take, total } = allocator();
+  const P0 = take(n);
+  const P1 = take(n);
+  const G = take(n);
+  const slots = [Array.from({ length: update.slots }, () => take(n)), Array.from({ length: update.slots }, () => take(n))] as const;
+  const core = compileGradientCore(stagesOf(model, model.inputDim), model.inputDim, params, B, R, take, P0, G);
+  if (core === undefined) return undefined;
+  const { net, Y, last, needsKey, yhatOff, dyhatOff, backward } = core;
+  const { inDim, outDim, X, forward } = net;
+  const kernel: UpdateKernel = update.compile(layout);
+  const split = update.split;
+  const prefix = split?.prefix(layout);
+  const pen: PenaltyKernel | undefined = penaltyLower?.(layout);
   /** The step's gradient into G (at `gv`): backward, then the penalty's gradient added. */
   const gradient = (ar: Arena, f: Float64Array, p: number, rows: number, pullbacks: Pullback[], wt: { stale: boolean }, theta: Float64Array, gv: Float64Array): void => {
     backward(ar, f, p, rows, pullbacks, wt);
@@ -592,18 +610,8 @@ export const compileProgram = <P, S>(
           }
         }
       } else {
-        const gg = leafDot(layout, gv, gv);
-        if (!Number.isFinite(gg)) {
-          refused = refusal('gradient', gg, step);
-          break;
-        }
-        kernel(gv, theta, sv[cur]!, sv[nxt]!, counts);
-        // θ' = θ + u (applyUpdates' axpy); its return is finite exactly when θ' is and ‖θ‖² is
-        const r = ar.axpy !== null ? ar.axpy(1, p, G, nxt === 0 ? P0 : P1, n) : K.axpy(1, theta, gv, pv[nxt]);
-        if (!Number.isFinite(r) && !K.allFinite(pv[nxt])) {
-          refused = refusal('parameters', NaN, step);
-          break;
-        }
+        refused = checkedUpdate(layout, kernel, gv, theta, sv[cur]!, sv[nxt]!, counts, pv[nxt], step, ar, p, G, nxt === 0 ? P0 : P1);
+        if (refused !== undefined) break;
       }
       cur = nxt;
       for (let i = 0; i < counts.length; i++) counts[i] = counts[i]! + 1;
@@ -620,4 +628,100 @@ export const compileProgram = <P, S>(
   };
 
   return { epoch, forward: (p, x) => net.evaluate(p, x, total()) };
+};
+
+/**
+ * One update on flat buffers with `makeStep`'s checks: refused (`gradient`) when ‖g‖², summed
+ * leaf by leaf, is not finite; else `u = kernel(g)` in place (state `cur` → `next`) and
+ * `θ' = θ + u` written to `out`, refused (`parameters`) when θ' is not finite.
+ *
+ * @since 0.2.0
+ * @category internals
+ */
+export const checkedUpdate = (
+  layout: ParamLayout, kernel: UpdateKernel, g: Float64Array, theta: Float64Array,
+  cur: readonly Float64Array[], next: readonly Float64Array[], counts: readonly number[], out: Float64Array, step: number,
+  arena?: Arena, thetaOff = 0, gOff = 0, outOff = 0,
+): Refusal | undefined => {
+  const gg = leafDot(layout, g, g);
+  if (!Number.isFinite(gg)) return refusal('gradient', gg, step);
+  kernel(g, theta, cur, next, counts);
+  // θ' = θ + u (applyUpdates' axpy; the arena's SIMD pass when θ, u and θ' are its views, at the
+  // given offsets); its return is finite exactly when θ' is and ‖θ‖² is
+  const r = arena !== undefined && arena.axpy !== null ? arena.axpy(1, thetaOff, gOff, outOff, g.length) : K.axpy(1, theta, g, out);
+  if (!Number.isFinite(r) && !K.allFinite(out)) return refusal('parameters', NaN, step);
+  return undefined;
+};
+
+/**
+ * The gradient-only entry of data-parallel training: the forward and backward passes of the
+ * compiled stages over shards of a batch, each into its own gradient buffer, with no update.
+ *
+ * @since 0.2.0
+ * @category internals
+ */
+export interface ShardGradient {
+  /** The parameter count n (the length of θ and of each shard's gradient). */
+  readonly size: number;
+  /**
+   * For each shard j that `claim` hands out (round-relative, until it returns −1) of the batch of
+   * `batchRows` rows `order[start …]` of `data`, with shard `first + j` holding the batch's rows
+   * `[(first + j)·S, min((first + j + 1)·S, batchRows))` (S the shard size): computes
+   * `g = ∂/∂θ (1/batchRows)·Σ_{i∈shard} ℓ_i(θ)` and the shard's summed loss `Σ_{i∈shard} ℓ_i(θ)`,
+   * and hands them to `done(j, loss, g)` (`g` is a view of the arena, valid until `done` returns).
+   * Training mode with the key `foldIn(stepKey, step)`; dropout draws each row's own entries of the
+   * batch's mask (see the `from` of the forward pass), so a shard's numbers do not depend on who
+   * computes it. θ is copied in once per call, however many shards it claims.
+   */
+  readonly shards: (
+    theta: Float64Array, data: TrainingData, order: ArrayLike<number>, start: number, batchRows: number, step: number,
+    first: number, claim: () => number, done: (j: number, loss: number, gradient: Float64Array) => void,
+  ) => void;
+}
+
+/**
+ * Compiles the gradient half of a program (stages, loss kernel; no optimizer) for shards of at
+ * most `shardRows` rows, or `undefined` when a stage cannot run. The stages are plain data
+ * (`stagesOf` of a net), so a worker thread can compile them without the layer values.
+ *
+ * @since 0.2.0
+ * @category internals
+ */
+export const compileShardGradient = <P>(
+  stages: readonly Stage[], inputDim: number, params: P, lossKernel: SummedLossKernel, stepKey: Key, shardRows: number,
+): ShardGradient | undefined => {
+  const n = layoutOf(params).size;
+  const S = Math.max(1, Math.floor(shardRows));
+  const { take, total } = allocator();
+  const P0 = take(n);
+  const G = take(n);
+  const core = compileGradientCore(stages, inputDim, params, S, S, take, P0, G);
+  if (core === undefined) return undefined;
+  const { net, Y, last, needsKey, yhatOff, dyhatOff, backward } = core;
+  const { inDim, outDim, X, forward } = net;
+  const shards: ShardGradient['shards'] = (theta, data, order, start, batchRows, step, first, claim, done) => {
+    const ar = ensureArena(total());
+    const f = ar.f64;
+    f.set(theta, P0);
+    f.fill(0, G, G + n);
+    const key = needsKey ? foldIn(stepKey, step) : undefined;
+    const wt = { stale: true }; // θ is the same for every shard of the call: Wᵀ once
+    const pullbacks: Pullback[] = [];
+    const N = data.x.rows;
+    for (let j = claim(); j >= 0; j = claim()) {
+      const a = (first + j) * S;
+      const rows = Math.min(S, batchRows - a);
+      const got = K.gatherRows(data.x.data, inDim, N, order, start + a, rows, f, X);
+      if (got < rows) throw new RangeError(`fit: row index ${order[start + a + got]} out of range 0..${N - 1}`);
+      K.gatherRows(data.y.data, outDim, N, order, start + a, rows, f, Y);
+      forward(ar, f, P0, rows, true, key, pullbacks, a);
+      const m = rows * outDim;
+      const g = last < 0 ? new Float64Array(m) : f.subarray(dyhatOff, dyhatOff + m);
+      g.fill(0);
+      const loss = lossKernel(unsafeMat(rows, outDim, f.subarray(yhatOff, yhatOff + m)), unsafeMat(rows, outDim, f.subarray(Y, Y + m)), g, 1 / batchRows);
+      backward(ar, f, P0, rows, pullbacks, wt);
+      done(j, loss, f.subarray(G, G + n));
+    }
+  };
+  return { size: n, shards };
 };

@@ -14,7 +14,7 @@ import { split, type Key } from '../random.js';
 import type { Mat } from '../tensor/mat.js';
 import { checkDataset, checkFitInputs } from './check-inputs.js';
 import { compileProgram, type EpochResult, type Program } from './engine.js';
-import { checkData, checkEarlyStopping, closeEpoch, fail, initialState, isInt, judgeOf, logOf, resultOf } from './fit.js';
+import { checkData, checkEarlyStopping, closeEpoch, fail, initialState, isInt, judgeOf, logOf, orThrow, resultOf } from './fit.js';
 import { makeStep, type StepState } from './step.js';
 import type { Dataset, FitError, FitOptions, FitResult, TrainState } from './types.js';
 
@@ -49,15 +49,43 @@ type CheckedStreamOptions<I extends number, O extends number, N extends number, 
   readonly loss: Loss<N> & LossFits<O, N>;
 };
 
-/** A `FitError` raised inside the asynchronous run, so `fitStreamEither` can return it as a `Left`. */
-class StreamFitError extends RangeError {
+/** A `FitError` raised inside an asynchronous run, so its `Either` form can return it as a `Left`. */
+class AsyncFitError extends RangeError {
   constructor(readonly error: FitError) {
     super(error.message);
   }
 }
 
-const raise = (r: E.Either<FitError, unknown>): void => {
-  if (E.isLeft(r)) throw new StreamFitError({ ...r.left, message: r.left.message.replace(/^fit: /, 'fitStream: ') });
+/**
+ * The value of `r`, or a throw of its `FitError` (its message naming `where` instead of `fit`)
+ * that {@link foldAsyncRun} turns back into a `Left`.
+ */
+export const raiseIn =
+  (where: string) =>
+  <A>(r: E.Either<FitError, A>): A => {
+    if (E.isLeft(r)) throw new AsyncFitError({ ...r.left, message: r.left.message.replace(/^fit: /, `${where}: `) });
+    return r.right;
+  };
+
+const raise = raiseIn('fitStream');
+
+/**
+ * The result of an asynchronous run: the fold of its states to the last one's result, or the
+ * `FitError` it raised (with {@link raiseIn}) as a `Left`; any other error rejects.
+ */
+export const foldAsyncRun = async <P, S>(
+  states: AsyncIterable<TrainState<P, S>>,
+  params: P,
+  options: Pick<FitOptions<number, number, number, P, S>, 'resume' | 'optimizer' | 'earlyStopping'>,
+): Promise<E.Either<FitError, FitResult<P, S>>> => {
+  try {
+    let last = initialState(params, options);
+    for await (const s of states) last = s;
+    return E.right(resultOf(last, options));
+  } catch (e) {
+    if (e instanceof AsyncFitError) return E.left(e.error);
+    throw e;
+  }
 };
 
 const batchesOf = <I extends number, O extends number>(source: BatchSource<I, O>, epoch: number): AsyncIterable<Dataset<I, O>> | Iterable<Dataset<I, O>> =>
@@ -189,16 +217,7 @@ export const fitStreamEither = async <I extends number, O extends number, P, N e
   params: NoInfer<P>,
   source: BatchSource<NoInfer<I>, NoInfer<O>>,
   options: CheckedStreamOptions<NoInfer<I>, NoInfer<O>, N, NoInfer<P>, S>,
-): Promise<E.Either<FitError, FitResult<P, S>>> => {
-  try {
-    let last = initialState(params, options);
-    for await (const s of runStream(model, params, source, options)) last = s;
-    return E.right(resultOf(last, options));
-  } catch (e) {
-    if (e instanceof StreamFitError) return E.left(e.error);
-    throw e;
-  }
-};
+): Promise<E.Either<FitError, FitResult<P, S>>> => foldAsyncRun(runStream(model, params, source, options), params, options);
 
 /**
  * Trains a net on batches pulled from `source`, one epoch at a time: the fold of `fit` (one
@@ -219,8 +238,4 @@ export const fitStream = async <I extends number, O extends number, P, N extends
   params: NoInfer<P>,
   source: BatchSource<NoInfer<I>, NoInfer<O>>,
   options: CheckedStreamOptions<NoInfer<I>, NoInfer<O>, N, NoInfer<P>, S>,
-): Promise<FitResult<P, S>> => {
-  const r = await fitStreamEither(model, params, source, options);
-  if (E.isLeft(r)) throw new RangeError(r.left.message);
-  return r.right;
-};
+): Promise<FitResult<P, S>> => orThrow(await fitStreamEither(model, params, source, options));

@@ -34,7 +34,7 @@ export const fail = (option: string, message: string): E.Either<FitError, never>
 export const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v);
 
 /** Everything an epoch needs, fixed for the run (after validating the options). */
-interface Plan<I extends number, O extends number, P, S> {
+export interface Plan<I extends number, O extends number, P, S> {
   readonly train: Dataset<I, O>;
   readonly validation: Dataset<I, O> | undefined;
   readonly epochs: number;
@@ -159,7 +159,7 @@ export const judgeOf = <I extends number, O extends number, N extends number, P,
   };
 };
 
-const makePlan = <I extends number, O extends number, N extends number, P, S>(
+export const makePlan = <I extends number, O extends number, N extends number, P, S>(
   model: Layer<I, O, P>,
   params: P,
   data: Dataset<I, O>,
