@@ -24,7 +24,7 @@ import { availableParallelism } from 'node:os';
 import {
   adam, argmaxRows, dense, fit, fromArray, key, normal, params as Params, relu, sequential, softmaxCrossEntropy,
 } from '../src/index.js';
-import { fitParallelIterator, liveWorkers } from '../src/node.js';
+import { fitParallelEpochs, liveWorkers } from '../src/node.js';
 
 const ROWS = 20_000;
 const x = fromArray(ROWS, 32, normal(key(1), ROWS * 32));
@@ -40,7 +40,7 @@ const options = { loss: softmaxCrossEntropy, optimizer: adam(1e-3), epochs: 6, b
 const train = async (workers: number): Promise<{ readonly params: typeof p0; readonly epochSeconds: number }> => {
   const stamps: number[] = [];
   let params = p0;
-  for await (const s of fitParallelIterator(net, p0, { x, y }, { ...options, workers })) {
+  for await (const s of fitParallelEpochs(net, p0, { x, y }, { ...options, workers })) {
     stamps.push(performance.now());
     params = s.params;
     console.log(`  workers: ${workers}, epoch ${s.epoch}: train loss ${s.history.trainLoss[s.epoch - 1]!.toFixed(4)}`);

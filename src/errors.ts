@@ -1,7 +1,7 @@
 /**
  * What every boundary's error lists share: a cap on how many problems are listed (the rest are
  * counted), and how an untrusted value or a long text is shown inside a message. The data
- * boundary (`DataError`, in `data/`) and loading (`LoadError`, in `io/`) build their own records
+ * boundary (`DataError`, in `data/`) and loading (`PersistenceError`, in `io/`) build their own records
  * on these, and `formatErrors` prints either kind.
  *
  * @module

@@ -54,4 +54,4 @@ export const readCsvFile: typeof readCsv = ((path: string, options: Parameters<t
   E.chain((text: string) => readCsv(text, options))(readTextFile(path))) as typeof readCsv;
 
 export { csvBatches, CsvStreamError, type CsvStreamOptions } from './csv-stream.js';
-export { fitParallel, fitParallelE, fitParallelIterator, liveWorkers, type ParallelOptions } from './node/fit-parallel.js';
+export { fitParallel, fitParallelEither, fitParallelEpochs, liveWorkers, type ParallelOptions } from './node/fit-parallel.js';

@@ -32,7 +32,7 @@ import { lstm } from '../../src/layer/recurrent.js';
 import { conv2d } from '../../src/layer/conv.js';
 import { maxPool } from '../../src/layer/pool.js';
 import { flatten } from '../../src/layer/flatten.js';
-import { fitParallelIterator } from '../../src/node/fit-parallel.js';
+import { fitParallelEpochs } from '../../src/node/fit-parallel.js';
 import { readFileSync } from 'node:fs';
 
 export const netFor = (sizes: readonly number[]): AnyLayer => {
@@ -240,7 +240,7 @@ export const foldnetParallel = async (
   let main0 = 0;
   let last: readonly unknown[] = p0;
   const opts = { loss, optimizer, epochs: s.orders.length, batchSize: s.batch, key: key(0), order: (e: number) => s.orders[e - 1]!, workers };
-  for await (const st of fitParallelIterator(net, p0, { x, y }, opts)) {
+  for await (const st of fitParallelEpochs(net, p0, { x, y }, opts)) {
     stamps.push(performance.now());
     if (stamps.length === 2) {
       cpu0 = process.cpuUsage();

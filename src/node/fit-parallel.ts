@@ -20,7 +20,7 @@ import { unsafeMat } from '../tensor/mat.js';
 import { checkFitInputs, checkOrder } from '../train/check-inputs.js';
 import { checkedUpdate, compileShardGradient, type EpochResult } from '../train/engine.js';
 import { closeEpoch, fail, initialState, isInt, logOf, makePlan, orThrow, type Plan } from '../train/fit.js';
-import { foldAsyncRun, raiseIn } from '../train/fitStream.js';
+import { foldAsyncRun, raiseIn } from '../train/fit-stream.js';
 import { DEFAULT_SHARD_SIZE, portableRun, shardCount, type PortableRun } from '../train/shards.js';
 import { refusal, type Refusal, type StepState } from '../train/step.js';
 import type { Dataset, FitError, FitOptions, FitResult, TrainState } from '../train/types.js';
@@ -309,11 +309,11 @@ async function* runParallel<I extends number, O extends number, P, N extends num
  * throw a `RangeError` naming the option.
  *
  * @example
- * for await (const s of fitParallelIterator(net, p0, { x, y }, { ...opts, workers: 2 })) if (s.epoch === 3) break
+ * for await (const s of fitParallelEpochs(net, p0, { x, y }, { ...opts, workers: 2 })) if (s.epoch === 3) break
  * @since 0.2.0
  * @category training
  */
-export const fitParallelIterator = <I extends number, O extends number, P, N extends number, S>(
+export const fitParallelEpochs = <I extends number, O extends number, P, N extends number, S>(
   model: Layer<I, O, P>,
   params: NoInfer<P>,
   data: Dataset<NoInfer<I>, NoInfer<O>>,
@@ -330,7 +330,7 @@ export const fitParallelIterator = <I extends number, O extends number, P, N ext
  * @since 0.2.0
  * @category training
  */
-export const fitParallelE = async <I extends number, O extends number, P, N extends number, S>(
+export const fitParallelEither = async <I extends number, O extends number, P, N extends number, S>(
   model: Layer<I, O, P>,
   params: NoInfer<P>,
   data: Dataset<NoInfer<I>, NoInfer<O>>,
@@ -373,4 +373,4 @@ export const fitParallel = async <I extends number, O extends number, P, N exten
   params: NoInfer<P>,
   data: Dataset<NoInfer<I>, NoInfer<O>>,
   options: CheckedParallelOptions<NoInfer<I>, NoInfer<O>, N, NoInfer<P>, S>,
-): Promise<FitResult<P, S>> => orThrow(await fitParallelE(model, params, data, options));
+): Promise<FitResult<P, S>> => orThrow(await fitParallelEither(model, params, data, options));

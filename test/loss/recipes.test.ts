@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  binaryCrossEntropy, categoricalCrossEntropy, categoricalCrossEntropyWith, defineLoss, fromArray, huber, key, mae, mse, normal,
+  binaryCrossEntropy, categoricalCrossEntropy, categoricalCrossEntropyWith, defineLoss, fromArray, huberWith, key, mae, mse, normal,
   softmaxCrossEntropy, uniform, withWidth, type Loss,
 } from '../../src/index.js';
 import { lossRecipeOf } from '../../src/loss/portable.js';
@@ -11,10 +11,10 @@ const y = fromArray(5, 3, normal(key(2), 15));
 
 describe('a built-in loss carries the recipe another thread rebuilds it from', () => {
   const cases: readonly (readonly [string, Loss<number>])[] = [
-    ['mse', mse], ['mae', mae], ['huber(0.5)', huber(0.5)], ['softmaxCrossEntropy', softmaxCrossEntropy],
+    ['mse', mse], ['mae', mae], ['huberWith(0.5)', huberWith(0.5)], ['softmaxCrossEntropy', softmaxCrossEntropy],
     ['binaryCrossEntropy', binaryCrossEntropy], ['categoricalCrossEntropy', categoricalCrossEntropy],
     ['categoricalCrossEntropyWith(1e-3)', categoricalCrossEntropyWith(1e-3)],
-    ['softmaxCrossEntropy.classes(3)', softmaxCrossEntropy.classes(3)], ['withWidth(huber(2), 3)', withWidth(huber(2), 3)],
+    ['softmaxCrossEntropy.classes(3)', softmaxCrossEntropy.classes(3)], ['withWidth(huberWith(2), 3)', withWidth(huberWith(2), 3)],
   ];
   it.each(cases)('%s: the rebuilt loss computes the same value and gradient, bit for bit', (_name, loss) => {
     const recipe = lossRecipeOf(loss);

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import * as E from 'fp-ts/lib/Either.js';
 import {
-  adam, defineLayer, defineLoss, dense, dropout, fit, fromArray, key, l2Penalty, mse, normal, params as Params, relu, scale, sequential, sgd,
+  adam, defineLayer, defineLoss, dense, dropout, fit, fromArray, key, l2Penalty, mse, normal, params as Params, relu, sequential, sgd, ops,
 } from '../../src/index.js';
-import { fitParallel, fitParallelE, fitParallelIterator, liveWorkers } from '../../src/node.js';
+import { fitParallel, fitParallelEither, fitParallelEpochs, liveWorkers } from '../../src/node.js';
 
 // Small nets and few threads: each worker thread started from the TypeScript sources pays for
 // compiling them, so the suite starts as few as the properties need.
@@ -60,7 +60,7 @@ describe('fitParallel: fit with each batch’s gradient computed in fixed shards
 
   it('terminates its workers when the caller leaves the lazy form early', async () => {
     const seen: number[] = [];
-    for await (const s of fitParallelIterator(net, p0, { x, y }, { ...opts, workers: 2 })) {
+    for await (const s of fitParallelEpochs(net, p0, { x, y }, { ...opts, workers: 2 })) {
       seen.push(s.epoch);
       expect(liveWorkers()).toBe(1);
       if (s.epoch === 2) break;
@@ -79,17 +79,17 @@ describe('fitParallel: fit with each batch’s gradient computed in fixed shards
     // a user layer under a built-in's name: what it is decides, not what it is called
     const double = defineLayer<16, 16, Record<string, never>>({
       kind: 'dense', inputDim: 16, outputDim: 16, init: () => ({}),
-      forward: (_p, m) => scale(m, 2) as never, vjp: (_p, m) => [scale(m, 2) as never, (dy) => [{}, scale(dy, 2) as never]],
-      jvp: (_p, m, _dp, dx) => [scale(m, 2) as never, scale(dx, 2) as never],
+      forward: (_p, m) => ops.scale(m, 2) as never, vjp: (_p, m) => [ops.scale(m, 2) as never, (dy) => [{}, ops.scale(dy, 2) as never]],
+      jvp: (_p, m, _dp, dx) => [ops.scale(m, 2) as never, ops.scale(dx, 2) as never],
     });
     const custom = sequential(dense(3, 16), double, dense(16, 2));
-    const r = await fitParallelE(custom, custom.init(key(1)), { x, y }, { ...opts, workers: 2 });
+    const r = await fitParallelEither(custom, custom.init(key(1)), { x, y }, { ...opts, workers: 2 });
     expect(E.isLeft(r) && r.left.option).toBe('model');
     expect(E.isLeft(r) && r.left.message).toMatch(/^fitParallel: the layer at \[1\] \(kind 'dense'\) has no lowered form/);
     const own = defineLoss('mine', (yhat, t, grad, s) => mse.valueAndGrad(yhat, t)[0] * yhat.rows + (grad === null ? 0 : s * 0));
-    const l = await fitParallelE(net, p0, { x, y }, { ...opts, loss: own, workers: 2 });
+    const l = await fitParallelEither(net, p0, { x, y }, { ...opts, loss: own, workers: 2 });
     expect(E.isLeft(l) && l.left.message).toMatch(/^fitParallel: the loss 'mine' is not a built-in loss/);
-    const w = await fitParallelE(net, p0, { x, y }, { ...opts, workers: 0 });
+    const w = await fitParallelEither(net, p0, { x, y }, { ...opts, workers: 0 });
     expect(E.isLeft(w) && w.left.option).toBe('workers');
     expect(liveWorkers()).toBe(0);
   });
