@@ -24,6 +24,7 @@ const UNITS: readonly { readonly name: string; readonly rank: number; readonly p
   { name: 'tensor', rank: 0, paths: ['src/tensor/'], holds: 'Vec/Mat and the kernels: every hot loop (layers, losses, optimizers, the arena) lives here, in kernels.ts and wasm/' },
   { name: 'random', rank: 0, paths: ['src/random.ts'], holds: 'the splittable PRNG' },
   { name: 'errors', rank: 0, paths: ['src/errors.ts'], holds: "what every boundary's error lists share (the cap, clip, describe, formatErrors)" },
+  { name: 'stop-reason', rank: 0, paths: ['src/stop-reason.ts'], holds: 'the one StopReason union of fit and the full-batch optimizers' },
   { name: 'shape', rank: 1, paths: ['src/shape/'], holds: 'type-level shapes: literal dims, ShapeError, decimal arithmetic, shaped widths' },
   { name: 'params', rank: 1, paths: ['src/params.ts'], holds: 'parameter trees' },
   // lowering.ts reads the layers' inference forms and layer/define.ts attaches lowerings, so the
@@ -39,6 +40,7 @@ const UNITS: readonly { readonly name: string; readonly rank: number; readonly p
   { name: 'progress', rank: 9, paths: ['src/progress.ts'], holds: 'progress lines for fit' },
   { name: 'onnx', rank: 10, paths: ['src/onnx/'], holds: 'ONNX export and import' },
   { name: 'csv-stream', rank: 10, paths: ['src/csv-stream.ts'], holds: 'streaming CSV files (Node only)' },
+  { name: 'node', rank: 10, paths: ['src/node/'], holds: 'data-parallel training on worker threads (Node only)' },
   { name: 'entry: foldnet', rank: 11, paths: ['src/index.ts'], holds: 'the package root' },
   { name: 'entry: foldnet/node', rank: 11, paths: ['src/node.ts'], holds: 'the Node entry point' },
   { name: 'entry: foldnet/onnx', rank: 11, paths: ['src/onnx.ts'], holds: 'the ONNX entry point' },
