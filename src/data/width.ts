@@ -32,7 +32,7 @@ export interface WidthError {
  *
  * @example
  * const x = fromRows(rows)                                 // Mat<number, number>
-^ * const typed = withColsEither(x, 4)                       // Either<WidthError, Mat<number, 4>>
+ * const typed = withColsEither(x, 4)                       // Either<WidthError, Mat<number, 4>>
  * @since 0.2.0
  * @category refinements
  */
