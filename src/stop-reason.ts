@@ -19,7 +19,7 @@
  *   floating-point precision).
  *
  * @example
- * const { stopReason } = fit(net, p0, data, options)
+ * const { stopReason } = fit(net, p0, { x, y }, { loss: mse, optimizer: sgd(0.1), epochs: 10, batchSize: 32, key: key(0) })
  * if (stopReason._tag === 'Diverged') console.error(stopReason.message)
  * @since 0.2.0
  * @category model

@@ -31,8 +31,9 @@ export interface WidthError {
  * (or `dyn(n)`).
  *
  * @example
- * const x = fromRows(rowsFromSomewhere)                    // Mat<number, number>
- * const typed = withColsEither(x, 4)                            // Either<WidthError, Mat<number, 4>>
+ * declare const rows: number[][]                           // read at run time
+ * const x = fromRows(rows)                                 // Mat<number, number>
+ * const typed = withColsEither(x, 4)                       // Either<WidthError, Mat<number, 4>>
  * @since 0.2.0
  * @category refinements
  */
