@@ -36,7 +36,7 @@ export type ParallelOptions<I extends number, O extends number, N extends number
   /** Threads computing gradients, the calling thread included (an integer ≥ 1): `workers: 2` is the caller and one worker thread. */
   readonly workers: number;
   /**
-   * Rows per shard, S (default {@link DEFAULT_SHARD_SIZE}): the numbers depend on S, never on
+   * Rows per shard, S (default 64): the numbers depend on S, never on
    * `workers`. A batch of B rows is ⌈B/S⌉ shards; fewer shards than threads leaves threads idle.
    */
   readonly shardSize?: number;
