@@ -1,6 +1,5 @@
 // Documentation code that cannot rot: every `@example` in src/ TSDoc and every ```ts block in
-// README.md, CONTRIBUTING.md and docs/*.md (not docs/_incoming/, drafts waiting to be merged into the
-// guides, nor docs/api/, TypeDoc's output)
+// README.md, CONTRIBUTING.md and docs/*.md (not docs/api/, TypeDoc's output)
 // is type-checked against the library's source with TypeScript, in one program. `npm test` runs it.
 //
 // The convention an example follows (written out in CONTRIBUTING.md):

@@ -55,7 +55,7 @@ describe('README quick start and tour', () => {
   });
 });
 
-/** The guides: every Markdown file directly in docs/ (docs/_incoming/ is an inbox, not published). */
+/** The guides: every Markdown file directly in docs/ (subfolders are not published). */
 const guides = readdirSync(`${root}/docs`).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`);
 const published = ['README.md', 'CONTRIBUTING.md', ...guides];
 
