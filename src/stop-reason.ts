@@ -19,7 +19,7 @@
  *   floating-point precision).
  *
  * @example
- * const { stopReason } = fit(net, p0, data, options)
+ * const { stopReason } = fit(net, p0, data, opts)
  * if (stopReason._tag === 'Diverged') console.error(stopReason.message)
  * @since 0.2.0
  * @category model

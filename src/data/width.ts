@@ -31,7 +31,7 @@ export interface WidthError {
  * (or `dyn(n)`).
  *
  * @example
- * const x = fromRows(rowsFromSomewhere)                    // Mat<number, number>
+ * const x = fromRows(rows)                                 // Mat<number, number>
  * const typed = withColsEither(x, 4)                            // Either<WidthError, Mat<number, 4>>
  * @since 0.2.0
  * @category refinements

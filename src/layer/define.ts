@@ -69,9 +69,9 @@ const checkInput = (kind: string, expected: number, x: Mat<number, number>): voi
  * @example
  * const double = defineLayer<3, 3, NoParams>({
  *   kind: 'double', inputDim: 3, outputDim: 3, init: () => ({}),
- *   forward: (_p, x) => scale(x, 2),
- *   vjp: (_p, x) => [scale(x, 2), (dy) => [{}, scale(dy, 2)]],
- *   jvp: (_p, x, _dp, dx) => [scale(x, 2), scale(dx, 2)],
+ *   forward: (_p, x) => ops.scale(x, 2),
+ *   vjp: (_p, x) => [ops.scale(x, 2), (dy) => [{}, ops.scale(dy, 2)]],
+ *   jvp: (_p, x, _dp, dx) => [ops.scale(x, 2), ops.scale(dx, 2)],
  * })
  * @since 0.1.0
  * @category constructors

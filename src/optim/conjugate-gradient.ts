@@ -25,7 +25,7 @@ export interface ConjugateGradientOptions extends FullBatchOptions {
  * from a strong-Wolfe line search; `β = max(0, g_{k+1}·(g_{k+1} − g_k) / ‖g_k‖²)` (Polak–Ribière+);
  * `d_{k+1} = −g_{k+1} + β d_k`, restarted to `−g_{k+1}` every `restartEvery` iterations or when it
  * is not a descent direction. Stops on gradient norm, loss change or the iteration cap (see
- * {@link FullBatchOptions}) and reports which.
+ * `FullBatchOptions`) and reports which.
  *
  * @example
  * const r = conjugateGradient(objective(net, mse, { x, y }), p0, { maxIterations: 200 })

@@ -48,7 +48,7 @@ const label = (field: string): string =>
 const isNumberArray = (u: unknown): u is readonly number[] => Array.isArray(u) && u.every((v) => typeof v === 'number');
 
 /**
- * The lines of a history: one {@link Series} per numeric field, in first-seen order, validation
+ * The lines of a history: one `Series` per numeric field, in first-seen order, validation
  * and test fields dashed. Missing epochs of a field become gaps (NaN); empty fields and exact
  * copies of an earlier field are left out.
  *

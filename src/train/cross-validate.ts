@@ -65,7 +65,7 @@ export interface CrossValidateOptions<I extends number, O extends number, M> {
 }
 
 /**
- * The mean and sample standard deviation of a list of scores (see {@link ScoreSummary}).
+ * The mean and sample standard deviation of a list of scores (see `ScoreSummary`).
  *
  * @since 0.1.0
  * @category destructors

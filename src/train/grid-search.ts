@@ -48,7 +48,7 @@ export interface GridSearchResult<G extends Grid> {
 
 /**
  * What {@link gridSearch} needs: the grid, `evaluate(point, key)` returning the point's scores
- * (a {@link ScoreSummary} such as `crossValidate`'s result, or a single number), whether a
+ * (a `ScoreSummary` such as `crossValidate`'s result, or a single number), whether a
  * higher (`'max'`) or lower (`'min'`) mean score is better, and the key.
  *
  * @since 0.1.0
