@@ -58,7 +58,7 @@ export const confusionMatrix = (predicted: Predictions, truth: ReadonlyArray<num
   return Object.freeze(counts.map((r) => Object.freeze(r)));
 };
 
-/** Precision, recall, F1 and support of one class. @since 0.1.0 @category model */
+/** Precision, recall, F1 and support of one class. @since 0.1.0 @category model @inline */
 export interface ClassScores {
   readonly precision: number;
   readonly recall: number;
@@ -66,7 +66,7 @@ export interface ClassScores {
   readonly support: number;
 }
 
-/** Per-class scores and their unweighted (macro) means. @since 0.1.0 @category model */
+/** Per-class scores and their unweighted (macro) means. @since 0.1.0 @category model @inline */
 export interface ClassificationReport {
   readonly perClass: ReadonlyArray<ClassScores>;
   readonly macro: { readonly precision: number; readonly recall: number; readonly f1: number };

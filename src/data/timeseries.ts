@@ -19,6 +19,7 @@ import type { Shaped } from '../shape/shaped.js';
  *
  * @since 0.2.0
  * @category time series
+ * @inline
  */
 export interface WindowOptions<L extends number, Hz extends number, Ts extends readonly number[]> {
   readonly lookback: L;
@@ -102,13 +103,14 @@ export const slidingWindows = <F extends number, L extends number, const Ts exte
  *
  * @since 0.2.0
  * @category time series
+ * @inline
  */
 export interface TimeSplitOptions {
   readonly train: number;
   readonly validation?: number;
 }
 
-/** The three spans of a {@link timeSplit}, each with the same fields as the input. @since 0.2.0 @category time series */
+/** The three spans of a {@link timeSplit}, each with the same fields as the input. @since 0.2.0 @category time series @inline */
 export interface TimeSplit<T> {
   readonly train: T;
   readonly validation: T;
@@ -189,6 +191,7 @@ export const seasonalNaive = <L extends number, F extends number, Hz extends num
  *
  * @since 0.2.0
  * @category time series
+ * @inline
  */
 export interface LinearAutoregression {
   readonly w: Mat<number, number>;

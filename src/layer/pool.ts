@@ -49,6 +49,7 @@ type PoolFits<In extends readonly number[], P, Pad, Where extends string> = In e
  *
  * @since 0.2.0
  * @category model
+ * @inline
  */
 export interface PoolOptions<S, Pad extends Padding = 'valid'> {
   readonly stride?: S;

@@ -15,6 +15,7 @@ import { escapeXml, palette, panelSvg, svgDocument, type Series } from './chart.
  *
  * @since 0.1.0
  * @category plot
+ * @inline
  */
 export type HistoryLike = readonly object[] | object;
 
@@ -23,6 +24,7 @@ export type HistoryLike = readonly object[] | object;
  *
  * @since 0.1.0
  * @category plot
+ * @inline
  */
 export interface HistoryChartOptions {
   readonly width?: number;

@@ -16,6 +16,7 @@ import type { Dataset } from './types.js';
  *
  * @since 0.1.0
  * @category model
+ * @inline
  */
 export interface ScoreSummary {
   readonly scores: readonly number[];
@@ -28,6 +29,7 @@ export interface ScoreSummary {
  *
  * @since 0.1.0
  * @category model
+ * @inline
  */
 export interface FoldResult<M> {
   readonly fold: Fold;
@@ -40,6 +42,7 @@ export interface FoldResult<M> {
  *
  * @since 0.1.0
  * @category model
+ * @inline
  */
 export interface CrossValidation<M> extends ScoreSummary {
   readonly folds: readonly FoldResult<M>[];
@@ -54,6 +57,7 @@ export interface CrossValidation<M> extends ScoreSummary {
  *
  * @since 0.1.0
  * @category model
+ * @inline
  */
 export interface CrossValidateOptions<I extends number, O extends number, M> {
   readonly data: Dataset<I, O>;
