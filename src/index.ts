@@ -4,8 +4,9 @@
  * The public surface, by name and grouped as the guides are. Everything else in `src/` is an
  * internal of the module that defines it. `api/foldnet.api.txt` lists these names with their kinds
  * (`npm run api:report` regenerates it; a test fails when it is out of date, or when it reaches 300
- * names). A type is listed when a user writes it down; option bags passed as literals, reports read
- * field by field and optimizer states (`StateOf` names them) stay in their modules.
+ * names). A type is listed when a user writes it down or a public function returns it (so that a
+ * library's declarations can name it); option bags passed as literals and the parts of results read
+ * field by field stay in their modules.
  *
  * @packageDocumentation
  */
@@ -84,12 +85,13 @@ export { chain, type StateOf } from './optim/chain.js';
 export { sgd, momentum, adam, adamw, rmsprop, adagrad } from './optim/recipes.js';
 export {
   scaleByLearningRate, scaleByAdam, scaleByRms, scaleByAdagrad, scaleUpdates, trace, clipByGlobalNorm,
+  type AdamState, type TraceState, type SquaresState, type CountState,
 } from './optim/primitives.js';
 export { constant, inverseTime, stepDecay, exponentialDecay, cosineDecay, linearWarmup, type Schedule, type LearningRate } from './optim/schedule.js';
-export { type Objective } from './optim/full-batch.js';
+export { type Objective, type FullBatchResult } from './optim/full-batch.js';
 export { conjugateGradient } from './optim/conjugate-gradient.js';
 export { lbfgs } from './optim/lbfgs.js';
-export { strongWolfe } from './optim/line-search.js';
+export { strongWolfe, type LineSearchResult } from './optim/line-search.js';
 
 // Regularization: penalties added to the loss, decoupled weight decay, the proximal L1 step,
 // masks choosing which parameters they touch, and a sparsity report. Dropout is a layer (above).
@@ -99,7 +101,7 @@ export { l2Penalty, weightDecay, addDecayedWeights } from './optim/regularize/l2
 export {
   allParams, excludeBiases, onlyWeights, onlyLayers, maskAnd, maskOr, maskNot, pathMask, type ParamMask, type LeafPath,
 } from './optim/regularize/mask.js';
-export { sparsity } from './optim/regularize/sparsity.js';
+export { sparsity, type SparsityReport } from './optim/regularize/sparsity.js';
 
 // Training: fit (`…Either` returns an Either instead of throwing; `…Epochs` is lazy, one state per
 // epoch), streaming from batches, predicting and evaluating, the full-batch objective,
@@ -108,16 +110,14 @@ export { fit, fitEither, fitEpochs, fitEpochsEither } from './train/fit.js';
 export { fitStream, fitStreamEither, fitStreamEpochs, type BatchSource } from './train/fit-stream.js';
 export {
   type Dataset, type BatchSize, type Metric, type EarlyStopping, type FitOptions, type History, type TrainState,
-  type FitResult, type FitError,
+  type FitResult, type FitError, type Evaluation,
 } from './train/types.js';
 export { type StopReason } from './stop-reason.js';
 export { predict, evaluate } from './train/predict.js';
 export { objective } from './train/objective.js';
-export { kFold, stratifiedKFold } from './train/kfold.js';
-export {
-  crossValidate,
-} from './train/cross-validate.js';
-export { gridSearch } from './train/grid-search.js';
+export { kFold, stratifiedKFold, type Fold } from './train/kfold.js';
+export { crossValidate, type CrossValidation } from './train/cross-validate.js';
+export { gridSearch, type GridSearchResult } from './train/grid-search.js';
 export { progressLine } from './progress.js';
 
 // Data: decoding untrusted rows (JSON, CSV) with every bad cell named, fixing a run-time width,
@@ -136,11 +136,11 @@ export { standardizeTargets, type TargetStandardizer } from './data/target-scale
 export { columnStatsStream, standardizeStream } from './data/stream-stats.js';
 export { trainTestSplit, readSplits, type Split, type SplitFile } from './data/split.js';
 export {
-  slidingWindows, timeSplit, splitWindows, persistence, seasonalNaive, linearAutoregression, type Windows,
+  slidingWindows, timeSplit, splitWindows, persistence, seasonalNaive, linearAutoregression, type Windows, type TimeSplit, type LinearAutoregression,
 } from './data/timeseries.js';
 export {
   accuracy, confusionMatrix, classificationReport, logLoss, rmse, meanAbsoluteError, r2,
-  type Predictions, type Values,
+  type Predictions, type Values, type ClassificationReport,
 } from './data/metrics.js';
 
 // Persistence: versioned JSON for parameters and optimizer state, decoded against the
@@ -155,7 +155,7 @@ export { numberToJson } from './io/json.js';
 export { historySvg } from './plot/history.js';
 export { lineChartSvg } from './plot/chart.js';
 export { summary } from './plot/summary.js';
-export { describeNet } from './plot/describe.js';
+export { describeNet, type NetInfo } from './plot/describe.js';
 export { graphSvg } from './plot/graph.js';
 export { jacobianSvg } from './plot/heatmap.js';
 

@@ -44,7 +44,7 @@ describe('the API report', () => {
       expect(core).not.toMatch(new RegExp(`^${internal} `, 'm'));
     }
     // Option bags, reports and optimizer states are passed as literals or received, not named.
-    for (const internal of ['CountState', 'AdamOptions', 'GridRow', 'ProgressState', 'SparsityReport', 'CsvOptions', 'Vjp', 'Context']) {
+    for (const internal of ['EmptyState', 'AdamOptions', 'GridRow', 'ProgressState', 'LeafSparsity', 'CsvOptions', 'Vjp', 'Context']) {
       expect(core).not.toMatch(new RegExp(`^${internal} type$`, 'm'));
     }
   });

@@ -66,7 +66,7 @@ export interface ClassScores {
   readonly support: number;
 }
 
-/** Per-class scores and their unweighted (macro) means. @since 0.1.0 @category model @inline */
+/** Per-class scores and their unweighted (macro) means. @since 0.1.0 @category model */
 export interface ClassificationReport {
   readonly perClass: ReadonlyArray<ClassScores>;
   readonly macro: { readonly precision: number; readonly recall: number; readonly f1: number };

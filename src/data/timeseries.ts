@@ -110,7 +110,7 @@ export interface TimeSplitOptions {
   readonly validation?: number;
 }
 
-/** The three spans of a {@link timeSplit}, each with the same fields as the input. @since 0.2.0 @category time series @inline */
+/** The three spans of a {@link timeSplit}, each with the same fields as the input. @since 0.2.0 @category time series */
 export interface TimeSplit<T> {
   readonly train: T;
   readonly validation: T;
@@ -191,7 +191,6 @@ export const seasonalNaive = <L extends number, F extends number, Hz extends num
  *
  * @since 0.2.0
  * @category time series
- * @inline
  */
 export interface LinearAutoregression {
   readonly w: Mat<number, number>;

@@ -40,7 +40,6 @@ export interface FullBatchOptions {
  *
  * @since 0.1.0
  * @category model
- * @inline
  */
 export interface FullBatchResult<P> {
   readonly params: P;

@@ -30,7 +30,6 @@ export interface LineSearchOptions {
  *
  * @since 0.1.0
  * @category model
- * @inline
  */
 export type LineSearchResult<P> =
   | { readonly _tag: 'Found'; readonly alpha: number; readonly params: P; readonly value: number; readonly grad: P; readonly evaluations: number }

@@ -42,7 +42,6 @@ export interface FoldResult<M> {
  *
  * @since 0.1.0
  * @category model
- * @inline
  */
 export interface CrossValidation<M> extends ScoreSummary {
   readonly folds: readonly FoldResult<M>[];

@@ -42,7 +42,6 @@ export interface GridRow<G extends Grid> extends ScoreSummary {
  *
  * @since 0.1.0
  * @category model
- * @inline
  */
 export interface GridSearchResult<G extends Grid> {
   readonly best: GridPoint<G>;

@@ -12,7 +12,6 @@ import { foldIn, permutation, type Key } from '../random.js';
  *
  * @since 0.1.0
  * @category model
- * @inline
  */
 export interface Fold {
   readonly train: readonly number[];

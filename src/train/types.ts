@@ -222,7 +222,6 @@ export interface FitError {
  *
  * @since 0.1.0
  * @category model
- * @inline
  */
 export interface Evaluation {
   readonly loss: number;

@@ -25,7 +25,6 @@ export interface LeafSparsity {
  *
  * @since 0.1.0
  * @category model
- * @inline
  */
 export interface SparsityReport {
   readonly zeros: number;
