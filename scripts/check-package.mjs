@@ -160,11 +160,66 @@ const appFiles = (dependencySpec, withTsd) => ({
     compilerOptions: { module: 'ESNext', moduleResolution: 'Bundler', noEmit: true },
   }),
   'mistakes/mistakes.ts': mistakes,
+  'library/library.ts': library,
+  'library/tsconfig.json': json({
+    compilerOptions: { target: 'ES2022', lib: ['ES2022'], module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, declaration: true, noEmit: true, skipLibCheck: true, types: [] },
+    include: ['*.ts'],
+  }),
   'mistakes/tsconfig.json': json({
     compilerOptions: { target: 'ES2022', lib: ['ES2022'], module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noEmit: true, skipLibCheck: true, types: [] },
     include: ['*.ts'],
   }),
 });
+
+const library = `// A library built on foldnet, emitting declarations: every export's type is inferred, so the compiler
+// must name it from foldnet's entry points (TS2883 "cannot be named without a reference to
+// …/dist/…" otherwise). A type that a public function returns is therefore public.
+import {
+  adam, adamw, adagrad, chain, classificationReport, clipByGlobalNorm, compose, conjugateGradient, conv1d, crossValidate,
+  defineLayer, dense, describeNet, evaluate, fit, fitEpochs, flatten, fromRows, gradCheck, gridSearch, gru, kFold, key,
+  lbfgs, linearAutoregression, lstm, maxPool, momentum, mse, objective, ops, r2, readCsv, relu, rmsprop, scan,
+  sequential, sgd, slidingWindows, sparsity, standardize, stratifiedKFold, strongWolfe, tanh, timeSplit, trainTestSplit,
+  type NoParams,
+} from 'foldnet'
+
+export const net = sequential(dense(4, 8), relu, dense(8, 1))
+export const composed = compose(dense(4, 8), tanh)
+export const optimizers = [sgd(0.1), momentum(0.1), adam(1e-3), adamw(1e-3), rmsprop(1e-3), adagrad(0.1)] as const
+export const chained = chain(clipByGlobalNorm(1), adam(1e-3))
+export const p0 = net.init(key(0))
+export const x = fromRows([[1, 2, 3, 4], [4, 3, 2, 1]])
+export const y = fromRows([[1], [0]])
+export const trained = fit(net, p0, { x, y }, { loss: mse, optimizer: adam(1e-3), epochs: 1, batchSize: 1, key: key(1) })
+export const epochs = fitEpochs(net, p0, { x, y }, { loss: mse, optimizer: sgd(0.1), epochs: 1, batchSize: 1, key: key(1) })
+export const evaluation = evaluate(net, p0, { x, y }, mse)
+export const f = objective(net, mse, { x, y })
+export const fullBatch = [lbfgs(f, p0), conjugateGradient(f, p0)] as const
+export const lineSearch = strongWolfe(f, p0, 1, p0, p0, 1)
+export const check = gradCheck(net, mse, p0, x, y)
+export const report = sparsity(p0)
+export const folds = [kFold(10, 2, key(2)), stratifiedKFold([0, 1, 0, 1], 2, key(2))] as const
+export const cv = crossValidate({ data: { x, y }, folds: 2, key: key(3), train: () => p0, score: (p, d) => r2(net.forward(p, d.x), d.y) })
+export const grid = gridSearch({ grid: { lambda: [0, 1] }, mode: 'max', key: key(4), evaluate: ({ lambda }) => lambda })
+export const info = describeNet(net)
+export const split = trainTestSplit(10, { testFraction: 0.2, key: key(5) })
+export const windows = slidingWindows(fromRows([[1], [2], [3], [4], [5], [6]]), { lookback: 2, targets: [0] })
+export const timed = timeSplit({ x: windows.x, y: windows.y }, { train: 0.5, validation: 0.25 })
+export const ar = linearAutoregression(windows)
+export const classes = classificationReport([0, 1], [0, 1], 2)
+export const table = readCsv('a,b,label\\n1,2,0', { features: ['a', 'b'], target: 'label', task: 'classification', classes: 2 })
+export const rejecting = readCsv('a,b,y\\n1,2,3', { features: ['a', 'b'], target: 'y', task: 'regression', badRows: 'reject' })
+export const layers = [
+  conv1d([24, 4], { filters: 16, kernel: 3, padding: 'same' }), maxPool([26, 26, 8], 2), flatten([13, 13, 8]),
+  lstm([24, 4], 32), gru([24, 4], 8), scan(sequential(dense(12, 8), tanh), { steps: 24, features: 4, state: 8 }),
+] as const
+export const scaled = standardize(x)
+export const double = defineLayer<3, 3, NoParams>({
+  kind: 'double', inputDim: 3, outputDim: 3, init: () => ({}),
+  forward: (_p, v) => ops.scale(v, 2),
+  vjp: (_p, v) => [ops.scale(v, 2), (dy) => [{}, ops.scale(dy, 2)]],
+  jvp: (_p, v, _dp, dv) => [ops.scale(v, 2), ops.scale(dv, 2)],
+})
+`;
 
 const DIAGNOSTIC = /^(.+?)\((\d+),(\d+)\): error (TS\d+): (.*)$/;
 /** Diagnostics of a `--pretty false` run, continuation lines joined. */
@@ -231,6 +286,9 @@ for (const source of sources) {
       log(`${source.name}, ${compiler.name}: the program compiles with moduleResolution bundler`);
     }
     checkMistakes(app, compiler, source.name);
+    if (must(`${source.name}, ${compiler.name}, declarations`, process.execPath, [compiler.bin, '-p', 'library', '--pretty', 'false'], app) !== null) {
+      log(`${source.name}, ${compiler.name}: a library exporting inferred foldnet types emits portable declarations`);
+    }
   }
 
   // Run it.

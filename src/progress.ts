@@ -14,6 +14,7 @@
  *
  * @since 0.1.0
  * @category progress
+ * @inline
  */
 export interface ProgressState {
   readonly epoch: number;
@@ -29,6 +30,7 @@ export interface ProgressState {
  *
  * @since 0.1.0
  * @category progress
+ * @inline
  */
 export interface ProgressOptions {
   /** Width of the bar in characters; 0 hides it (default 20). */

@@ -43,5 +43,22 @@ describe('the API report', () => {
     for (const internal of ['makeStep', 'checkLearningRate', 'stepFor', 'batchRanges', 'encodeTree', 'perturbMat', 'compileProgram', 'holdOut']) {
       expect(core).not.toMatch(new RegExp(`^${internal} `, 'm'));
     }
+    // Option bags, reports and optimizer states are passed as literals or received, not named.
+    for (const internal of ['EmptyState', 'AdamOptions', 'GridRow', 'ProgressState', 'LeafSparsity', 'CsvOptions', 'Vjp', 'Context']) {
+      expect(core).not.toMatch(new RegExp(`^${internal} type$`, 'm'));
+    }
+  });
+
+  it('the core surface stays under 300 names, and its header counts what it lists', () => {
+    const core = readFileSync('api/foldnet.api.txt', 'utf8');
+    const header = /^# foldnet: (\d+) public names \((\d+) values, (\d+) types only\)/.exec(core);
+    expect(header).not.toBeNull();
+    const [total, values, types] = header!.slice(1).map(Number);
+    // Top-level names only (a namespace counts as a value; its members, `ops.add`, are not counted).
+    const rows = core.split('\n').filter((l) => /^[A-Za-z_$][\w$]* (value|namespace|type)$/.test(l));
+    expect(rows.filter((l) => !l.endsWith(' type')).length).toBe(values);
+    expect(rows.filter((l) => l.endsWith(' type')).length).toBe(types);
+    expect(values + types).toBe(total);
+    expect(total).toBeLessThan(300);
   });
 });

@@ -1,7 +1,7 @@
 import { expectError, expectType } from 'tsd';
 import {
   adam, dense, fit, fitEither, fitEpochs, fromRows, key, mse, predict, relu, sequential, sgd, softmaxCrossEntropy, momentum,
-  type CountState, type DenseParams, type FitError, type FitResult, type Mat, type NoParams, type TrainState,
+  type DenseParams, type FitError, type FitResult, type Mat, type NoParams, type StateOf, type TrainState,
 } from '..';
 import type { Either } from 'fp-ts/lib/Either.js';
 
@@ -12,12 +12,14 @@ const x = fromRows([[1, 2, 3, 4], [5, 6, 7, 8]]);
 const y = fromRows([[1, 0, 0], [0, 1, 0]]);
 const base = { loss: mse, epochs: 2, batchSize: 1, key: key(1) } as const;
 
-// The returned params have the model's parameter type; the state carries the optimizer's state type.
+// The returned params have the model's parameter type; the state carries the optimizer's state type,
+// which `StateOf` names without spelling it out.
+type SgdState = StateOf<ReturnType<typeof sgd>>;
 const r = fit(net, p0, { x, y }, { ...base, optimizer: sgd(0.1) });
 expectType<NetParams>(r.params);
-expectType<FitResult<NetParams, CountState>>(r);
-expectType<Either<FitError, FitResult<NetParams, CountState>>>(fitEither(net, p0, { x, y }, { ...base, optimizer: sgd(0.1) }));
-expectType<Iterable<TrainState<NetParams, CountState>>>(fitEpochs(net, p0, { x, y }, { ...base, optimizer: sgd(0.1) }));
+expectType<FitResult<NetParams, SgdState>>(r);
+expectType<Either<FitError, FitResult<NetParams, SgdState>>>(fitEither(net, p0, { x, y }, { ...base, optimizer: sgd(0.1) }));
+expectType<Iterable<TrainState<NetParams, SgdState>>>(fitEpochs(net, p0, { x, y }, { ...base, optimizer: sgd(0.1) }));
 expectType<Mat<2, 3>>(predict(net, r.params, x));
 
 // Data of the wrong width does not compile: x: Mat<B, 5> for a 4-input model, y of width 2 for 3 outputs.

@@ -22,6 +22,7 @@ import { unsafeLabels, type Labels } from './labels.js';
  *
  * @since 0.1.0
  * @category model
+ * @inline
  */
 export interface CsvOptions<Fs extends ReadonlyArray<string> | 'all-but-target'> {
   readonly features: Fs;
@@ -39,12 +40,13 @@ export interface CsvOptions<Fs extends ReadonlyArray<string> | 'all-but-target'>
  *
  * @since 0.2.0
  * @category model
+ * @inline
  */
 export interface BadRows<Mode extends 'fail' | 'reject'> {
   readonly badRows: Mode;
 }
 
-/** Options for a classification file: the target holds integer labels `0..classes−1`. @since 0.1.0 @category model */
+/** Options for a classification file: the target holds integer labels `0..classes−1`. @since 0.1.0 @category model @inline */
 export interface ClassificationCsvOptions<Fs extends ReadonlyArray<string> | 'all-but-target', C extends number> extends CsvOptions<Fs> {
   readonly task: 'classification';
   /**
@@ -55,12 +57,12 @@ export interface ClassificationCsvOptions<Fs extends ReadonlyArray<string> | 'al
   readonly classes?: C;
 }
 
-/** Options for a regression file: the target holds finite numbers. @since 0.1.0 @category model */
+/** Options for a regression file: the target holds finite numbers. @since 0.1.0 @category model @inline */
 export interface RegressionCsvOptions<Fs extends ReadonlyArray<string> | 'all-but-target'> extends CsvOptions<Fs> {
   readonly task: 'regression';
 }
 
-/** What every decoded CSV holds besides its target. @since 0.1.0 @category model */
+/** What every decoded CSV holds besides its target. @since 0.1.0 @category model @inline */
 export interface CsvTable<F extends number> {
   /** Features, one row per data row: `Mat<n, F>`. */
   readonly x: Mat<number, F>;
@@ -113,7 +115,7 @@ export interface CsvWithRejected<T> {
   readonly rejected: ReadonlyArray<RejectedRow>;
 }
 
-/** The feature width: the length of a literal name list, else a run-time dim. @since 0.1.0 @category type helpers */
+/** The feature width: the length of a literal name list, else a run-time dim. @since 0.1.0 @category type helpers @inline */
 export type FeatureDim<Fs> = Fs extends ReadonlyArray<string> ? (number extends Fs['length'] ? DynDim : Fs['length']) : DynDim;
 
 export type Rec = { readonly record: string[]; readonly raw: string };

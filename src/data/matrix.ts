@@ -64,7 +64,7 @@ export const makeDecoder = <A, O>(name: string, is: (u: unknown) => u is A, deco
 export const fromType = <A, O>(type: t.Type<A, O, unknown>): Decoder<A, O> =>
   Object.freeze({ name: type.name, decode: (u: unknown) => E.mapLeft(fromIoTsErrors)(type.decode(u)), type });
 
-/** Options of {@link matrix}. @since 0.1.0 @category model */
+/** Options of {@link matrix}. @since 0.1.0 @category model @inline */
 export interface MatrixOptions {
   /**
    * Column names, one per column. With names, rows may also be records (`{ sepal_length: 5.1, … }`)

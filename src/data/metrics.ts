@@ -58,7 +58,7 @@ export const confusionMatrix = (predicted: Predictions, truth: ReadonlyArray<num
   return Object.freeze(counts.map((r) => Object.freeze(r)));
 };
 
-/** Precision, recall, F1 and support of one class. @since 0.1.0 @category model */
+/** Precision, recall, F1 and support of one class. @since 0.1.0 @category model @inline */
 export interface ClassScores {
   readonly precision: number;
   readonly recall: number;

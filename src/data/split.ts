@@ -23,7 +23,7 @@ export interface Split {
   readonly test: ReadonlyArray<number>;
 }
 
-/** Options of {@link trainTestSplit}. @since 0.1.0 @category model */
+/** Options of {@link trainTestSplit}. @since 0.1.0 @category model @inline */
 export interface SplitOptions {
   /** Fraction of rows in the test set, in (0, 1); the test size is `round(n·testFraction)`. */
   readonly testFraction: number;
@@ -82,7 +82,7 @@ export interface SplitFile {
 
 const isRecord = (u: unknown): u is Record<string, unknown> => typeof u === 'object' && u !== null && !Array.isArray(u);
 
-/** Options of {@link readSplits}. @since 0.2.0 @category model */
+/** Options of {@link readSplits}. @since 0.2.0 @category model @inline */
 export interface ReadSplitsOptions {
   /** The data's row count; `n_rows` must equal it. */
   readonly rows?: number;

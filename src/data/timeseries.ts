@@ -19,6 +19,7 @@ import type { Shaped } from '../shape/shaped.js';
  *
  * @since 0.2.0
  * @category time series
+ * @inline
  */
 export interface WindowOptions<L extends number, Hz extends number, Ts extends readonly number[]> {
   readonly lookback: L;
@@ -102,6 +103,7 @@ export const slidingWindows = <F extends number, L extends number, const Ts exte
  *
  * @since 0.2.0
  * @category time series
+ * @inline
  */
 export interface TimeSplitOptions {
   readonly train: number;

@@ -19,12 +19,13 @@ import type { LossFits } from './grad.js';
  *
  * @since 0.1.0
  * @category model
+ * @inline
  */
 export type GradCheckLocation =
   | { readonly kind: 'param'; readonly path: string; readonly index: number }
   | { readonly kind: 'input'; readonly row: number; readonly col: number };
 
-/** Options of {@link gradCheck}. @since 0.1.0 @category model */
+/** Options of {@link gradCheck}. @since 0.1.0 @category model @inline */
 export interface GradCheckOptions {
   /** Relative finite-difference step: `h = step·max(1, |v|)` (default 1e-3, see `defaultStep`). */
   readonly step?: number;

@@ -25,7 +25,7 @@ import { eye, row, takeRows, unsafeMat, type Mat } from '../tensor/mat.js';
  */
 export type JacobianMode = 'forward' | 'reverse' | 'auto';
 
-/** Options of {@link jacobian}. @since 0.1.0 @category model */
+/** Options of {@link jacobian}. @since 0.1.0 @category model @inline */
 export interface JacobianOptions {
   /** Default `'auto'`. */
   readonly mode?: JacobianMode;

@@ -19,7 +19,7 @@ export const FORMAT = 'foldnet';
 /** The version `save` writes. @since 0.1.0 @category model */
 export const VERSION = 1;
 
-/** Options of {@link load}, `loadState`, {@link readSpec} and `readSplits`. @since 0.1.0 @category model */
+/** Options of {@link load}, `loadState`, {@link readSpec} and `readSplits`. @since 0.1.0 @category model @inline */
 export interface LoadOptions {
   /**
    * Longest text accepted, checked before parsing (a positive number; `Infinity` lifts the bound,

@@ -27,6 +27,7 @@ import { withForm, type Window } from './form.js';
  *
  * @since 0.2.0
  * @category model
+ * @inline
  */
 export type Padding = 'valid' | 'same';
 
@@ -89,6 +90,7 @@ export interface ConvParams<F extends number> {
  *
  * @since 0.2.0
  * @category model
+ * @inline
  */
 export interface ConvOptions<F extends number, Kn, S, Pad extends Padding> {
   readonly filters: F;

@@ -42,6 +42,7 @@ export type Initializer = 'glorot' | 'he' | 'lecun' | { readonly uniform: number
  *
  * @since 0.1.0
  * @category model
+ * @inline
  */
 export interface DenseOptions {
   readonly init?: Initializer;

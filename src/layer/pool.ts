@@ -49,6 +49,7 @@ type PoolFits<In extends readonly number[], P, Pad, Where extends string> = In e
  *
  * @since 0.2.0
  * @category model
+ * @inline
  */
 export interface PoolOptions<S, Pad extends Padding = 'valid'> {
   readonly stride?: S;
@@ -132,7 +133,7 @@ const averaging = (g: Geometry) => (x: Float64Array, batch: number) => {
  * `[H, W, C]`, or `y[t, c] = max_{q < p} x[t·s + q, c]` over sequences `[L, C]`; output
  * `[floor((H − ph) / sh) + 1, floor((W − pw) / sw) + 1, C]` (stride defaults to the window), or
  * `[ceil(H / sh), ceil(W / sw), C]` with `padding: 'same'`, whose overhang is ignored (padding
- * with −∞; see {@link PoolOptions}).
+ * with −∞; see `PoolOptions`).
  * The derivative routes each output's cotangent to the first maximum of its window (as PyTorch
  * and TensorFlow do); ties have no derivative and get this one-sided one.
  *
@@ -178,7 +179,7 @@ export const maxPool = <
  * images `[H, W, C]` (or windows of `p` steps over sequences `[L, C]`); same output shape as
  * {@link maxPool}. Linear, so its JVP is itself and its VJP spreads `dy / (ph·pw)` over each window.
  * With `padding: 'same'` each window's sum is divided by the number of its entries inside the
- * input instead (TensorFlow's convention; see {@link PoolOptions}).
+ * input instead (TensorFlow's convention; see `PoolOptions`).
  *
  * @example
  * const pool = avgPool([24, 16], 2)  // ShapedLayer<[24, 16], [12, 16], NoParams>

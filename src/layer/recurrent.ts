@@ -28,6 +28,7 @@ import { withForm, type Recurrence } from './form.js';
  *
  * @since 0.2.0
  * @category model
+ * @inline
  */
 export interface RecurrentOptions<Seq extends boolean, L extends boolean> {
   readonly returnSequences?: Seq;

@@ -25,6 +25,7 @@ import { shapeFields, type Shaped } from '../shape/shaped.js';
  *
  * @since 0.2.0
  * @category model
+ * @inline
  */
 export interface ScanOptions<T extends number, F extends number, S extends number, H extends number, Seq extends boolean, L extends boolean> {
   readonly steps: T;

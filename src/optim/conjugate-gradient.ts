@@ -14,9 +14,12 @@ import { strongWolfe, type LineSearchOptions } from './line-search.js';
  *
  * @since 0.1.0
  * @category model
+ * @inline
  */
 export interface ConjugateGradientOptions extends FullBatchOptions {
+  /** The strong-Wolfe line search's constants (default `c2 = 0.1`). */
   readonly lineSearch?: LineSearchOptions;
+  /** Reset the direction to steepest descent after this many iterations (default: the number of parameters). */
   readonly restartEvery?: number;
 }
 
@@ -24,8 +27,8 @@ export interface ConjugateGradientOptions extends FullBatchOptions {
  * Minimises `f` by nonlinear conjugate gradient: `d₀ = −g₀`; `θ_{k+1} = θ_k + α_k d_k` with `α_k`
  * from a strong-Wolfe line search; `β = max(0, g_{k+1}·(g_{k+1} − g_k) / ‖g_k‖²)` (Polak–Ribière+);
  * `d_{k+1} = −g_{k+1} + β d_k`, restarted to `−g_{k+1}` every `restartEvery` iterations or when it
- * is not a descent direction. Stops on gradient norm, loss change or the iteration cap (see
- * {@link FullBatchOptions}) and reports which.
+ * is not a descent direction. Stops on gradient norm, loss change or the iteration cap (the
+ * `maxIterations`, `gradTol` and `lossTol` options) and reports which.
  *
  * @example
  * const r = conjugateGradient(objective(net, mse, { x, y }), p0, { maxIterations: 200 })

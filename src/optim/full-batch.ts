@@ -21,10 +21,14 @@ export type Objective<P> = (params: P) => readonly [value: number, grad: P];
  *
  * @since 0.1.0
  * @category model
+ * @inline
  */
 export interface FullBatchOptions {
+  /** Stop after this many iterations (default 100). */
   readonly maxIterations?: number;
+  /** Stop when `‖∇f‖₂ ≤ gradTol` (default 1e-6). */
   readonly gradTol?: number;
+  /** Stop when an iteration lowers `f` by no more than `lossTol·max(1, |f|)` (default 1e-12). */
   readonly lossTol?: number;
 }
 

@@ -13,9 +13,12 @@ import { strongWolfe, type LineSearchOptions } from './line-search.js';
  *
  * @since 0.1.0
  * @category model
+ * @inline
  */
 export interface LbfgsOptions extends FullBatchOptions {
+  /** How many recent (step, gradient change) pairs approximate the inverse Hessian (default 10). */
   readonly memory?: number;
+  /** The strong-Wolfe line search's constants (default `c2 = 0.9`). */
   readonly lineSearch?: LineSearchOptions;
 }
 

@@ -13,10 +13,14 @@ import type { Objective } from './full-batch.js';
  *
  * @since 0.1.0
  * @category model
+ * @inline
  */
 export interface LineSearchOptions {
+  /** Sufficient decrease: `f(θ + αd) ≤ f(θ) + c1·α·∇f·d` (default 1e-4). */
   readonly c1?: number;
+  /** Curvature: `|∇f(θ + αd)·d| ≤ c2·|∇f·d|` (default 0.9, which suits quasi-Newton; 0.1 suits conjugate gradient). */
   readonly c2?: number;
+  /** The most objective evaluations one search may spend (default 30). */
   readonly maxEvaluations?: number;
 }
 

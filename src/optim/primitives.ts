@@ -130,6 +130,7 @@ export interface AdamState {
 
 /**
  * Options of the Adam moments. @since 0.1.0 @category model
+ * @inline
  */
 export interface AdamOptions {
   /** β₁, decay of the first moment (default 0.9). */

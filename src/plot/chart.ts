@@ -12,6 +12,7 @@ import { formatTick, linearScale, logScale, type Scale } from './scale.js';
  *
  * @since 0.1.0
  * @category plot
+ * @inline
  */
 export interface Series {
   readonly name: string;
@@ -27,6 +28,7 @@ export interface Series {
  *
  * @since 0.1.0
  * @category plot
+ * @inline
  */
 export interface LineChartOptions {
   readonly width?: number;

@@ -51,6 +51,7 @@ export interface LayerInfo {
  *
  * @since 0.2.0
  * @category plot
+ * @inline
  */
 export interface DescribeOptions {
   /** The parameters to count (default: `net.init(key(0))`; the counts do not depend on the values). */

@@ -15,6 +15,7 @@ import { describeNet, formatDims, layersOf, type DescribeOptions, type Dims, typ
  *
  * @since 0.2.0
  * @category plot
+ * @inline
  */
 export interface GraphOptions extends DescribeOptions {
   /** Draw the backward pass: uₗ = ∂L/∂xₗ from the loss back to x₁, and ∂L/∂θₗ at each box (default false). */

@@ -13,6 +13,7 @@ import { formatTick, linearScale } from './scale.js';
  *
  * @since 0.2.0
  * @category plot
+ * @inline
  */
 export interface HeatmapPanel {
   readonly matrix: Mat<number, number>;
@@ -24,6 +25,7 @@ export interface HeatmapPanel {
  *
  * @since 0.2.0
  * @category plot
+ * @inline
  */
 export interface HeatmapOptions {
   readonly title?: string;

@@ -15,6 +15,7 @@ import { escapeXml, palette, panelSvg, svgDocument, type Series } from './chart.
  *
  * @since 0.1.0
  * @category plot
+ * @inline
  */
 export type HistoryLike = readonly object[] | object;
 
@@ -23,6 +24,7 @@ export type HistoryLike = readonly object[] | object;
  *
  * @since 0.1.0
  * @category plot
+ * @inline
  */
 export interface HistoryChartOptions {
   readonly width?: number;
@@ -48,7 +50,7 @@ const label = (field: string): string =>
 const isNumberArray = (u: unknown): u is readonly number[] => Array.isArray(u) && u.every((v) => typeof v === 'number');
 
 /**
- * The lines of a history: one {@link Series} per numeric field, in first-seen order, validation
+ * The lines of a history: one `Series` per numeric field, in first-seen order, validation
  * and test fields dashed. Missing epochs of a field become gaps (NaN); empty fields and exact
  * copies of an earlier field are left out.
  *

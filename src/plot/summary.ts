@@ -12,6 +12,7 @@ import { describeNet, formatDims, layersOf, type DescribeOptions, type LayerInfo
  *
  * @since 0.2.0
  * @category plot
+ * @inline
  */
 export type SummaryOptions = DescribeOptions;
 

@@ -16,6 +16,7 @@ import type { Dataset } from './types.js';
  *
  * @since 0.1.0
  * @category model
+ * @inline
  */
 export interface ScoreSummary {
   readonly scores: readonly number[];
@@ -28,6 +29,7 @@ export interface ScoreSummary {
  *
  * @since 0.1.0
  * @category model
+ * @inline
  */
 export interface FoldResult<M> {
   readonly fold: Fold;
@@ -54,6 +56,7 @@ export interface CrossValidation<M> extends ScoreSummary {
  *
  * @since 0.1.0
  * @category model
+ * @inline
  */
 export interface CrossValidateOptions<I extends number, O extends number, M> {
   readonly data: Dataset<I, O>;
@@ -65,7 +68,7 @@ export interface CrossValidateOptions<I extends number, O extends number, M> {
 }
 
 /**
- * The mean and sample standard deviation of a list of scores (see {@link ScoreSummary}).
+ * The mean and sample standard deviation of a list of scores (see `ScoreSummary`).
  *
  * @since 0.1.0
  * @category destructors

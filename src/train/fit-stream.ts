@@ -39,6 +39,7 @@ export type BatchSource<I extends number, O extends number> =
  *
  * @since 0.2.0
  * @category model
+ * @inline
  */
 export type StreamOptions<I extends number, O extends number, N extends number, P, S> = Omit<
   FitOptions<I, O, N, P, S>,

@@ -12,6 +12,7 @@ import { summarizeScores, type ScoreSummary } from './cross-validate.js';
  *
  * @since 0.1.0
  * @category model
+ * @inline
  */
 export type Grid = { readonly [name: string]: readonly unknown[] };
 
@@ -21,6 +22,7 @@ export type Grid = { readonly [name: string]: readonly unknown[] };
  *
  * @since 0.1.0
  * @category model
+ * @inline
  */
 export type GridPoint<G extends Grid> = { readonly [K in keyof G]: G[K][number] };
 
@@ -29,6 +31,7 @@ export type GridPoint<G extends Grid> = { readonly [K in keyof G]: G[K][number] 
  *
  * @since 0.1.0
  * @category model
+ * @inline
  */
 export interface GridRow<G extends Grid> extends ScoreSummary {
   readonly point: GridPoint<G>;
@@ -48,11 +51,12 @@ export interface GridSearchResult<G extends Grid> {
 
 /**
  * What {@link gridSearch} needs: the grid, `evaluate(point, key)` returning the point's scores
- * (a {@link ScoreSummary} such as `crossValidate`'s result, or a single number), whether a
+ * (a `ScoreSummary` such as `crossValidate`'s result, or a single number), whether a
  * higher (`'max'`) or lower (`'min'`) mean score is better, and the key.
  *
  * @since 0.1.0
  * @category model
+ * @inline
  */
 export interface GridSearchOptions<G extends Grid> {
   readonly grid: G;

@@ -157,6 +157,7 @@ export type FitStopReason = Extract<StopReason, { readonly epoch: number }>;
  *
  * @since 0.1.0
  * @category model
+ * @inline
  */
 export interface BestRecord<P> {
   readonly epoch: number;

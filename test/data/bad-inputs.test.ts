@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as E from 'fp-ts/lib/Either.js';
-import { readCsv, matrix, labels, readSplits, formatErrors, type ClassificationCsvOptions, type RegressionCsvOptions } from '../../src/index.js';
+import { readCsv, matrix, labels, readSplits, formatErrors } from '../../src/index.js';
+import type { ClassificationCsvOptions, RegressionCsvOptions } from '../../src/data/csv.js';
 import { save, load, loadState, saveState } from '../../src/index.js';
 import { dense, relu, sequential, key, fromRows, vec } from '../../src/index.js';
 

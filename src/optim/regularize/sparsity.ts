@@ -11,6 +11,7 @@ import { allParams, type ParamMask } from './mask.js';
  *
  * @since 0.1.0
  * @category model
+ * @inline
  */
 export interface LeafSparsity {
   readonly path: string;
