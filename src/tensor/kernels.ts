@@ -167,6 +167,14 @@ export function matmulBiasAct(
   gemm(a, 0, k, 1, b, 0, n, 1, out, 0, n, m, k, n, 2, bias, 0, act);
 }
 
+/** out[r, j] = a[r, j] + v[j] for every row r of a rows×cols matrix (one pass: no copy of a first). */
+export function addRowVectorTo(a: Float64Array, v: Float64Array, out: Float64Array, rows: number, cols: number): void {
+  for (let r = 0; r < rows; r++) {
+    const o = r * cols;
+    for (let j = 0; j < cols; j++) out[o + j] = a[o + j]! + v[j]!;
+  }
+}
+
 /** out[r, j] += v[j] for every row r of a rows×cols matrix. */
 export function addRowVector(out: Float64Array, v: Float64Array, rows: number, cols: number): void {
   for (let r = 0; r < rows; r++) {

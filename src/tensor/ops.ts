@@ -78,8 +78,8 @@ export const scale = <R extends number, C extends number>(a: Mat<R, C>, alpha: n
 
 /** `A + 1·bᵀ`: adds the vector `b` to every row. @since 0.1.0 @category combinators */
 export const addRowVector = <R extends number, C extends number>(a: Mat<R, C>, b: Vec<C>): Mat<R, C> => {
-  const out = a.data.slice();
-  K.addRowVector(out, b.data, a.rows, a.cols);
+  const out = new Float64Array(a.data.length);
+  K.addRowVectorTo(a.data, b.data, out, a.rows, a.cols);
   return unsafeMat(a.rows, a.cols, out);
 };
 
