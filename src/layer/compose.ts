@@ -6,11 +6,10 @@
  */
 import { foldIn } from '../random.js';
 import type { Mat } from '../tensor/mat.js';
-import { isPoly, type AnyLayer, type AnyPolyLayer, type Context, type Layer, type LayerSpec, type ParamsOf, type Part, type PolyLayer } from './layer.js';
+import { isPoly, type AnyLayer, type AnyPolyLayer, type Context, type Layer, type LayerSpec, type ParamsOf, type Part, type PolyLayer, type ShapedLayer } from './layer.js';
 import { defineLayer, definePolyLayer, showValue, type LayerDefinition, type PolyLayerDefinition } from './define.js';
 import type { DimsMatch, ShapeError } from '../shape/dim.js';
 import { formatShape, type DescribeDim, type Shaped, type ShapeOf, type ShapesMatch } from '../shape/shaped.js';
-import type { ShapedLayer } from './layer.js';
 import { withForm } from './form.js';
 
 type Len<T extends readonly unknown[]> = T['length'] & number;

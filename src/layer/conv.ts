@@ -10,12 +10,11 @@ import * as Ops from '../tensor/ops.js';
 import { affine } from '../tensor/affine.js';
 import { unsafeMat, unsafeVec, type Mat, type Vec } from '../tensor/mat.js';
 import { split } from '../random.js';
-import type { Layer } from './layer.js';
+import type { Layer, ShapedLayer } from './layer.js';
 import { defineLayer } from './define.js';
 import type { Dim, IsLoose, ShapeError } from '../shape/dim.js';
 import type { Add, Divide, Subtract } from '../shape/decimal.js';
 import { checkShape, shapeFields, shapeSize, type Mutable, type Shaped, type ShapeCheck } from '../shape/shaped.js';
-import type { ShapedLayer } from './layer.js';
 import type { Initializer } from './dense.js';
 import { initName, initWeights } from './init.js';
 import { withForm, type Window } from './form.js';
@@ -117,6 +116,7 @@ export const windowGeometry = (
   [h, w, c]: readonly [number, number, number], [kh, kw]: readonly [number, number], [sh, sw]: readonly [number, number],
   padding: Padding, where: string,
 ): Geometry => {
+  if (padding !== 'valid' && padding !== 'same') throw new RangeError(`${where}: padding must be 'valid' or 'same', got ${String(padding)}`);
   for (const [v, what] of [[kh, 'window'], [kw, 'window'], [sh, 'stride'], [sw, 'stride']] as const) {
     if (!Number.isInteger(v) || v < 1) throw new RangeError(`${where}: ${what} must be a positive integer, got ${v}`);
   }

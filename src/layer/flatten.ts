@@ -4,12 +4,11 @@
  * @module
  */
 import { unsafeMat } from '../tensor/mat.js';
-import type { Layer, NoParams } from './layer.js';
+import type { Layer, NoParams, ShapedLayer } from './layer.js';
 import { defineLayer } from './define.js';
 import { withForm } from './form.js';
 import type { Product } from '../shape/decimal.js';
 import { checkShape, shapeFields, shapeSize, type Mutable, type Shaped, type ShapeCheck } from '../shape/shaped.js';
-import type { ShapedLayer } from './layer.js';
 
 /**
  * `flatten(shape)`: examples of shape `[d1, …, dk]` as vectors of width `d1·…·dk` (the product is

@@ -7,10 +7,9 @@
  */
 import * as K from '../tensor/kernels.js';
 import { unsafeMat, type Mat } from '../tensor/mat.js';
-import type { Layer, NoParams } from './layer.js';
+import type { Layer, NoParams, ShapedLayer } from './layer.js';
 import { defineLayer } from './define.js';
 import { checkShape, shapeFields, shapeSize, type Mutable, type Shaped, type ShapeCheck } from '../shape/shaped.js';
-import type { ShapedLayer } from './layer.js';
 import { windowGeometry, windowOf, type ConvLength, type Geometry, type Padding, type Window2d, type WindowFits } from './conv.js';
 import { withForm } from './form.js';
 
@@ -152,7 +151,6 @@ export const maxPool = <
 ): ShapedLayer<Mutable<In>, PoolShape<In, P, S, Pad>, NoParams> => {
   const shape = checkShape(input, 'maxPool: input shape');
   const padding: Padding = options.padding ?? 'valid';
-  if (padding !== 'valid' && padding !== 'same') throw new RangeError(`maxPool: padding must be 'valid' or 'same', got ${String(padding)}`);
   const g = poolGeometry('maxPool', shape, size, options.stride, padding);
   const layer = poolLayer<Shaped<Mutable<In>>, Shaped<PoolShape<In, P, S, Pad>>>('maxPool', shape, outShape(shape, g), geometryConfig(g, padding), (x, batch) => {
     const n = batch * g.oh * g.ow * g.c;
@@ -195,7 +193,6 @@ export const avgPool = <
 ): ShapedLayer<Mutable<In>, PoolShape<In, P, S, Pad>, NoParams> => {
   const shape = checkShape(input, 'avgPool: input shape');
   const padding: Padding = options.padding ?? 'valid';
-  if (padding !== 'valid' && padding !== 'same') throw new RangeError(`avgPool: padding must be 'valid' or 'same', got ${String(padding)}`);
   const g = poolGeometry('avgPool', shape, size, options.stride, padding);
   const layer = poolLayer<Shaped<Mutable<In>>, Shaped<PoolShape<In, P, S, Pad>>>('avgPool', shape, outShape(shape, g), geometryConfig(g, padding), averaging(g));
   return withForm(layer, { op: 'avgPool', window: windowOf(g, rankOf(shape)) }) as never; // the same type, written as ShapedLayer

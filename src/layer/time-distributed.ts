@@ -4,12 +4,11 @@
  * @module
  */
 import { unsafeMat, type Mat } from '../tensor/mat.js';
-import type { Layer } from './layer.js';
+import type { Layer, ShapedLayer } from './layer.js';
 import { defineLayer } from './define.js';
 import { withForm } from './form.js';
 import { checkDim, type Dim } from '../shape/dim.js';
 import { shapeFields, type Shaped } from '../shape/shaped.js';
-import type { ShapedLayer } from './layer.js';
 
 /**
  * `timeDistributed(f, T)`: the layer `f: ℝ^I → ℝ^O` applied to each of the `T` steps of a sequence

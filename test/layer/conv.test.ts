@@ -87,6 +87,14 @@ describe('conv2d', () => {
     expect(() => conv2d([dyn(2), 5, 1], { filters: 1, kernel: 3 })).toThrow("conv2d: window 3 is larger than the input's 2 (padding 'valid')");
   });
 
+  it('rejects a padding other than valid or same from untyped code, in convolution and pooling alike', () => {
+    const full = { padding: 'full' } as unknown as { padding: 'same' };
+    expect(() => conv2d([8, 8, 1], { filters: 1, kernel: 3, ...full })).toThrow("conv2d: padding must be 'valid' or 'same', got full");
+    expect(() => conv1d([8, 2], { filters: 1, kernel: 3, ...full })).toThrow("conv1d: padding must be 'valid' or 'same', got full");
+    expect(() => maxPool([8, 8, 1], 2, full)).toThrow("maxPool: padding must be 'valid' or 'same', got full");
+    expect(() => avgPool([8, 2], 2, full)).toThrow("avgPool: padding must be 'valid' or 'same', got full");
+  });
+
   it('a composite keeps the shapes at its ends in its spec, and a run-time shape mismatch names both shapes', () => {
     const net = sequential(conv2d([8, 8, 1], { filters: 4, kernel: 3 }), relu, maxPool([6, 6, 4], 2));
     expect(net.spec.inputShape).toEqual([8, 8, 1]);
