@@ -244,20 +244,25 @@ const runRegularized = async (): Promise<void> => {
 // ---------------------------------------------------------------- W7: a custom layer
 // W7 = W1-B64 with one user `defineLayer` (a per-column scale and shift written with the public
 // ops) between the first ReLU and the second dense layer: fit's program (the custom layer runs as
-// an opaque stage) against the all-generic path on the same net (fit folding makeStep).
+// an opaque stage) against the all-generic path on the same net (fit folding makeStep). An extra
+// line times the same layer written with a callback per element (`ops.zipWith`), both ways.
 const runCustom = (): void => {
   if (!want('W7')) return;
   const s = workloads[0]!.spec;
   const row: Row = { id: 'W7', unit: 'rows/s', rate: {}, loss: {}, acc: {} };
-  const time = (generic: boolean): number => {
-    for (let k = 0; k < 2; k++) foldnetCustom(s, generic); // warm-up: two whole runs
-    const ts = Array.from({ length: passes }, () => foldnetCustom(s, generic).seconds).sort((a, b) => a - b);
+  const time = (generic: boolean, callbacks: boolean): number => {
+    for (let k = 0; k < 2; k++) foldnetCustom(s, generic, callbacks); // warm-up: two whole runs
+    const ts = Array.from({ length: passes }, () => foldnetCustom(s, generic, callbacks).seconds).sort((a, b) => a - b);
     return rowsSeen(s) / ts[Math.floor(ts.length / 2)]!;
   };
-  row.rate.foldnet = time(false);
-  const generic = time(true);
+  row.rate.foldnet = time(false, false);
+  const generic = time(true, false);
   notes.push(`W7: fit with one custom defineLayer in W1's net ${fmt(row.rate.foldnet, 'rows/s')} rows/s; the same net on the all-generic path ${fmt(generic, 'rows/s')} rows/s: ${ratio(row.rate.foldnet, generic)}`);
   log(`W7: program ${row.rate.foldnet.toFixed(0)}, generic ${generic.toFixed(0)} rows/s`);
+  const withCallbacks = time(false, true);
+  const genericCallbacks = time(true, true);
+  notes.push(`W7 (extra line), the custom layer written with a callback per element (ops.zipWith): fit ${fmt(withCallbacks, 'rows/s')} rows/s, all-generic ${fmt(genericCallbacks, 'rows/s')} rows/s: ${ratio(withCallbacks, genericCallbacks)}`);
+  log(`W7 callbacks: program ${withCallbacks.toFixed(0)}, generic ${genericCallbacks.toFixed(0)} rows/s`);
   rows.push(row);
 };
 

@@ -127,16 +127,48 @@ export const foldnetRegularized = (s: TrainSpec, epochs: number): { seconds: num
   return { seconds, epochs: r.state.epoch, trainRows: s.rows - Math.round(0.1 * s.rows), valLoss: r.history.valLoss[r.history.valLoss.length - 1]! };
 };
 
+type ScaleShiftParams<N extends number> = { readonly s: Mat<1, N>; readonly t: Mat<1, N> };
+const scaleShiftInit = <N extends number>(width: N) => (): ScaleShiftParams<N> =>
+  Object.freeze({ s: unsafeMat(1, width, new Float64Array(width).fill(1)), t: unsafeMat(1, width, new Float64Array(width)) });
+const noJvp = (): never => {
+  throw new Error('scaleShift: jvp is not used here');
+};
+
 /**
  * A layer the library does not know, written by a user with `defineLayer` from the public ops:
- * a per-column scale and shift `y = x ⊙ s + t` (its parameters `{ s, t }`, 1 × width each).
+ * a per-column scale and shift `y = x ⊙ s + t` (its parameters `{ s, t }`, 1 × width each), with
+ * `∂s = 1ᵀ(dy ⊙ x)`, `∂t = 1ᵀdy`, `dx = dy ⊙ s`: each step a named op (`mulRowVector`, `mul`, …).
  */
 export const scaleShift = <N extends number>(width: N) =>
-  defineLayer<N, N, { readonly s: Mat<1, N>; readonly t: Mat<1, N> }>({
+  defineLayer<N, N, ScaleShiftParams<N>>({
     kind: 'scaleShift',
     inputDim: width,
     outputDim: width,
-    init: () => Object.freeze({ s: unsafeMat(1, width, new Float64Array(width).fill(1)), t: unsafeMat(1, width, new Float64Array(width)) }),
+    init: scaleShiftInit(width),
+    forward: (p, xx) => Ops.addRowVector(Ops.mulRowVector(xx, unsafeVec(width, p.s.data)), unsafeVec(width, p.t.data)),
+    vjp: (p, xx) => {
+      const s = unsafeVec(width, p.s.data);
+      return [
+        Ops.addRowVector(Ops.mulRowVector(xx, s), unsafeVec(width, p.t.data)),
+        (dy) => [
+          Object.freeze({ s: unsafeMat(1, width, Ops.sumRows(Ops.mul(dy, xx)).data), t: unsafeMat(1, width, Ops.sumRows(dy).data) }),
+          Ops.mulRowVector(dy, s),
+        ],
+      ];
+    },
+    jvp: noJvp,
+  });
+
+/**
+ * The same layer written with a callback per element (`zipWith((a, b) => a * b)` over a matrix of
+ * the scale repeated on every row): the same numbers, at the cost of one JavaScript call per entry.
+ */
+export const scaleShiftCallbacks = <N extends number>(width: N) =>
+  defineLayer<N, N, ScaleShiftParams<N>>({
+    kind: 'scaleShift',
+    inputDim: width,
+    outputDim: width,
+    init: scaleShiftInit(width),
     forward: (p, xx) => Ops.addRowVector(Ops.zipWith(xx, Ops.addRowVector(zeros(xx.rows, width), unsafeVec(width, p.s.data)), (a, b) => a * b), unsafeVec(width, p.t.data)),
     vjp: (p, xx) => {
       const sRows = Ops.addRowVector(zeros(xx.rows, width), unsafeVec(width, p.s.data));
@@ -149,20 +181,20 @@ export const scaleShift = <N extends number>(width: N) =>
         ],
       ];
     },
-    jvp: () => {
-      throw new Error('scaleShift: jvp is not used here');
-    },
+    jvp: noJvp,
   });
 
 /**
- * W7: W1-B64 with one custom `defineLayer` ({@link scaleShift}) in the middle of the net, through
- * `fit` (the compiled program runs it as an opaque stage) or through the all-generic path (the
- * same optimizer copied with `{ ...opt }`, which carries no lowered form: fit folds makeStep).
+ * W7: W1-B64 with one custom `defineLayer` ({@link scaleShift}, or {@link scaleShiftCallbacks}
+ * when `callbacks`) in the middle of the net, through `fit` (the compiled program runs it as an
+ * opaque stage) or through the all-generic path (the same optimizer copied with `{ ...opt }`,
+ * which carries no lowered form: fit folds makeStep).
  */
-export const foldnetCustom = (s: TrainSpec, generic: boolean): TrainRun => {
-  const net = sequential(dense(32, 64), relu, scaleShift(64), dense(64, 64), relu, dense(64, 1));
+export const foldnetCustom = (s: TrainSpec, generic: boolean, callbacks = false): TrainRun => {
+  const custom = callbacks ? scaleShiftCallbacks(64) : scaleShift(64);
+  const net = sequential(dense(32, 64), relu, custom, dense(64, 64), relu, dense(64, 1));
   const p0 = paramsFrom(s.sizes, s.inits);
-  const params = Object.freeze([p0[0], {}, scaleShift(64).init(key(0)), p0[2], {}, p0[4]]);
+  const params = Object.freeze([p0[0], {}, custom.init(key(0)), p0[2], {}, p0[4]]);
   const x = unsafeMat(s.rows, 32, s.x);
   const y = unsafeMat(s.rows, 1, s.y);
   const opt = sgd(0.02) as GradientTransformation<unknown>;

@@ -175,6 +175,14 @@ export function addRowVectorTo(a: Float64Array, v: Float64Array, out: Float64Arr
   }
 }
 
+/** out[r, j] = a[r, j] · v[j] for every row r of a rows×cols matrix (columns scaled by v). */
+export function mulRowVectorTo(a: Float64Array, v: Float64Array, out: Float64Array, rows: number, cols: number): void {
+  for (let r = 0; r < rows; r++) {
+    const o = r * cols;
+    for (let j = 0; j < cols; j++) out[o + j] = a[o + j]! * v[j]!;
+  }
+}
+
 /** out[r, j] += v[j] for every row r of a rows×cols matrix. */
 export function addRowVector(out: Float64Array, v: Float64Array, rows: number, cols: number): void {
   for (let r = 0; r < rows; r++) {
