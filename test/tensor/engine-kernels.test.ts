@@ -3,7 +3,7 @@ import * as K from '../../src/tensor/kernels.js';
 import { addMaskedDecayOnArena, adamUpdateOnArena, ensureArena } from '../../src/tensor/wasm/arena.js';
 import { identity, leakyRelu, relu, sigmoid, softplus, tanh } from '../../src/layer/activation.js';
 import { unsafeMat } from '../../src/tensor/mat.js';
-import { bernoulliDraws, foldIn, key, normal, streamWords } from '../../src/random.js';
+import { bernoulliDraws, foldIn, key, normal, streamWords, uniformDraws } from '../../src/random.js';
 
 const n = 37;
 const z = normal(key(3), n, 3);
@@ -118,6 +118,32 @@ describe('the arena dropout kernel draws the generic mask bit for bit', () => {
       expect(Array.from(f.subarray(2048, 2048 + done))).toEqual(Array.from(out.subarray(0, done)));
       // and the mask is not trivial for 0 < keep < 1
       if (keep > 0 && keep < 1) expect(new Set(scale).size).toBe(2);
+    }
+  });
+
+  it('decides a tie in the high 27 bits by the low 26, as bernoulliDraws does', () => {
+    // keep = draw i exactly (not kept: draw < keep is false) or the next double above it (kept):
+    // then floor(keep·2²⁷) equals entry i's high bits, and the kernel must hash the low bits too
+    const ar = ensureArena(4096);
+    if (ar.dropout === null) return;
+    const f = ar.f64;
+    const n = 64;
+    const x = normal(key(4), n);
+    const k = foldIn(key(5), 3);
+    const draws = uniformDraws(k);
+    const next = (v: number): number => v + 2 ** (Math.floor(Math.log2(v)) - 52);
+    for (const i of [0, 5, 38]) {
+      for (const keep of [draws(i), next(draws(i)), NaN, -0.5, 1.5]) {
+        f.set(x, 0);
+        const done = ar.dropout(0, 1024, 2048, n, ...streamWords(k), keep, 1 / keep);
+        const scale = new Float64Array(n);
+        const out = new Float64Array(n);
+        K.dropoutForward(bernoulliDraws(k, keep), keep, x, 0, scale, 0, out, 0, n);
+        expect(Array.from(f.subarray(1024, 1024 + done))).toEqual(Array.from(scale.subarray(0, done)));
+        expect(Array.from(f.subarray(2048, 2048 + done))).toEqual(Array.from(out.subarray(0, done)));
+        if (keep === draws(i)) expect(scale[i]).toBe(0);
+        if (keep === next(draws(i))) expect(scale[i]).toBe(1 / keep);
+      }
     }
   });
 });

@@ -182,6 +182,12 @@ const dropoutPair = (h: string, l: string, off: number): string => `        (loc
         (v128.store offset=${off} (local.get $po) (f64x2.mul (v128.load offset=${off} (local.get $px)) (local.get $s)))
 `;
 
+/** Two dropout entries from a kept mask in i64 lanes (an expression): s = kept ? inv : 0, o = x·s. */
+const keptPair = (mask: string, off: number): string => `            (local.set $s (v128.and (local.get $vinv) (${mask})))
+            (v128.store offset=${off} (local.get $ps) (local.get $s))
+            (v128.store offset=${off} (local.get $po) (f64x2.mul (v128.load offset=${off} (local.get $px)) (local.get $s)))
+`;
+
 /**
  * A loop over entries i < n of flat f64 vectors, two per f64x2 and the odd last one in scalar
  * code: `vec` and `one` are the bodies (on the byte offset `$o` of entry i), `acc` names a v128
@@ -316,8 +322,10 @@ ${gemmFunc(F32, 'gemm_f32')}
     ;; draw (h·2²⁶ + l)/2⁵³ (random.ts's uniformDraws, its hashes in i32x4) < p keeps the entry;
     ;; s[i] = kept ? inv : 0, o[i] = x[i]·s[i] (the scalar kernel's products)
     (local $i i32) (local $iv v128) (local $a v128) (local $c v128) (local $h v128) (local $l v128)
-    (local $s v128) (local $vp v128) (local $vinv v128)
+    (local $s v128) (local $vp v128) (local $vinv v128) (local $hip v128) (local $m v128)
     (local.set $vp (f64x2.splat (local.get $p)))
+    ;; hip = floor(p * 2^27): 0 for NaN or p <= 0, >= 2^27 for p >= 1 (no lane ties then; the masks agree with draw < p)
+    (local.set $hip (i32x4.splat (i32.trunc_sat_f64_u (f64.mul (local.get $p) (f64.const 134217728)))))
     (local.set $vinv (f64x2.splat (local.get $inv)))
     (local.set $iv (v128.const i32x4 0 1 2 3))
     (local.set $i (i32.const 0))
@@ -329,9 +337,17 @@ ${gemmFunc(F32, 'gemm_f32')}
 ${fmix4('$a')}        (local.set $c (i32x4.add (local.get $a) (i32x4.shr_u (local.get $iv) (i32.const 16))))
         (local.set $h (i32x4.add (local.get $c) (i32x4.splat (local.get $l1))))
 ${fmix4('$h')}        (local.set $h (i32x4.shr_u (local.get $h) (i32.const 5)))
-        (local.set $l (i32x4.add (local.get $c) (i32x4.splat (local.get $l2))))
-${fmix4('$l')}        (local.set $l (i32x4.shr_u (local.get $l) (i32.const 6)))
-${dropoutPair('local.get $h', 'local.get $l', 0)}${dropoutPair(upperPair('$h'), upperPair('$l'), 16)}        (local.set $ps (i32.add (local.get $ps) (i32.const 32)))
+        (if (v128.any_true (i32x4.eq (local.get $h) (local.get $hip)))
+          (then
+            ;; a lane's high 27 bits equal hip: its low 26 bits decide, as in bernoulliDraws
+            (local.set $l (i32x4.add (local.get $c) (i32x4.splat (local.get $l2))))
+${fmix4('$l')}            (local.set $l (i32x4.shr_u (local.get $l) (i32.const 6)))
+${dropoutPair('local.get $h', 'local.get $l', 0)}${dropoutPair(upperPair('$h'), upperPair('$l'), 16)})
+          (else
+            ;; when h differs from hip, h < hip exactly when draw < p; the lane masks widened to the f64 pairs
+            (local.set $m (i32x4.lt_u (local.get $h) (local.get $hip)))
+${keptPair('i64x2.extend_low_i32x4_s (local.get $m)', 0)}${keptPair('i64x2.extend_high_i32x4_s (local.get $m)', 16)}))
+        (local.set $ps (i32.add (local.get $ps) (i32.const 32)))
         (local.set $po (i32.add (local.get $po) (i32.const 32)))
         (local.set $px (i32.add (local.get $px) (i32.const 32)))
         (local.set $iv (i32x4.add (local.get $iv) (v128.const i32x4 4 4 4 4)))
