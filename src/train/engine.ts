@@ -423,7 +423,9 @@ const compileGradientCore = <P>(
           if (need) K.activationBackward(o.code, o.alpha, f, dOut, f, inOf(s), f, out[s]!, f, dIn, cnt);
           break;
         case 'dropout':
-          if (need) K.multiplyInto(f, dOut, f, o.scale, f, dIn, cnt);
+          if (!need) break;
+          if (ar.multiply !== null) ar.multiply(dOut, o.scale, dIn, cnt);
+          else K.multiplyInto(f, dOut, f, o.scale, f, dIn, cnt);
           break;
         case 'standardize':
           if (need) K.divideColumns(f, dOut, rows, widths[s]!, o.std, f, dIn);

@@ -198,4 +198,18 @@ describe('the arena optimizer passes give the scalar kernels\u2019 numbers bit f
     addMaskedDecayOnArena(u, theta, ones, true, 1e-4);
     expect(Array.from(u)).toEqual(Array.from(decayed));
   });
+
+  it.each(sizes)('multiply (n = %i) equals kernels.multiplyInto, also written over an input', (n) => {
+    const ar = ensureArena(8 * 1024);
+    if (ar.multiply === null) return expect(ar.simd).toBe(false);
+    const a = data(6, n), b = data(7, n).map((v, i) => (i % 5 === 0 ? -v * 1e200 : v));
+    const f = ar.f64;
+    const want = new Float64Array(n);
+    K.multiplyInto(a, 0, b, 0, want, 0, n);
+    f.set(a, 0); f.set(b, 1024);
+    ar.multiply(0, 1024, 2048, n);
+    expect(Array.from(f.subarray(2048, 2048 + n))).toEqual(Array.from(want));
+    ar.multiply(0, 1024, 0, n); // out = a
+    expect(Array.from(f.subarray(0, n))).toEqual(Array.from(want));
+  });
 });

@@ -66,6 +66,11 @@ export interface Arena {
    * check, summed in another order).
    */
   readonly axpy: ((alpha: number, x: number, y: number, out: number, n: number) => number) | null;
+  /**
+   * SIMD only (else `null`): `out = a ⊙ b` over n entries at offsets in f64 elements (out may be
+   * a or b) — `kernels.multiplyInto`'s outputs bit for bit.
+   */
+  readonly multiply: ((a: number, b: number, out: number, n: number) => void) | null;
   readonly gemm: (
     a: number, sai: number, sap: number, b: number, ldb: number, c: number, ldc: number,
     bias: number, m: number, k: number, n: number, mode: number, act: number,
@@ -112,11 +117,13 @@ type AdamFn = (
 ) => number;
 type AxpyFn = (alpha: number, x: number, y: number, out: number, n: number) => number;
 type DecayFn = (u: number, theta: number, n: number, c: number) => void;
+type MulFn = (a: number, b: number, out: number, n: number) => void;
 /** The SIMD module's optimizer passes (byte offsets), or `null` on the scalar path. */
 interface UpdatePasses {
   readonly adam: AdamFn;
   readonly axpy: AxpyFn;
   readonly decay: DecayFn;
+  readonly mul: MulFn;
 }
 let state: {
   memory: WasmMemory | null; f64: Float64Array; gemm: GemmFn | null; gemmF32: GemmFn | null; reluBack: ReluBackFn | null; dropout: DropoutFn | null;
@@ -154,6 +161,7 @@ const makeArena = (): Arena => {
               return done;
             },
       axpy: up === null ? null : (alpha: number, x: number, y: number, out: number, n: number) => up.axpy(alpha, x * 8, y * 8, out * 8, n),
+      multiply: up === null ? null : (a: number, b: number, out: number, n: number) => up.mul(a * 8, b * 8, out * 8, n),
       gemm: (a, sai, sap, b, ldb, c, ldc, bias, m, k, n, mode, act) => {
         if (k <= KC && n <= NC) {
           simdGemm(a * 8, sai * 8, sap * 8, b * 8, ldb * 8, c * 8, ldc * 8, bias * 8, m, k, n, mode, act);
@@ -196,6 +204,7 @@ const makeArena = (): Arena => {
     reluBack: null,
     dropout: null,
     axpy: null,
+    multiply: null,
     gemm: (a, sai, sap, b, ldb, c, ldc, bias, m, k, n, mode, act) =>
       jsGemm(f64, a, sai, sap, f64, b, ldb, 1, f64, c, ldc, m, k, n, mode, f64, bias, act),
   } satisfies Arena);
@@ -229,7 +238,7 @@ export const ensureArena = (doubles: number): Arena => {
       g32 = inst.exports['gemm_f32'] as GemmFn;
       rbk = inst.exports['relu_back'] as ReluBackFn;
       drk = inst.exports['dropout'] as DropoutFn;
-      upd = { adam: inst.exports['adam'] as AdamFn, axpy: inst.exports['axpy'] as AxpyFn, decay: inst.exports['decay'] as DecayFn };
+      upd = { adam: inst.exports['adam'] as AdamFn, axpy: inst.exports['axpy'] as AxpyFn, decay: inst.exports['decay'] as DecayFn, mul: inst.exports['mul'] as MulFn };
     }
     const f64 = memory !== null ? new Float64Array(memory.buffer) : new Float64Array((pages * PAGE) / 8);
     state = { memory, f64, gemm: g, gemmF32: g32, reluBack: rbk, dropout: drk, updates: upd, pages };
