@@ -18,8 +18,9 @@ export {
 } from './tensor/mat.js';
 export { matmul, matmulTransA, matmulTransB, transpose, addRowVector, sumRows, softmaxRows, argmaxRows } from './tensor/ops.js';
 /**
- * All tensor operations (`ops.add`, `ops.sub`, `ops.scale`, element-wise `map`/`zipWith`, …),
- * e.g. for writing custom layers.
+ * All tensor operations (`ops.add`, `ops.sub`, `ops.scale`, the element-wise products `ops.mul`
+ * and `ops.mulRowVector`, `map`/`zipWith` for an element-wise function of your own, …), e.g. for
+ * writing custom layers.
  *
  * @since 0.1.0
  * @category namespaces
