@@ -9,7 +9,8 @@
  * value's name is a different object and lowers to what *it* was built from.
  *
  * - A **layer** lowers to a short list of {@link Stage}s (affine map, pointwise activation,
- *   dropout mask, row-affine standardize, softmax, or `opaque`: a part that runs through its own
+ *   dropout mask, row-affine standardize, softmax, convolution, pooling, recurrence, `distribute`:
+ *   inner stages run on each step of a sequence, or `opaque`: a part that runs through its own
  *   `forward`/`vjp`). A built-in layer's stages are derived from its inference form
  *   (`src/layer/form.ts`, the one record of what it computes, which the ONNX translators read
  *   too) by `stagesOfForm`; a chain concatenates its parts' stages. A layer without a form
@@ -25,7 +26,7 @@
  * formula), so both execution paths compute the same numbers. Parameters are flattened in
  * `params.leaves` order (depth-first; see `src/params.ts`), described by a {@link ParamLayout}.
  *
- * To lower a new layer (`timeDistributed`, say), give its form a case in `stagesOfForm`, or
+ * To lower a new layer, give its form a case in `stagesOfForm`, or
  * pass an explicit lowering with `defineLayer`'s `lower` option, with the existing stage ops or a new
  * op in {@link Stage} and its forward and backward cases in the interpreter; until then it runs as an
  * opaque stage at the speed of its own `forward`/`vjp`.
@@ -107,6 +108,10 @@ export const leafDot = (layout: ParamLayout, a: Float64Array, b: Float64Array): 
  * - `recurrent`: the `rnn`, `lstm` or `gru` layer (`cell`) of shape `recurrence`, its parameters
  *   (`{ cell, initialState? }`, as the layer lays them out) at `at`: the scan of its cell over
  *   the steps, with backpropagation through time.
+ * - `distribute`: the inner `stages` applied to each of the `steps` parts of a row: a batch of
+ *   `B` rows of width `steps·w` is the same row-major data as `B·steps` rows of width `w`, so the
+ *   inner stages run on `B·steps` rows (the layer `timeDistributed`; its parameters and key are
+ *   its inner layer's, so the inner `at` paths are not nested).
  * - `opaque`: `layer`'s own `vjp` with its parameters at `at` (its output width `outputDim`).
  *
  * A reshape (`flatten`, whose form is `identity`) lowers to no stage at all: examples are stored
@@ -124,6 +129,7 @@ export type Stage =
   | { readonly op: 'conv'; readonly geometry: Omit<WindowGeometry, 'batch'>; readonly filters: number; readonly at: readonly number[] }
   | { readonly op: 'pool'; readonly mode: 'max' | 'avg'; readonly geometry: Omit<WindowGeometry, 'batch'> }
   | { readonly op: 'recurrent'; readonly cell: 'rnn' | 'lstm' | 'gru'; readonly recurrence: Recurrence; readonly at: readonly number[] }
+  | { readonly op: 'distribute'; readonly steps: number; readonly stages: readonly Stage[] }
   | { readonly op: 'opaque'; readonly layer: Part; readonly outputDim: number; readonly at: readonly number[] };
 
 /**
@@ -172,7 +178,16 @@ export const loweringOf = (layer: object): LayerLowering | undefined => {
  * @category combinators
  */
 export const nestStages = (k: number, stages: readonly Stage[]): readonly Stage[] =>
-  stages.map((s) => ('at' in s ? { ...s, at: [k, ...s.at] } : s));
+  stages.map((s) => (s.op === 'distribute' ? { ...s, stages: nestStages(k, s.stages) } : 'at' in s ? { ...s, at: [k, ...s.at] } : s));
+
+/**
+ * Every stage of a list, those inside a `distribute` included (depth-first, in the order they run).
+ *
+ * @since 0.2.0
+ * @category destructors
+ */
+export const allStages = (stages: readonly Stage[]): readonly Stage[] =>
+  stages.flatMap((s) => (s.op === 'distribute' ? [s, ...allStages(s.stages)] : [s]));
 
 /**
  * A layer's stages for an input of width `inputDim`: its lowered form's, or one `opaque` stage
@@ -253,10 +268,13 @@ const formLowering = (form: InferenceForm): LayerLowering | undefined => {
       const recurrence = { steps, features, hidden, returnSequences, learnInitialState };
       return () => [{ op: 'recurrent', cell: form.op, recurrence, at: [] }];
     }
+    case 'timeDistributed':
+      return (inputDim) => [{ op: 'distribute', steps: form.steps, stages: stagesOf(form.layer, inputDim / form.steps) }];
     case 'chain':
       return (inputDim) => chainStages(form.parts, form.applied, inputDim);
     default:
-      // a form the interpreter has no stages for yet: the layer runs as an opaque stage
+      // a form op this version has no stages for (a newer form, or one set from untyped code):
+      // the layer runs as an opaque stage
       return undefined;
   }
 };
@@ -272,6 +290,8 @@ const formLowering = (form: InferenceForm): LayerLowering | undefined => {
  *   `1 × L × C` images); `maxPool`, `avgPool` → a `pool` stage (`'max'`, `'avg'`) at the geometry of
  *   its window; `globalAvgPool` → an `avg` `pool` stage with one window over all positions;
  * - `rnn`, `lstm`, `gru` → a `recurrent` stage of that cell and shape;
+ * - `timeDistributed` → a `distribute` stage over its `steps` with its inner layer's stages (at
+ *   the inner input width; a part without a lowered form is an opaque stage there);
  * - `chain` → the stages of `parts[applied[0]]`, `parts[applied[1]]`, … in that order, each nested
  *   under its slot, the width carried from one part to the next (a part's own lowering wins, a part
  *   with neither lowering nor form is an opaque stage).

@@ -29,6 +29,8 @@
  *   per step one GEMM for all gates' hidden part and the cell's element-wise kernel, every step's
  *   gates and states kept in the arena; backpropagation through time in reverse over them
  *   (`src/train/recurrence.ts`).
+ * - `distribute` (`timeDistributed`): its inner stages join the list and run on `rows·steps` rows
+ *   of the step width (the same row-major data), their buffers sized per example as the outer ones.
  * - `opaque`: a part without a lowered form (a user's `defineLayer`) runs its own `vjp` on a view
  *   of its input in the arena (read-only to it, and unchanged until the step's backward pass is
  *   done) and on a view of its output gradient, and its output, gradient and input gradient are
@@ -130,7 +132,8 @@ type Op =
 
 interface Compiled {
   readonly ops: readonly Op[];
-  readonly widths: readonly number[]; // widths[s] = output width of op s; widths[-1] via inDim
+  readonly widths: readonly number[]; // widths[s] = output width of op s, per row it runs on
+  readonly reps: readonly number[]; // reps[s] = rows op s runs on per example (a distribute's steps)
   readonly inDim: number;
   readonly outDim: number;
   readonly first: number; // first op with parameters: backward stops there
@@ -138,80 +141,101 @@ interface Compiled {
 
 const getAt = (p: unknown, at: readonly number[]): unknown => at.reduce<unknown>((q, i) => (q as readonly unknown[])[i], p);
 
-/** The stages' arena-independent data (input width `inDim`); `undefined` when a stage cannot run. */
+/**
+ * The stages' arena-independent data (input width `inDim`); `undefined` when a stage cannot run.
+ * A `distribute` stage's inner stages join the list with their rows per example multiplied by
+ * its steps (`reps`), each at its own width: op s runs on `rows·reps[s]` rows of width `widths[s]`.
+ */
 const compileStages = <P>(stages: readonly Stage[], inDim: number, params: P, R: number, take: (n: number) => number): Compiled | undefined => {
   const layout = layoutOf(params);
   const offsetOf = new Map(layout.leaves.map((l) => [l.path, l] as const));
   const ops: Op[] = [];
   const widths: number[] = [];
-  let width = inDim;
-  for (let s = 0; s < stages.length; s++) {
-    const st = stages[s]!;
-    switch (st.op) {
-      case 'affine': {
-        const base = st.at.join('.');
-        const w = offsetOf.get(base === '' ? 'w' : `${base}.w`);
-        const b = offsetOf.get(base === '' ? 'b' : `${base}.b`);
-        if (st.inputDim !== width || w === undefined || b === undefined || w.length !== st.inputDim * st.outputDim || b.length !== st.outputDim) return undefined;
-        const next = stages[s + 1];
-        const fuse = next !== undefined && next.op === 'pointwise' && next.code === K.ACTIVATION_CODES.relu;
-        ops.push({ op: 'affine', I: st.inputDim, O: st.outputDim, w: w.offset, b: b.offset, act: fuse ? 1 : 0, wt: take(st.inputDim * st.outputDim) });
-        if (fuse) s++;
-        width = st.outputDim;
-        break;
+  const reps: number[] = [];
+  /** Adds `list` run on `rep` rows per example from width `width`; its output width, or −1 when a stage cannot run. */
+  const add = (list: readonly Stage[], rep: number, inWidth: number): number => {
+    let width = inWidth;
+    const Rr = R * rep;
+    for (let s = 0; s < list.length; s++) {
+      const st = list[s]!;
+      switch (st.op) {
+        case 'affine': {
+          const base = st.at.join('.');
+          const w = offsetOf.get(base === '' ? 'w' : `${base}.w`);
+          const b = offsetOf.get(base === '' ? 'b' : `${base}.b`);
+          if (st.inputDim !== width || w === undefined || b === undefined || w.length !== st.inputDim * st.outputDim || b.length !== st.outputDim) return -1;
+          const next = list[s + 1];
+          const fuse = next !== undefined && next.op === 'pointwise' && next.code === K.ACTIVATION_CODES.relu;
+          ops.push({ op: 'affine', I: st.inputDim, O: st.outputDim, w: w.offset, b: b.offset, act: fuse ? 1 : 0, wt: take(st.inputDim * st.outputDim) });
+          if (fuse) s++;
+          width = st.outputDim;
+          break;
+        }
+        case 'dropout':
+          ops.push({ op: 'dropout', keep: 1 - st.rate, at: st.at, scale: take(Rr * width) });
+          break;
+        case 'conv': {
+          // im2col's rows (one per output position) in `cols`, reused for the input gradient's
+          const g = st.geometry;
+          const base = st.at.join('.');
+          const w = offsetOf.get(base === '' ? 'w' : `${base}.w`);
+          const b = offsetOf.get(base === '' ? 'b' : `${base}.b`);
+          const P = g.oh * g.ow;
+          const I = g.kh * g.kw * g.c;
+          if (g.h * g.w * g.c !== width || w === undefined || b === undefined || w.length !== I * st.filters || b.length !== st.filters) return -1;
+          ops.push({ op: 'conv', g, P, I, O: st.filters, w: w.offset, b: b.offset, wt: take(I * st.filters), cols: take(Rr * P * I) });
+          width = P * st.filters;
+          break;
+        }
+        case 'pool': {
+          const g = st.geometry;
+          if (g.h * g.w * g.c !== width) return -1;
+          width = g.oh * g.ow * g.c;
+          ops.push({ op: 'pool', g, max: st.mode === 'max', arg: new Int32Array(st.mode === 'max' ? Rr * width : 0) });
+          break;
+        }
+        case 'standardize':
+          if (st.mean.length !== width) return -1;
+          ops.push(st);
+          break;
+        case 'recurrent': {
+          const rc = st.recurrence;
+          const base = st.at.join('.');
+          const run = rc.steps * rc.features === width ? compileRecurrence(st.cell, rc, (path) => offsetOf.get(base === '' ? path : `${base}.${path}`), Rr, take, gemmAuto) : undefined;
+          if (run === undefined) return -1;
+          ops.push({ op: 'recurrent', run });
+          width = rc.returnSequences ? rc.steps * rc.hidden : rc.hidden;
+          break;
+        }
+        case 'opaque': {
+          const prefix = st.at.join('.');
+          const own = layout.leaves.filter((l) => prefix === '' || l.path === prefix || l.path.startsWith(`${prefix}.`));
+          const off = own.length === 0 ? 0 : own[0]!.offset;
+          const size = own.reduce((n, l) => n + l.length, 0);
+          ops.push({ op: 'opaque', layer: st.layer, at: st.at, O: st.outputDim, template: getAt(params, st.at), off, size });
+          width = st.outputDim;
+          break;
+        }
+        case 'distribute': {
+          // B rows of width steps·w are B·steps rows of width w: the inner stages run on those
+          if (!Number.isInteger(st.steps) || st.steps < 1 || width % st.steps !== 0) return -1;
+          const inner = add(st.stages, rep * st.steps, width / st.steps);
+          if (inner < 0) return -1;
+          width = inner * st.steps;
+          continue; // its ops pushed their own widths
+        }
+        default:
+          ops.push(st);
       }
-      case 'dropout':
-        ops.push({ op: 'dropout', keep: 1 - st.rate, at: st.at, scale: take(R * width) });
-        break;
-      case 'conv': {
-        // im2col's rows (one per output position) in `cols`, reused for the input gradient's
-        const g = st.geometry;
-        const base = st.at.join('.');
-        const w = offsetOf.get(base === '' ? 'w' : `${base}.w`);
-        const b = offsetOf.get(base === '' ? 'b' : `${base}.b`);
-        const P = g.oh * g.ow;
-        const I = g.kh * g.kw * g.c;
-        if (g.h * g.w * g.c !== width || w === undefined || b === undefined || w.length !== I * st.filters || b.length !== st.filters) return undefined;
-        ops.push({ op: 'conv', g, P, I, O: st.filters, w: w.offset, b: b.offset, wt: take(I * st.filters), cols: take(R * P * I) });
-        width = P * st.filters;
-        break;
-      }
-      case 'pool': {
-        const g = st.geometry;
-        if (g.h * g.w * g.c !== width) return undefined;
-        width = g.oh * g.ow * g.c;
-        ops.push({ op: 'pool', g, max: st.mode === 'max', arg: new Int32Array(st.mode === 'max' ? R * width : 0) });
-        break;
-      }
-      case 'standardize':
-        if (st.mean.length !== width) return undefined;
-        ops.push(st);
-        break;
-      case 'recurrent': {
-        const rc = st.recurrence;
-        const base = st.at.join('.');
-        const run = rc.steps * rc.features === width ? compileRecurrence(st.cell, rc, (path) => offsetOf.get(base === '' ? path : `${base}.${path}`), R, take, gemmAuto) : undefined;
-        if (run === undefined) return undefined;
-        ops.push({ op: 'recurrent', run });
-        width = rc.returnSequences ? rc.steps * rc.hidden : rc.hidden;
-        break;
-      }
-      case 'opaque': {
-        const prefix = st.at.join('.');
-        const own = layout.leaves.filter((l) => prefix === '' || l.path === prefix || l.path.startsWith(`${prefix}.`));
-        const off = own.length === 0 ? 0 : own[0]!.offset;
-        const size = own.reduce((n, l) => n + l.length, 0);
-        ops.push({ op: 'opaque', layer: st.layer, at: st.at, O: st.outputDim, template: getAt(params, st.at), off, size });
-        width = st.outputDim;
-        break;
-      }
-      default:
-        ops.push(st);
+      widths.push(width);
+      reps.push(rep);
     }
-    widths.push(width);
-  }
+    return width;
+  };
+  const outDim = add(stages, 1, inDim);
+  if (outDim < 0) return undefined;
   const first = ops.findIndex((o) => o.op === 'affine' || o.op === 'conv' || o.op === 'recurrent' || (o.op === 'opaque' && o.size > 0));
-  return { ops, widths, inDim, outDim: width, first: first < 0 ? ops.length : first };
+  return { ops, widths, reps, inDim, outDim, first: first < 0 ? ops.length : first };
 };
 
 /** C = act(init + A·B) on the arena: SIMD for products of ≥ SIMD_MIN_MACS, scalar JS below. */
@@ -253,11 +277,14 @@ const heldPullback = (pb: Pullback, dy: Mat<number, number>): readonly [unknown,
 const compileNet = <P>(stages: readonly Stage[], inDim0: number, params: P, R: number, take: (k: number) => number, P0: number) => {
   const compiled = compileStages(stages, inDim0, params, R, take);
   if (compiled === undefined) return undefined;
-  const { ops, widths, inDim, outDim } = compiled;
+  const { ops, widths, reps, inDim, outDim } = compiled;
+  // entries per example of op s's output (a distributed op's rows per example times its width)
+  const sizes = widths.map((w, s) => w * reps[s]!);
   const X = take(R * inDim);
-  const out = widths.map((w) => take(R * w));
+  const out = sizes.map((z) => take(R * z));
   const inOf = (s: number): number => (s === 0 ? X : out[s - 1]!);
-  const widthIn = (s: number): number => (s === 0 ? inDim : widths[s - 1]!);
+  /** The width of op s's input, per row it runs on. */
+  const widthIn = (s: number): number => (s === 0 ? inDim : sizes[s - 1]!) / reps[s]!;
   const yhat = ops.length === 0 ? X : out[ops.length - 1]!;
   /**
    * Runs the stages forward on `rows` rows at X, in training mode when `training` (then `key` is
@@ -265,11 +292,12 @@ const compileNet = <P>(stages: readonly Stage[], inDim0: number, params: P, R: n
    * is the index of the first row in its batch (a shard's offset): dropout draws entry
    * `from·width + i` of the batch's mask stream, so a shard sees the rows' own mask entries.
    */
-  const forward = (ar: Arena, f: Float64Array, p: number, rows: number, training: boolean, key: Key | undefined, pullbacks: Pullback[], from = 0): void => {
+  const forward = (ar: Arena, f: Float64Array, p: number, examples: number, training: boolean, key: Key | undefined, pullbacks: Pullback[], from = 0): void => {
     for (let s = 0; s < ops.length; s++) {
       const o = ops[s]!;
       const src = inOf(s);
       const dst = out[s]!;
+      const rows = examples * reps[s]!;
       const cnt = rows * widths[s]!;
       switch (o.op) {
         case 'affine':
@@ -285,7 +313,7 @@ const compileNet = <P>(stages: readonly Stage[], inDim0: number, params: P, R: n
             // random.streamWords); the scalar kernel does the rest, from the same positions
             const k = o.at.reduce<Key>(foldIn, key!);
             const [k0, l1, l2] = streamWords(k);
-            const at = from * widths[s]!; // the SIMD kernel draws from position 0 only
+            const at = from * sizes[s]!; // the SIMD kernel draws from position 0 only
             const done = ar.dropout === null || at !== 0 ? 0 : ar.dropout(src, o.scale, dst, cnt, k0, l1, l2, o.keep, 1 / o.keep);
             if (done < cnt) {
               const kept = bernoulliDraws(k, o.keep);
@@ -347,7 +375,7 @@ const compileNet = <P>(stages: readonly Stage[], inDim0: number, params: P, R: n
     }
     return unsafeMat(x.rows, outDim, result);
   };
-  return { ...compiled, X, out, inOf, widthIn, yhat, forward, evaluate };
+  return { ...compiled, sizes, X, out, inOf, widthIn, yhat, forward, evaluate };
 };
 
 /**
@@ -378,9 +406,9 @@ const compileGradientCore = <P>(
 ) => {
   const net = compileNet(stages, inDim0, params, R, take, P0);
   if (net === undefined) return undefined;
-  const { ops, widths, outDim, first, out, inOf, widthIn } = net;
+  const { ops, widths, reps, sizes, outDim, first, out, inOf, widthIn } = net;
   const Y = take(B * outDim);
-  const grad = widths.map((w) => take(B * w));
+  const grad = sizes.map((z) => take(B * z));
   const last = ops.length - 1;
   // the step's key is derived only when a stage draws from it (dropout) or hands it on (opaque)
   const needsKey = ops.some((o) => o.op === 'dropout' || o.op === 'opaque');
@@ -388,8 +416,8 @@ const compileGradientCore = <P>(
   const dyhatOff = last < 0 ? -1 : grad[last]!;
 
   /** Backward from dŷ at grad[last] into G (and Wᵀ refreshed when stale). */
-  const backward = (ar: Arena, f: Float64Array, p: number, rows: number, pullbacks: Pullback[], wt: { stale: boolean }): void => {
-    const useWt = ar.simd && rows >= 8;
+  const backward = (ar: Arena, f: Float64Array, p: number, examples: number, pullbacks: Pullback[], wt: { stale: boolean }): void => {
+    const useWt = ar.simd && examples >= 8;
     if (useWt && wt.stale) {
       for (let s = first + 1; s < ops.length; s++) {
         const o = ops[s]!;
@@ -402,6 +430,7 @@ const compileGradientCore = <P>(
       const dOut = grad[s]!;
       const need = s > first;
       const dIn = need ? grad[s - 1]! : -1;
+      const rows = examples * reps[s]!;
       const cnt = rows * widths[s]!;
       switch (o.op) {
         case 'affine': {

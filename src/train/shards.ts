@@ -17,7 +17,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import type { AnyLayer } from '../layer/layer.js';
 import type { Loss } from '../loss/loss.js';
 import { lossRecipeOf, type LossRecipe } from '../loss/portable.js';
-import { inPlaceUpdateOf, lossKernelOf, penaltyKernelOf, stagesOf, type Stage } from '../lowering.js';
+import { allStages, inPlaceUpdateOf, lossKernelOf, penaltyKernelOf, stagesOf, type Stage } from '../lowering.js';
 import type { Penalty } from '../optim/regularize/penalty.js';
 import type { GradientTransformation } from '../optim/transform.js';
 import type { FitError } from './types.js';
@@ -73,7 +73,7 @@ export const portableRun = (
   penalty: Penalty | undefined,
 ): E.Either<FitError, PortableRun> => {
   const stages = stagesOf(model, model.inputDim);
-  const opaque = stages.find((s): s is Extract<Stage, { op: 'opaque' }> => s.op === 'opaque');
+  const opaque = allStages(stages).find((s): s is Extract<Stage, { op: 'opaque' }> => s.op === 'opaque');
   if (opaque !== undefined) {
     const at = opaque.at.length === 0 ? 'the model' : `the layer at [${opaque.at.join(', ')}]`;
     return refuse(

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import * as E from 'fp-ts/lib/Either.js';
 import {
   adam, defineLayer, defineLoss, dense, dropout, fit, flatten, fromArray, gru, key, l2Penalty, lstm, mse, normal, params as Params, relu, sequential, sgd, ops,
-  withShape, type Layer, type Shaped,
+  timeDistributed, withShape, type Layer, type Shaped,
 } from '../../src/index.js';
 import { fitParallel, fitParallelEither, fitParallelEpochs, liveWorkers } from '../../src/node.js';
 
@@ -56,6 +56,22 @@ describe('fitParallel: fit with each batch’s gradient computed in fixed shards
     };
     await check(sequential(lstm([5, 3], 6), dense(6, 1)));
     await check(sequential(gru([5, 3], 5, { returnSequences: true }), flatten([5, 5]), dense(25, 1)));
+    expect(liveWorkers()).toBe(0);
+  }, 60_000);
+
+  it('runs timeDistributed (dropout inside: a shard draws its own rows\' entries of the B·T-row mask) as fit does, to rounding', async () => {
+    const rx = withShape(fromArray(60, 15, normal(key(11), 60 * 15)), [5, 3]);
+    const ry = fromArray(60, 1, Array.from({ length: 60 }, (_, i) => Math.tanh(rx.data[i * 15]! + rx.data[i * 15 + 4]!)));
+    const ro = { loss: mse, optimizer: adam(1e-2), epochs: 2, batchSize: 24, shardSize: 8, key: key(5), workers: 2 } as const;
+    const tnet = sequential(timeDistributed(sequential(dense(3, 6), relu, dropout(0.3), dense(6, 2)), 5), flatten([5, 2]), dense(10, 1));
+    const tp = tnet.init(key(2));
+    const sharded = await fitParallel(tnet, tp, { x: rx, y: ry }, ro);
+    const a = bits(sharded.params);
+    const b = bits(fit(tnet, tp, { x: rx, y: ry }, ro).params);
+    const scale = Math.max(...b.map(Math.abs));
+    // a shard drawing another row's mask entries would move the parameters by far more than rounding
+    expect(Math.max(...a.map((v, i) => Math.abs(v - b[i]!))) / scale).toBeLessThan(1e-12);
+    expect(a).not.toEqual(bits(tp));
     expect(liveWorkers()).toBe(0);
   }, 60_000);
 

@@ -1,8 +1,10 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import {
-  adam, avgPool, chain, clipByGlobalNorm, gru, rnn, conv1d, conv2d, dense, flatten, fit, globalAvgPool, key, loweringOf, lstm, maxPool, mse, normal, params as Params, predict, relu,
-  sequential, sgd, softmaxCrossEntropy, tanh, unsafeMat, type AnyLayer, type GradientTransformation, type Loss,
+  adam, adamw, avgPool, chain, clipByGlobalNorm, defineLayer, dropout, gru, rnn, conv1d, conv2d, dense, flatten, fit, globalAvgPool, key, loweringOf, lstm, maxPool, mse,
+  normal, params as Params, predict, relu, sequential, sgd, softmax, softmaxCrossEntropy, tanh, timeDistributed, unsafeMat,
+  type AnyLayer, type GradientTransformation, type Loss,
 } from '../../src/index.js';
+import { allStages } from '../../src/lowering.js';
 import { compileProgram } from '../../src/train/engine.js';
 import { setScalarOnly } from '../../src/tensor/wasm/arena.js';
 import { programHarness, type Case } from './program-helpers.js';
@@ -31,8 +33,8 @@ const expectSame = (c: ShapedCase): void => {
   expect(Params.flatten(fast.params)).not.toEqual(Params.flatten(c.net.init(key(5))));
 };
 
-/** The ops the model lowers to: no opaque stage may be left. */
-const opsOf = (net: AnyLayer): readonly string[] => loweringOf(net)!(net.inputDim).map((s) => s.op);
+/** The ops the model lowers to (those inside a `distribute` included): no opaque stage may be left. */
+const opsOf = (net: AnyLayer): readonly string[] => allStages(loweringOf(net)!(net.inputDim)).map((s) => s.op);
 
 const cases: ShapedCase[] = [
   {
@@ -196,6 +198,87 @@ describe('the compiled program equals the generic step on recurrent layers, bit 
 
 describe('predict runs the lowered recurrent layers and equals model.forward bit for bit', () => {
   it.each(recurrentCases)('$name', (c) => {
+    const p = c.net.init(key(8));
+    const big = unsafeMat(300, c.net.inputDim, normal(key(12), 300 * c.net.inputDim, 2));
+    expect(predict(c.net, p, big).data).toEqual(c.net.forward(p, big).data);
+  });
+});
+
+// timeDistributed lowers to a `distribute` stage: its inner layer's stages run on B·T rows of the
+// step width (the same row-major data as B rows of width T·I), against the generic step, which
+// calls the inner layer's own vjp on those B·T rows: bit for bit.
+
+/** A user layer without a lowered form: y = 2x (runs as an opaque stage inside the distribute). */
+const doubled = defineLayer<4, 4, readonly []>({
+  kind: 'double',
+  inputDim: 4,
+  outputDim: 4,
+  init: () => Object.freeze([] as const),
+  forward: (_p, x) => unsafeMat(x.rows, 4, x.data.map((v) => 2 * v)) as never,
+  vjp: (_p, x) => [unsafeMat(x.rows, 4, x.data.map((v) => 2 * v)) as never, (dy) => [Object.freeze([] as const), unsafeMat(dy.rows, 4, dy.data.map((g) => 2 * g)) as never]],
+  jvp: (_p, x, _dp, dx) => [unsafeMat(x.rows, 4, x.data.map((v) => 2 * v)) as never, unsafeMat(dx.rows, 4, dx.data.map((v) => 2 * v)) as never],
+});
+
+const distributedCases: ShapedCase[] = [
+  {
+    name: 'lstm returnSequences → timeDistributed(dense) (a dense head per step), Adam',
+    shape: [3, 2],
+    net: sequential(lstm([3, 2], 6, { returnSequences: true }), timeDistributed(dense(6, 1), 3)),
+    optimizer: adam(0.01) as GradientTransformation<unknown>,
+  },
+  {
+    name: 'timeDistributed(dense → relu → dropout → dense → softmax) → flatten → dense, AdamW (the mask drawn over B·T rows)',
+    shape: [3, 4],
+    net: sequential(timeDistributed(sequential(dense(4, 5), relu, dropout(0.3), dense(5, 2), softmax), 3), flatten([3, 2]), dense(6, 3)),
+    optimizer: adamw(0.01, { weightDecay: 0.01 }) as GradientTransformation<unknown>,
+  },
+  {
+    name: 'timeDistributed of conv1d → relu → maxPool → flatten (im2col and the pooling argmax over B·T images) → flatten → dense',
+    shape: [3, 8],
+    net: sequential(
+      timeDistributed(sequential(conv1d([4, 2], { filters: 2, kernel: 2 }), relu, maxPool([3, 2], 2), flatten([1, 2])), 3), flatten([3, 2]), dense(6, 3),
+    ),
+  },
+  {
+    name: 'timeDistributed nested in timeDistributed (B·3·2 rows)',
+    shape: [3, 2, 2],
+    net: sequential(timeDistributed(sequential(timeDistributed(dense(2, 1), 2), tanh, flatten([2, 1])), 3), flatten([3, 2]), dense(6, 3)),
+  },
+];
+
+describe('timeDistributed lowers into the interpreter', () => {
+  it.each(distributedCases)('no opaque stage: $name', (c) => {
+    const ops = opsOf(c.net);
+    expect(ops).not.toContain('opaque');
+    expect(ops).toContain('distribute');
+    expect(compileProgram(c.net, c.net.init(key(5)), c.loss ?? mse, sgd(0.1) as GradientTransformation<unknown>, undefined, key(0), 16)).toBeDefined();
+  });
+
+  it("a layer without a lowered form inside it is an opaque stage there, with the inner width", () => {
+    const net = sequential(lstm([3, 2], 4, { returnSequences: true }), timeDistributed(doubled, 3), flatten([3, 4]), dense(12, 3));
+    const [, distribute] = loweringOf(net)!(6);
+    expect(distribute).toMatchObject({ op: 'distribute', steps: 3, stages: [{ op: 'opaque', layer: doubled, outputDim: 4, at: [1] }] });
+  });
+});
+
+describe('the compiled program equals the generic step on timeDistributed, bit for bit', () => {
+  it.each(distributedCases)('$name', (c) => expectSame(c));
+
+  it('an opaque layer inside it, batch 1, full batch and the scalar GEMM path', () => {
+    expectSame({ name: 'opaque inside', shape: [3, 2], net: sequential(lstm([3, 2], 4, { returnSequences: true }), timeDistributed(doubled, 3), flatten([3, 4]), dense(12, 3)) });
+    expectSame({ ...distributedCases[1]!, batchSize: 1 });
+    expectSame({ ...distributedCases[0]!, batchSize: n });
+    setScalarOnly(true);
+    try {
+      expectSame(distributedCases[1]!);
+    } finally {
+      setScalarOnly(false);
+    }
+  });
+});
+
+describe('predict runs the lowered timeDistributed and equals model.forward bit for bit', () => {
+  it.each(distributedCases)('$name', (c) => {
     const p = c.net.init(key(8));
     const big = unsafeMat(300, c.net.inputDim, normal(key(12), 300 * c.net.inputDim, 2));
     expect(predict(c.net, p, big).data).toEqual(c.net.forward(p, big).data);
