@@ -41,14 +41,19 @@ export const predict = <I extends number, O extends number, P, B extends number,
   x: Mat<B, C> & WidthFits<NoInfer<I>, C, 'predict: x', 'x', `takes ${Count<NoInfer<I>, 'input'>}`>,
 ): Mat<B, O> => {
   const checked = checkedWidth('predict: x', x, model.inputDim, `takes ${count(model.inputDim, 'input')}`);
-  // the lowered forward on the arena (bitwise model.forward) when the model carries one
+  return loweredForward(model, params, checked);
+};
+
+/** `model.forward(params, x)` (evaluation mode), on the arena when the model carries a lowered form (bitwise the same). */
+const loweredForward = <I extends number, O extends number, P, B extends number>(model: Layer<I, O, P>, params: P, x: Mat<B, I>): Mat<B, O> => {
   const lowered = compileForward(model, params);
-  return lowered === undefined ? model.forward(params, checked) : (lowered(params, checked) as Mat<B, O>);
+  return lowered === undefined ? model.forward(params, x) : (lowered(params, x) as Mat<B, O>);
 };
 
 /**
  * A report on a held-out dataset, in evaluation mode: `{ loss: L(f(θ, x), y), metric: m(f(θ, x), y) }`,
- * the data loss as a batch mean (no penalty) and, if given, a metric, both from one forward pass.
+ * the data loss as a batch mean (no penalty) and, if given, a metric, both from one forward pass
+ * (the lowered forward of {@link predict}, bitwise `model.forward`).
  * The loss together with its gradient is {@link valueAndGrad}; the loss of predictions you
  * already have is `loss.value(ŷ, y)`.
  *
@@ -65,7 +70,7 @@ export const evaluate = <I extends number, O extends number, P, N extends number
   metric?: Metric<NoInfer<O>>,
 ): Evaluation => {
   // One forward pass feeds both the loss and the metric.
-  const yhat = model.forward(params, checkedWidth('evaluate: data.x', data.x, model.inputDim, `takes ${count(model.inputDim, 'input')}`));
+  const yhat = loweredForward(model, params, checkedWidth('evaluate: data.x', data.x, model.inputDim, `takes ${count(model.inputDim, 'input')}`));
   const y = checkedWidth('evaluate: data.y', data.y, model.outputDim, `gives ${count(model.outputDim, 'output')}`);
   const value = (loss as Loss<number>).value(yhat, y);
   return metric === undefined ? { loss: value } : { loss: value, metric: metric.compute(yhat, y) };

@@ -4,7 +4,7 @@ import {
   defineLoss, dense, dropout, elementwise, excludeBiases, fit, fitEpochs, huber, huberWith, identity, inverseTime, key, l1Penalty, l2Penalty, leakyRelu, mae,
   momentum, mse, normal, onlyLayers, params as Params, proximalL1, relu, rmsprop, scaleByAdam, scaleByLearningRate, scaleUpdates, sequential, sgd,
   sigmoid, softmax, softmaxCrossEntropy, predict, softplus, standardize, tanh, unsafeMat, weightDecay, ops,
-  withInPlaceUpdate, inPlaceUpdateOf, type AnyLayer, type GradientTransformation, type Loss, type Penalty,
+  withInPlaceUpdate, inPlaceUpdateOf, withLowering, loweringOf, evaluate, type AnyLayer, type GradientTransformation, type Loss, type Penalty,
 } from '../../src/index.js';
 import { compileProgram } from '../../src/train/engine.js';
 import { setScalarOnly } from '../../src/tensor/wasm/arena.js';
@@ -71,6 +71,20 @@ describe('predict runs the lowered forward and equals model.forward bit for bit'
     const big = unsafeMat(600, 5, normal(key(12), 3000, 2));
     expect(predict(c.net, p, big).data).toEqual(c.net.forward(p, big).data);
     expect(predict(c.net, p, x).data).toEqual(c.net.forward(p, x).data);
+  });
+
+  it.each(layerCases)('evaluate reads the same lowered forward: $name', (c) => {
+    const p = c.net.init(key(8));
+    const sum = { name: 'sum', mode: 'min' as const, compute: (yhat: { data: Float64Array }) => yhat.data.reduce((t, v) => t + v, 0) };
+    const yhat = c.net.forward(p, x);
+    expect(evaluate(c.net, p, { x, y }, mse, sum)).toEqual({ loss: mse.value(yhat, y), metric: sum.compute(yhat) });
+  });
+
+  it('evaluate does not call the model\'s own forward when the model carries a lowered form', () => {
+    const net = sequential(dense(5, 4), relu, dense(4, 3));
+    const lowered = withLowering({ ...net, forward: () => { throw new Error('the generic forward ran'); } }, loweringOf(net)!);
+    const p = net.init(key(8));
+    expect(evaluate(lowered, p, { x, y }, mse).loss).toBe(mse.value(net.forward(p, x), y));
   });
 
   it('input of the wrong width is named before anything runs (untyped callers)', () => {
