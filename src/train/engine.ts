@@ -365,7 +365,12 @@ const compileNet = <P>(stages: readonly Stage[], inDim0: number, params: P, R: n
   const evaluate = (p: P, x: Mat<number, number>, size: number): Mat<number, number> => {
     const ar = ensureArena(size);
     const f = ar.f64;
-    f.set(Params.flatten(p), P0);
+    // the parameters leaf by leaf into the arena (params.flatten's order, without its fresh copy)
+    let at = P0;
+    for (const { tensor } of Params.leaves(p)) {
+      f.set(tensor.data, at);
+      at += tensor.data.length;
+    }
     const result = new Float64Array(x.rows * outDim);
     for (let start = 0; start < x.rows; start += R) {
       const rows = Math.min(R, x.rows - start);
@@ -388,12 +393,23 @@ const compileNet = <P>(stages: readonly Stage[], inDim0: number, params: P, R: n
  */
 export const compileForward = <P>(model: AnyLayer, params: P): ((p: P, x: Mat<number, number>) => Mat<number, number>) | undefined => {
   if (loweringOf(model) === undefined) return undefined;
-  const n = layoutOf(params).size;
+  const layout = layoutOf(params);
+  // the same model with parameters of the same layout compiles to the same program: reuse it
+  // (predict called row by row would otherwise compile once per call)
+  const signature = layout.leaves.map((l) => `${l.path}:${l.length}`).join(',');
+  const cached = forwardCache.get(model);
+  if (cached !== undefined && cached.signature === signature) return cached.run as (p: P, x: Mat<number, number>) => Mat<number, number>;
   const { take, total } = allocator();
-  const P0 = take(n);
+  const P0 = take(layout.size);
   const net = compileNet(stagesOf(model, model.inputDim), model.inputDim, params, 256, take, P0);
-  return net === undefined ? undefined : (p, x) => net.evaluate(p, x, total());
+  if (net === undefined) return undefined;
+  const run = (p: P, x: Mat<number, number>): Mat<number, number> => net.evaluate(p, x, total());
+  forwardCache.set(model, { signature, run: run as (p: unknown, x: Mat<number, number>) => Mat<number, number> });
+  return run;
 };
+
+/** The last evaluation forward compiled for each model, with its parameters' layout (paths and lengths). */
+const forwardCache = new WeakMap<object, { readonly signature: string; readonly run: (p: unknown, x: Mat<number, number>) => Mat<number, number> }>();
 
 /**
  * The gradient half of a training program over the arena: the stages (input width `inDim0`,

@@ -10,6 +10,7 @@ import type { LossFits } from '../diff/grad.js';
 import type { Mat } from '../tensor/mat.js';
 import type { Dataset, Evaluation, Metric } from './types.js';
 import { compileForward } from './engine.js';
+import { arenaHeld } from '../tensor/wasm/arena.js';
 
 /**
  * `m` typed `Mat<B, W>` after checking its width at run time: the compiler lets a width known only
@@ -25,7 +26,8 @@ const checkedWidth = <B extends number, W extends number>(where: string, m: Mat<
 /**
  * `ŷ = f(θ, x)` in evaluation mode (stochastic layers such as dropout are off); `x` is `B × I`,
  * `ŷ` is `B × O`. Runs the model's lowered forward pass on the compute arena when it has one (the
- * same numbers as `model.forward(θ, x)`, bit for bit, at GEMM speed), else `model.forward`. Data of
+ * same numbers as `model.forward(θ, x)`, bit for bit, at GEMM speed; compiled once per model and
+ * reused, so one row at a time costs no more than `model.forward`), else `model.forward`. Data of
  * a width known only at run time does not compile against a literal `I` (the message points at
  * {@link withCols}); against a net built with `dyn(n)` it is checked here, throwing a `RangeError`
  * `predict: x has 5 columns, but the model takes 4 inputs`.
@@ -44,9 +46,13 @@ export const predict = <I extends number, O extends number, P, B extends number,
   return loweredForward(model, params, checked);
 };
 
-/** `model.forward(params, x)` (evaluation mode), on the arena when the model carries a lowered form (bitwise the same). */
+/**
+ * `model.forward(params, x)` (evaluation mode), on the arena when the model carries a lowered form
+ * (bitwise the same), unless a training program holds the arena (a layer of one's own calling
+ * `predict` inside `fit`), whose buffers it would overwrite.
+ */
 const loweredForward = <I extends number, O extends number, P, B extends number>(model: Layer<I, O, P>, params: P, x: Mat<B, I>): Mat<B, O> => {
-  const lowered = compileForward(model, params);
+  const lowered = arenaHeld() ? undefined : compileForward(model, params);
   return lowered === undefined ? model.forward(params, x) : (lowered(params, x) as Mat<B, O>);
 };
 

@@ -73,6 +73,17 @@ describe('predict runs the lowered forward and equals model.forward bit for bit'
     expect(predict(c.net, p, x).data).toEqual(c.net.forward(p, x).data);
   });
 
+  it('the compiled forward is reused across calls: each call reads its own parameters, whatever ran on the arena in between', () => {
+    const net = sequential(dense(5, 8), relu, dropout(0.3), dense(8, 3));
+    const [p1, p2] = [net.init(key(31)), net.init(key(32))];
+    const first = predict(net, p1, x).data;
+    expect(first).toEqual(net.forward(p1, x).data);
+    expect(predict(net, p2, x).data).toEqual(net.forward(p2, x).data);
+    const other = sequential(dense(5, 6), tanh, dense(6, 3));
+    fit(other, other.init(key(33)), { x, y }, { loss: mse, optimizer: sgd(0.1), epochs: 1, batchSize: 16, key: key(34) });
+    expect(predict(net, p1, x).data).toEqual(first);
+  });
+
   it.each(layerCases)('evaluate reads the same lowered forward: $name', (c) => {
     const p = c.net.init(key(8));
     const sum = { name: 'sum', mode: 'min' as const, compute: (yhat: { data: Float64Array }) => yhat.data.reduce((t, v) => t + v, 0) };
@@ -104,6 +115,30 @@ describe('the compiled program equals the generic step, layer by layer', () => {
     const c: Case = { name: 'opaque', net: sequential(dense(5, 8), relu, scaleLayer, dense(8, 3)), optimizer: adam(0.01) as GradientTransformation<unknown> };
     expect(isCompiled(c)).toBe(true);
     expectSame(c);
+  });
+
+  it('a custom layer that calls predict inside fit leaves the program\'s arena alone (predict takes the generic forward there)', () => {
+    // a frozen feature extractor: y = tanh(x·W + b) with fixed parameters, by predict or by forward
+    const inner = sequential(dense(8, 8), tanh);
+    const ip = inner.init(key(21));
+    const frozen = (byPredict: boolean) =>
+      defineLayer<8, 8, readonly []>({
+        kind: 'frozen',
+        inputDim: 8,
+        outputDim: 8,
+        init: () => Object.freeze([] as const),
+        forward: (_p, xx) => (byPredict ? predict(inner, ip, xx) : inner.forward(ip, xx)),
+        vjp: (_p, xx, ctx) => {
+          const [y, pb] = inner.vjp(ip, xx, ctx);
+          return [byPredict ? predict(inner, ip, xx) : y, (dy) => [Object.freeze([] as const), pb(dy)[1]]];
+        },
+        jvp: () => {
+          throw new Error('not used');
+        },
+      });
+    const train = (byPredict: boolean) =>
+      run({ name: 'frozen', net: sequential(dense(5, 8), relu, frozen(byPredict), dense(8, 3)), optimizer: adam(0.01) as GradientTransformation<unknown> }, false);
+    expect(Params.flatten(train(true).params)).toEqual(Params.flatten(train(false).params));
   });
 
   it('a whole model without a lowered form compiles to one opaque stage, bit for bit', () => {
