@@ -64,7 +64,7 @@ import * as Params from '../params.js';
 import { bernoulliDraws, foldIn, streamWords, type Key } from '../random.js';
 import * as K from '../tensor/kernels.js';
 import { unsafeMat, type Mat } from '../tensor/mat.js';
-import { ensureArena, whileArenaHeld, type Arena } from '../tensor/wasm/arena.js';
+import { arenaHeld, ensureArena, whileArenaHeld, type Arena } from '../tensor/wasm/arena.js';
 import { refusal, type Refusal, type StepState } from './step.js';
 import { compileRecurrence, type RecurrentKernels } from './recurrence.js';
 
@@ -386,13 +386,15 @@ const compileNet = <P>(stages: readonly Stage[], inDim0: number, params: P, R: n
 /**
  * The model's evaluation-mode forward pass compiled onto the arena (bitwise `model.forward(p, x)`,
  * weights copied in once per call, bias and ReLU fused into the GEMM, 256 rows at a time), or
- * `undefined` when the model carries no lowered form or `params` do not fit it.
+ * `undefined` when the model carries no lowered form, `params` do not fit it, or a running program
+ * holds the arena. Compiled once per model and parameter layout, then reused.
  *
  * @since 0.2.0
  * @category internals
  */
 export const compileForward = <P>(model: AnyLayer, params: P): ((p: P, x: Mat<number, number>) => Mat<number, number>) | undefined => {
-  if (loweringOf(model) === undefined) return undefined;
+  // inside a running program (a layer of one's own calling predict) the arena is the program's
+  if (arenaHeld() || loweringOf(model) === undefined) return undefined;
   const layout = layoutOf(params);
   // the same model with parameters of the same layout compiles to the same program: reuse it
   // (predict called row by row would otherwise compile once per call)
@@ -519,7 +521,8 @@ const compileGradientCore = <P>(
 
 /**
  * Compiles a training run into an arena program, or `undefined` when the loss, the optimizer or
- * the penalty carries no lowered form (then `fit` folds the generic step): every layer lowers,
+ * the penalty carries no lowered form, or a running program holds the arena (then `fit` folds the
+ * generic step): every layer lowers,
  * a part without a lowered form as an opaque stage. `batchSize` is the largest batch;
  * `stepKey` is the key `makeStep` folds the update count into.
  *
@@ -539,6 +542,8 @@ export const compileProgram = <P, S>(
   const update = inPlaceUpdateOf(optimizer) as InPlaceUpdate<S> | undefined;
   const penaltyLower = penalty === undefined ? undefined : penaltyKernelOf(penalty);
   if (lossKernel === undefined || update === undefined || (penalty !== undefined && penaltyLower === undefined)) return undefined;
+  // a fit run from inside a running program (a layer of one's own) folds the generic step: the arena is the program's
+  if (arenaHeld()) return undefined;
   const layout = layoutOf(params);
   const n = layout.size;
   const B = Math.max(1, Math.floor(batchSize));

@@ -10,7 +10,6 @@ import type { LossFits } from '../diff/grad.js';
 import type { Mat } from '../tensor/mat.js';
 import type { Dataset, Evaluation, Metric } from './types.js';
 import { compileForward } from './engine.js';
-import { arenaHeld } from '../tensor/wasm/arena.js';
 
 /**
  * `m` typed `Mat<B, W>` after checking its width at run time: the compiler lets a width known only
@@ -46,13 +45,9 @@ export const predict = <I extends number, O extends number, P, B extends number,
   return loweredForward(model, params, checked);
 };
 
-/**
- * `model.forward(params, x)` (evaluation mode), on the arena when the model carries a lowered form
- * (bitwise the same), unless a training program holds the arena (a layer of one's own calling
- * `predict` inside `fit`), whose buffers it would overwrite.
- */
+/** `model.forward(params, x)` (evaluation mode), on the arena when the model carries a lowered form (bitwise the same). */
 const loweredForward = <I extends number, O extends number, P, B extends number>(model: Layer<I, O, P>, params: P, x: Mat<B, I>): Mat<B, O> => {
-  const lowered = arenaHeld() ? undefined : compileForward(model, params);
+  const lowered = compileForward(model, params);
   return lowered === undefined ? model.forward(params, x) : (lowered(params, x) as Mat<B, O>);
 };
 
