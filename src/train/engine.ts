@@ -57,11 +57,11 @@ import type { Loss } from '../loss/loss.js';
 import type { GradientTransformation } from '../optim/transform.js';
 import type { Penalty } from '../optim/regularize/penalty.js';
 import {
-  inPlaceUpdateOf, layoutOf, leafDot, lossKernelOf, loweringOf, penaltyKernelOf, stagesOf,
+  allStages, inPlaceUpdateOf, layoutOf, leafDot, lossKernelOf, loweringOf, penaltyKernelOf, stagesOf,
   type InPlaceUpdate, type ParamLayout, type PenaltyKernel, type Stage, type SummedLossKernel, type UpdateKernel,
 } from '../lowering.js';
 import * as Params from '../params.js';
-import { bernoulliDraws, foldIn, streamWords, type Key } from '../random.js';
+import { bernoulliDraws, foldIn, key, streamWords, type Key } from '../random.js';
 import * as K from '../tensor/kernels.js';
 import { unsafeMat, type Mat } from '../tensor/mat.js';
 import { arenaHeld, ensureArena, whileArenaHeld, type Arena } from '../tensor/wasm/arena.js';
@@ -715,6 +715,8 @@ export const checkedUpdate = (
 export interface ShardGradient {
   /** The parameter count n (the length of θ and of each shard's gradient). */
   readonly size: number;
+  /** The arena it needs, in f64 entries. */
+  readonly doubles: number;
   /**
    * For each shard j that `claim` hands out (round-relative, until it returns −1) of the batch of
    * `batchRows` rows `order[start …]` of `data`, with shard `first + j` holding the batch's rows
@@ -775,5 +777,48 @@ export const compileShardGradient = <P>(
       done(j, loss, f.subarray(G, G + n));
     }
   };
-  return { size: n, shards };
+  return { size: n, doubles: total(), shards };
 };
+
+/** The stages without their dropout (evaluation mode: dropout is the identity), inside `distribute` too. */
+const evaluationStages = (stages: readonly Stage[]): readonly Stage[] =>
+  stages.flatMap((s): Stage[] => (s.op === 'dropout' ? [] : s.op === 'distribute' ? [{ ...s, stages: evaluationStages(s.stages) }] : [s]));
+
+/** The most arena a full-batch gradient may take, in f64 entries (512 MiB). */
+const MAX_FULL_BATCH_DOUBLES = 64 * 1024 * 1024;
+
+/**
+ * The full-batch value and gradient `θ ↦ [L(f(θ, X), Y), ∇_θ L]` in evaluation mode on the arena,
+ * for data sets of `rows` rows: bitwise `valueAndGrad(model, loss)(θ, X, Y)` (the program's
+ * kernels in their order, on all rows as one batch), or `undefined` when the loss carries no
+ * kernel, a part runs as an opaque stage (its evaluation-mode pullback is its own), a running
+ * program holds the arena, or the rows' buffers would pass 512 MiB (then the caller takes the
+ * generic path).
+ *
+ * @since 0.2.0
+ * @category internals
+ */
+export const compileValueAndGrad = <P>(
+  model: AnyLayer, params: P, loss: Loss<number>, rows: number,
+): ((p: P, data: TrainingData) => readonly [value: number, grad: P]) | undefined => {
+  const kernel = lossKernelOf(loss);
+  if (arenaHeld() || kernel === undefined || !(rows >= 1)) return undefined;
+  const stages = evaluationStages(stagesOf(model, model.inputDim));
+  if (allStages(stages).some((s) => s.op === 'opaque')) return undefined;
+  const core = compileShardGradient(stages, model.inputDim, params, kernel, ZERO_KEY, rows);
+  if (core === undefined || core.doubles > MAX_FULL_BATCH_DOUBLES) return undefined;
+  const order = Int32Array.from({ length: rows }, (_, i) => i);
+  return (p, data) => {
+    if (data.x.rows !== rows) throw new RangeError(`compileValueAndGrad: compiled for ${rows} rows, given ${data.x.rows}`);
+    let out: readonly [number, P] | undefined;
+    let handed = false;
+    // one shard: all rows as one batch, so the sums run in the generic step's order
+    const claim = (): number => (handed ? -1 : ((handed = true), 0));
+    core.shards(Params.flatten(p), data, order, 0, rows, 0, 0, claim, (_j, total, g) => {
+      out = [total / rows, Params.unflatten(p, g)];
+    });
+    return out!;
+  };
+};
+
+const ZERO_KEY = key(0);
