@@ -92,6 +92,23 @@ export interface EpochResult<P, S> {
   readonly refused?: Refusal;
 }
 
+/**
+ * A training state as flat vectors in `params.leaves` order: the parameters, the optimizer's state
+ * trees, its update counters and the step count (`run` advances it in place).
+ *
+ * @since 0.2.0
+ * @category internals
+ */
+export interface FlatState {
+  readonly params: Float64Array;
+  readonly slots: readonly Float64Array[];
+  readonly counts: number[];
+  step: number;
+}
+
+/** What one `run` of a program returns: {@link EpochResult} without the state. @since 0.2.0 @category internals */
+export type BatchesResult = Omit<EpochResult<never, never>, 'state'>;
+
 /** The rows a program trains on: inputs `x` and targets `y` (`epoch` picks rows from them). @since 0.2.0 @category internals */
 export interface TrainingData {
   readonly x: Mat<number, number>;
@@ -109,6 +126,15 @@ export interface TrainingData {
  */
 export interface Program<P, S> {
   readonly epoch: (state: StepState<P, S>, order: ArrayLike<number>, data: TrainingData) => EpochResult<P, S>;
+  /**
+   * `epoch` in three parts, for callers that run many calls in a row (`fitStream`: one call per
+   * batch): `flat` copies a state out of its records once, `run` advances that flat state by one
+   * call's batches (copying it into the arena and back: no records made), `tree` makes fresh
+   * records of it. `epoch(s, o, d)` is `run(fs = flat(s), o, d)` then `tree(s, fs)`.
+   */
+  readonly flat: (state: StepState<P, S>) => FlatState;
+  readonly run: (fs: FlatState, order: ArrayLike<number>, data: TrainingData) => BatchesResult;
+  readonly tree: (like: StepState<P, S>, fs: FlatState) => StepState<P, S>;
   readonly forward: (params: P, x: Mat<number, number>) => Mat<number, number>;
 }
 
@@ -568,26 +594,39 @@ export const compileProgram = <P, S>(
     if (pen !== undefined) pen.grad(theta, gv, gv);
   };
 
-  const epoch = (state: StepState<P, S>, order: ArrayLike<number>, data: TrainingData): EpochResult<P, S> => {
+  let prefixNorm = false; // whether the prefix kernel returns ‖g‖² (known after its first run)
+
+  /** A state as flat vectors: parameters and optimizer state trees flattened in leaf order. */
+  const flat = (state: StepState<P, S>): FlatState => {
+    const { trees, counts } = update.read(state.optState);
+    return { params: Params.flatten(state.params), slots: trees.map((t) => Params.flatten(t)), counts: [...counts], step: state.step };
+  };
+  /** Fresh records of a flat state, shaped like `like`'s. */
+  const tree = (like: StepState<P, S>, fs: FlatState): StepState<P, S> => ({
+    params: Params.unflatten(like.params, fs.params),
+    optState: update.write(fs.slots.map((v) => Params.unflatten(like.params, v)), fs.counts),
+    step: fs.step,
+  });
+
+  /** The batches of one call (rows `order` of `data`, B at a time) from the flat state `fs`, which it advances. */
+  const run = (fs: FlatState, order: ArrayLike<number>, data: TrainingData): BatchesResult => {
     const ar = ensureArena(total());
     const f = ar.f64;
     const pv = [f.subarray(P0, P0 + n), f.subarray(P1, P1 + n)] as const;
     const sv = slots.map((os) => os.map((o) => f.subarray(o, o + n)));
     const gv = f.subarray(G, G + n);
-    // copy in: parameters, optimizer state (its trees flattened in leaf order), counters
-    pv[0].set(Params.flatten(state.params));
-    const { trees, counts: counts0 } = update.read(state.optState);
-    trees.forEach((t, i) => sv[0]![i]!.set(Params.flatten(t)));
-    const counts = [...counts0];
+    // copy in: parameters, optimizer state, counters (the arena is shared: nothing stays in it between calls)
+    pv[0].set(fs.params);
+    fs.slots.forEach((v, i) => sv[0]![i]!.set(v));
+    const counts = fs.counts;
     gv.fill(0);
     let cur: 0 | 1 = 0;
-    let step = state.step;
+    let step = fs.step;
     let lossSum = 0;
     let costSum = 0;
     let seen = 0;
     let refused: Refusal | undefined;
     const wt = { stale: true };
-    let prefixNorm = false; // whether the prefix kernel returns ‖g‖² (known after its first run)
     // the loss kernel's views of ŷ and y for a full batch, made once per epoch
     const lossViews = (rows: number): readonly [Mat<number, number>, Mat<number, number>, Float64Array] => {
       const m = rows * outDim;
@@ -673,13 +712,20 @@ export const compileProgram = <P, S>(
       costSum += cost * rows;
       seen += rows;
     }
-    // copy out: fresh records
-    const optState = update.write(sv[cur]!.map((v) => Params.unflatten(state.params, v)), counts);
-    const next: StepState<P, S> = { params: Params.unflatten(state.params, pv[cur]), optState, step };
-    return refused === undefined ? { state: next, lossSum, costSum, rows: seen } : { state: next, lossSum, costSum, rows: seen, refused };
+    // copy out, into the flat state
+    fs.params.set(pv[cur]);
+    fs.slots.forEach((v, i) => v.set(sv[cur]![i]!));
+    fs.step = step;
+    return refused === undefined ? { lossSum, costSum, rows: seen } : { lossSum, costSum, rows: seen, refused };
   };
 
-  return { epoch, forward: (p, x) => net.evaluate(p, x, total()) };
+  const epoch = (state: StepState<P, S>, order: ArrayLike<number>, data: TrainingData): EpochResult<P, S> => {
+    const fs = flat(state);
+    const r = run(fs, order, data);
+    return { ...r, state: tree(state, fs) };
+  };
+
+  return { epoch, flat, run, tree, forward: (p, x) => net.evaluate(p, x, total()) };
 };
 
 /**

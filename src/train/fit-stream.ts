@@ -13,7 +13,7 @@ import type { Loss } from '../loss/loss.js';
 import { split, type Key } from '../random.js';
 import type { Mat } from '../tensor/mat.js';
 import { checkDataset, checkFitInputs } from './check-inputs.js';
-import { compileProgram, type EpochResult, type Program } from './engine.js';
+import { compileProgram, type BatchesResult, type EpochResult, type FlatState, type Program } from './engine.js';
 import { checkData, checkEarlyStopping, closeEpoch, fail, initialState, isInt, judgeOf, logOf, orThrow, resultOf } from './fit.js';
 import { makeStep, type StepState } from './step.js';
 import type { Dataset, FitError, FitOptions, FitResult, TrainState } from './types.js';
@@ -94,8 +94,11 @@ const batchesOf = <I extends number, O extends number>(source: BatchSource<I, O>
 
 /**
  * One update on one batch, by the compiled arena program when the values carry lowered forms
- * (compiled once for the largest batch seen; each batch is the data set of one `epoch` call), else by
+ * (compiled once for the largest batch seen; each batch is the data set of one `run` call), else by
  * the generic step: the same numbers either way, and the same as `fit`'s epoch over those rows.
+ * `begin(state)` starts an epoch, `step(batch)` runs one batch, `end()` gives the state as fresh
+ * records. Between the batches of an epoch the program keeps the state as flat vectors (no
+ * records made per batch).
  */
 const makeBatchStep = <I extends number, O extends number, P, S>(
   model: Layer<I, O, P>,
@@ -108,7 +111,21 @@ const makeBatchStep = <I extends number, O extends number, P, S>(
   let program: Program<P, S> | undefined;
   let compiledFor = 0;
   let inOrder = new Int32Array(0);
-  const step = (state: StepState<P, S>, batch: Dataset<I, O>): EpochResult<P, S> => {
+  let records: StepState<P, S> | undefined; // the state as records (the current one unless `flat` is set)
+  let flat: { readonly fs: FlatState; readonly by: Program<P, S> } | undefined; // the newer state, as flat vectors
+  /** The current state as records (made from the flat vectors when those are newer). */
+  const current = (): StepState<P, S> => {
+    if (flat !== undefined) {
+      records = flat.by.tree(records!, flat.fs);
+      flat = undefined;
+    }
+    return records!;
+  };
+  const begin = (state: StepState<P, S>): void => {
+    records = state;
+    flat = undefined;
+  };
+  const step = (batch: Dataset<I, O>): BatchesResult => {
     const rows = batch.x.rows;
     if (rows > compiledFor) {
       program = compileProgram<P, S>(model, params, loss, options.optimizer, options.penalty, stepKey, rows);
@@ -116,14 +133,18 @@ const makeBatchStep = <I extends number, O extends number, P, S>(
       inOrder = Int32Array.from({ length: rows }, (_, i) => i);
     }
     // the batch is the program's whole data set for this call: its rows in order, as one batch
-    if (program !== undefined) return program.epoch(state, inOrder.subarray(0, rows), batch);
+    if (program !== undefined) {
+      flat ??= { fs: program.flat(current()), by: program };
+      return program.run(flat.fs, inOrder.subarray(0, rows), batch);
+    }
+    const state = current();
     const out = generic(state, batch);
-    return out._tag === 'Refused'
-      ? { state, lossSum: 0, costSum: 0, rows: 0, refused: out }
-      : { state: out.state, lossSum: out.loss * rows, costSum: out.cost * rows, rows };
+    if (out._tag === 'Refused') return { lossSum: 0, costSum: 0, rows: 0, refused: out };
+    records = out.state;
+    return { lossSum: out.loss * rows, costSum: out.cost * rows, rows };
   };
   const forward = (p: P, x: Mat<number, I>): Mat<number, O> => (program === undefined ? model.forward(p, x) : (program.forward(p, x) as Mat<number, O>));
-  return { step, forward };
+  return { begin, step, end: current, forward };
 };
 
 async function* runStream<I extends number, O extends number, P, N extends number, S>(
@@ -143,14 +164,14 @@ async function* runStream<I extends number, O extends number, P, N extends numbe
   // the same key split as fit's, so the same batches give the same run (dropout masks included)
   const [, stepKey] = split(key, 3) as [Key, Key, Key];
   const p0 = options.resume === undefined ? params : options.resume.params;
-  const { step, forward } = makeBatchStep(model, p0, options, stepKey);
+  const { begin, step, end, forward } = makeBatchStep(model, p0, options, stepKey);
   const judge = judgeOf(options, validation, forward);
   let trainState = initialState(params, options);
   const log = logOf(trainState.history);
   let checkedStart = false;
   while (trainState.epoch < epochs && trainState.stopReason === undefined) {
     const e = trainState.epoch + 1;
-    let state: StepState<P, S> = { params: trainState.params, optState: trainState.optState, step: trainState.step };
+    begin({ params: trainState.params, optState: trainState.optState, step: trainState.step });
     let lossSum = 0;
     let costSum = 0;
     let rows = 0;
@@ -168,8 +189,7 @@ async function* runStream<I extends number, O extends number, P, N extends numbe
         raise(checkFitInputs(model, params, batch, { ...options, batchSize: 'full' }));
         checkedStart = true;
       }
-      const r = step(state, batch);
-      state = r.state;
+      const r = step(batch);
       lossSum += r.lossSum;
       costSum += r.costSum;
       rows += r.rows;
@@ -181,6 +201,7 @@ async function* runStream<I extends number, O extends number, P, N extends numbe
     if (batches === 0) {
       raise(fail('source', `the source gave no batches in epoch ${e}${e > 1 && typeof source !== 'function' ? ' (a one-shot async generator is used up after one epoch: pass a function epoch => batches)' : ''}`));
     }
+    const state = end();
     const run: EpochResult<P, S> = refused === undefined ? { state, lossSum, costSum, rows } : { state, lossSum, costSum, rows, refused };
     trainState = closeEpoch(judge, epochs, trainState, run, log);
     yield trainState;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as E from 'fp-ts/lib/Either.js';
 import {
-  adam, dense, dropout, fit, fitStream, fitStreamEither, fitStreamEpochs, fromArray, key, mse, normal, params as Params, permutation, relu, sequential,
+  adam, dense, dropout, fit, fitStream, sgd, fitStreamEither, fitStreamEpochs, fromArray, key, mse, normal, params as Params, permutation, relu, sequential,
   takeRows, type Dataset, type Mat,
 } from '../../src/index.js';
 
@@ -46,6 +46,35 @@ describe('fitStream: the fold of fit over batches that arrive one at a time', ()
     const got = await fitStream(net, p0, batches, { ...common, optimizer: plain() });
     expect(Params.flatten(got.params)).toEqual(Params.flatten(ref.params));
     expect(got.history).toEqual(ref.history);
+  });
+
+  it('batches of changing sizes (a larger one recompiles the program mid-epoch, the state carried over) equal the generic step', async () => {
+    const sizes = [3, 8, 5, 13, 2, 13, 9];
+    const uneven = function* (e: number): Generator<Dataset<3, 1>> {
+      const idx = Array.from(orderOf(e));
+      for (let a = 0, b = 0; a < N; a += sizes[b % sizes.length]!, b++) {
+        const rows = idx.slice(a, a + sizes[b % sizes.length]!);
+        yield { x: takeRows(x, rows) as Mat<number, 3>, y: takeRows(y, rows) as Mat<number, 1> };
+      }
+    };
+    const a = adam(1e-2);
+    const got = await fitStream(net, p0, uneven, { ...common, optimizer: a });
+    const ref = await fitStream(net, p0, uneven, { ...common, optimizer: { init: a.init, update: a.update } });
+    expect(Params.flatten(got.params)).toEqual(Params.flatten(ref.params));
+    expect(JSON.stringify(got.state.optState)).toEqual(JSON.stringify(ref.state.optState));
+    expect(got.history).toEqual(ref.history);
+    expect(got.state.step).toBe(ref.state.step);
+  });
+
+  it('a divergence in the middle of an epoch stops with the last finite state, as the generic step does', async () => {
+    const s = sgd(3);
+    const got = await fitStream(net, p0, batches, { ...common, earlyStopping: undefined, optimizer: s });
+    const ref = await fitStream(net, p0, batches, { ...common, earlyStopping: undefined, optimizer: { init: s.init, update: s.update } });
+    expect(got.stopReason._tag).toBe('Diverged');
+    expect(got.stopReason).toEqual(ref.stopReason);
+    expect(got.state.step % Math.ceil(N / B)).not.toBe(0); // mid-epoch
+    expect(Params.flatten(got.state.params)).toEqual(Params.flatten(ref.state.params));
+    expect(Params.flatten(got.state.params).every(Number.isFinite)).toBe(true);
   });
 
   it('the lazy form yields one state per epoch, replays on a second pass, and resumes', async () => {
