@@ -21,7 +21,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { makeWorkloadData, N, EPOCHS } from './data.js';
 import { clock, metrics, rowsSeen, updatesOf, type TrainRun, type TrainSpec, type Trained } from './peers/common.js';
 import { handTrain, handForward } from './peers/hand.js';
-import { foldnetCustom, foldnetEngine, foldnetParallel, foldnetRegularized, foldnetShaped, foldnetTrain, foldnetWallEpoch, netFor, paramsFrom } from './peers/foldnet.js';
+import { foldnetCustom, foldnetEngine, foldnetObjective, foldnetParallel, foldnetStream, foldnetRegularized, foldnetShaped, foldnetTrain, foldnetWallEpoch, netFor, paramsFrom } from './peers/foldnet.js';
 import type { ShapedRun, ShapedSpec } from './peers/common.js';
 import { ensureArena, simdAvailable } from '../src/tensor/wasm/arena.js';
 import { compileProgram } from '../src/train/engine.js';
@@ -209,6 +209,31 @@ const overheadNotes = (): void => {
     const epochs = s.orders.length;
     notes.push(`${s.id}: fit's epoch overhead ${(((tFit - tEng) / epochs) * 1e3).toFixed(2)} ms per epoch = ${(((tFit - tEng) / tEng) * 100).toFixed(1)}% of the engine's epoch (${((tEng / epochs) * 1e3).toFixed(2)} ms; fit and engine timed alternately, medians of 7)`);
   }
+};
+
+// ---------------------------------------------------------------- extra lines: fitStream, the full-batch objective
+// W1-B64 through fitStream, its batches already in memory, timed alternately with fit (so the ratio
+// is the stream path's own cost, with no parser); and the full-batch objective of conjugate
+// gradient and L-BFGS over W1's 20,000 rows, compiled against the layers' own vjp.
+const extraNotes = async (): Promise<void> => {
+  if (!want('W1-B64') || quick) return;
+  const s = workloads[0]!.spec;
+  await foldnetStream(s);
+  const ts: number[] = [];
+  const tf: number[] = [];
+  let same = true;
+  for (let k = 0; k < passes; k++) {
+    const r = await foldnetStream(s);
+    same &&= r.sameAsFit;
+    ts.push(r.seconds);
+    tf.push(foldnetTrain(s).seconds);
+  }
+  const stream = rowsSeen(s) / median(ts);
+  const fitRate = rowsSeen(s) / median(tf);
+  notes.push(`W1-B64 (extra line) through fitStream on in-memory batches: ${fmt(stream, 'rows/s')} rows/s = ${ratio(stream, fitRate)} fit's ${fmt(fitRate, 'rows/s')} (timed alternately); parameters ${same ? 'equal' : 'DIFFER from'} fit's bit for bit`);
+  const compiled = foldnetObjective(s, false, 10);
+  const generic = foldnetObjective(s, true, 3);
+  notes.push(`W1 (extra line) full-batch objective of conjugateGradient/lbfgs over ${s.rows} rows: ${(compiled * 1e3).toFixed(1)} ms per evaluation compiled, ${(generic * 1e3).toFixed(1)} ms through the layers' own vjp (${ratio(generic, compiled)} faster)`);
 };
 
 // ---------------------------------------------------------------- W6: regularized training through fit
@@ -587,6 +612,7 @@ if (flag('--memory')) {
 } else {
   await runTraining();
   overheadNotes();
+  await extraNotes();
   await runRegularized();
   runCustom();
   await runShaped();

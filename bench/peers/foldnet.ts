@@ -15,9 +15,12 @@ import { sequential } from '../../src/layer/compose.js';
 import type { AnyLayer } from '../../src/layer/layer.js';
 import { mse } from '../../src/loss/mse.js';
 import { softmaxCrossEntropy } from '../../src/loss/softmax-cross-entropy.js';
-import { unsafeMat, unsafeVec } from '../../src/tensor/mat.js';
+import { takeRows, unsafeMat, unsafeVec } from '../../src/tensor/mat.js';
 import { compileProgram } from '../../src/train/engine.js';
 import { fit } from '../../src/train/fit.js';
+import { fitStream } from '../../src/train/fit-stream.js';
+import { objective } from '../../src/train/objective.js';
+import * as Params from '../../src/params.js';
 import type { StepState } from '../../src/train/step.js';
 import { adam, adamw, sgd } from '../../src/optim/recipes.js';
 import { dropout } from '../../src/layer/dropout.js';
@@ -101,6 +104,43 @@ export const foldnetEngine = (s: TrainSpec): TrainRun => {
   for (const order of s.orders) state = program.epoch(state, order, { x, y }).state;
   const seconds = clock() - t0;
   return runOf(s, net, state.params, seconds);
+};
+
+/**
+ * `fitStream` on the workload's batches already in memory (epoch e's batches are its row order cut
+ * into batches, made before the clock starts): what the stream path costs beyond `fit`, without a
+ * parser. Returns the seconds and whether its parameters equal `fit`'s bit for bit (they must: the
+ * same batches in the same order).
+ */
+export const foldnetStream = async (s: TrainSpec): Promise<{ seconds: number; sameAsFit: boolean }> => {
+  const { net, p0, optimizer, loss, x, y } = setup(s);
+  const byEpoch = s.orders.map((order) =>
+    Array.from({ length: Math.ceil(order.length / s.batch) }, (_, b) => {
+      const rows = order.subarray(b * s.batch, (b + 1) * s.batch);
+      return { x: takeRows(x, rows), y: takeRows(y, rows) };
+    }),
+  );
+  const t0 = clock();
+  const r = await fitStream(net, p0, (e) => byEpoch[e - 1]!, { loss, optimizer, epochs: s.orders.length, key: key(0) });
+  const seconds = clock() - t0;
+  const ref = fit(net, p0, { x, y }, { loss, optimizer, epochs: s.orders.length, batchSize: s.batch, key: key(0), order: (e) => s.orders[e - 1]! });
+  const a = Params.flatten(r.params);
+  const b = Params.flatten(ref.params);
+  return { seconds, sameAsFit: a.every((v, i) => Object.is(v, b[i])) };
+};
+
+/**
+ * The full-batch objective of `conjugateGradient` and `lbfgs` over all the workload's rows:
+ * seconds per evaluation of `[C(θ), ∇C(θ)]`, compiled (the built-in loss) or through the layers'
+ * own `vjp` (`generic`: a copy of the loss, which carries no kernel).
+ */
+export const foldnetObjective = (s: TrainSpec, generic: boolean, evaluations: number): number => {
+  const { net, p0, loss, x, y } = setup(s);
+  const f = objective(net, (generic ? { ...loss } : loss) as typeof loss, { x, y });
+  f(p0); // compiles (the program needs the parameters' layout) and warms up
+  const t0 = clock();
+  for (let k = 0; k < evaluations; k++) f(p0);
+  return (clock() - t0) / evaluations;
 };
 
 // ---------------------------------------------------------------- W6 and W7
